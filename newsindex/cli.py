@@ -1,0 +1,298 @@
+"""The command line: parses options, calls one ``NewsIndex`` method, renders what it returns.
+
+Exit status, like grep and ripgrep: 0 success (search: hits found), 1 nothing
+found or some inputs skipped, 2 error (nothing changed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+
+from . import render
+from .errors import NewsIndexError
+from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
+
+#: Batches at least this large get a progress bar (on stderr, on a terminal).
+PROGRESS_THRESHOLD = 200
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = stream.isatty()
+    # Piped output is not wrapped, so that each hit line can be grepped whole.
+    return Console(file=stream, highlight=False, soft_wrap=not terminal)
+
+
+class _Group(click.Group):
+    """Turns the API's errors into one line on stderr and the documented exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsIndexError as exc:
+            click.echo(f"newsindex: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("newsindex: interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: still one line, with a way to see more
+            if os.environ.get("NEWSINDEX_DEBUG"):
+                raise
+            click.echo(
+                f"newsindex: internal error: {type(exc).__name__}: {exc} "
+                "(set NEWSINDEX_DEBUG=1 to see the traceback)",
+                err=True,
+            )
+            sys.exit(2)
+
+
+def _index_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--index`` on every command; given before the command name, it applies too."""
+    return click.option(
+        "--index",
+        "index_path",
+        metavar="PATH",
+        callback=lambda ctx, _param, value: value or ctx.find_root().params["index_path"],
+        help=f"Index folder (default: NEWSINDEX_INDEX or ./{DEFAULT_INDEX}).",
+    )(f)
+
+
+def _json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON Lines for machines.")(f)
+
+
+def _wait_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_WAIT,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for another writer to finish.",
+    )(f)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsindex")
+@click.option(
+    "--index",
+    "index_path",
+    envvar="NEWSINDEX_INDEX",
+    default=DEFAULT_INDEX,
+    show_default=True,
+    metavar="PATH",
+    help="Index folder (also NEWSINDEX_INDEX).",
+)
+def cli(index_path: str) -> None:
+    """Full-text search for news archives.
+
+    \b
+    Example:
+      newsindex add seeds/
+      newsindex search "Dnipro bridge"
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--title", help="Title for every article of this run.")
+@click.option("--outlet", help="Outlet for every article of this run.")
+@click.option("--byline", multiple=True, help="Author for every article of this run (repeatable).")
+@click.option("--date", help="Publication date (ISO 8601) for every article of this run.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH_SIZE,
+    show_default=True,
+    help="Articles written between commits: a crash loses at most one batch.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also list each duplicate and what it duplicates.")
+@_wait_option
+@_index_option
+@_json_option
+def add(
+    paths: tuple[str, ...],
+    title: str | None,
+    outlet: str | None,
+    byline: tuple[str, ...],
+    date: str | None,
+    batch_size: int,
+    verbose: bool,
+    wait: float,
+    index_path: str,
+    as_json: bool,
+) -> None:
+    """Index article files and folders (recursively).
+
+    Plain-text articles (.txt) are read with their headline, date line,
+    byline, captions and wire credit; NAME.meta.json beside an article and the
+    flags below override what the text says. Unchanged files are skipped,
+    changed ones replaced, identical texts reported as duplicates (-v lists them).
+
+    Exit status: 0 all landed or unchanged, 1 some files skipped, 2 error.
+
+    \b
+    Example:
+      newsindex add seeds/
+      newsindex add --outlet LBC --date 2022-11-11 saved/lbc-kherson.txt
+    """
+    err = _console(stderr=True)
+    with NewsIndex(index_path) as ni, _progress(err) as progress:
+        report = ni.add(
+            paths,
+            title=title,
+            outlet=outlet,
+            byline=byline or None,
+            date=date,
+            wait=wait,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    if as_json:
+        for outcome in report.outcomes:
+            _print_json(outcome.__dict__)
+        _print_json({"summary": {**report.counts(), "seconds": round(report.seconds, 3)}})
+    else:
+        for outcome in report.outcomes:
+            shown = render.display_path(outcome.path)
+            if outcome.status == "skipped":
+                err.print(f"{shown}: skipped: {outcome.reason}", markup=False)
+            elif outcome.status == "duplicate" and verbose:
+                err.print(f"{shown}: duplicate of {outcome.duplicate_of}", markup=False)
+        _console().print(render.add_summary(report))
+    sys.exit(1 if report.skipped else 0)
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Callable[[int, int], None] | None]:
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        task: list[Any] = []
+
+        def update(done: int, total: int) -> None:
+            if total < PROGRESS_THRESHOLD:
+                return
+            if not task:
+                task.append(bar.add_task("indexing", total=total))
+            bar.update(task[0], completed=done)
+
+        yield update
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
+@_index_option
+@_json_option
+def search(query: str, limit: int, index_path: str, as_json: bool) -> None:
+    """Search the index with Whoosh's query language.
+
+    Words must all match; also "phrases", OR, NOT, field:value (title, body,
+    captions, byline, outlet) and date:2022-11 or date:[2022-11-01 to 2022-11-30].
+
+    Exit status: 0 hits found, 1 no hits, 2 error.
+
+    \b
+    Example:
+      newsindex search "Dnipro bridge"
+      newsindex search 'Kherson AND outlet:LBC date:2022-11' --json
+    """
+    with NewsIndex(index_path) as ni:
+        results = ni.search(query, limit=limit)
+    if as_json:
+        for h in results.hits:
+            _print_json(h.to_dict())
+    else:
+        out = _console()
+        out.print(render.search_header(results))
+        for h in results.hits:
+            out.print()
+            out.print(render.hit(h))
+    sys.exit(0 if results.total else 1)
+
+
+@cli.command()
+@click.argument("ref")
+@_index_option
+@_json_option
+def show(ref: str, index_path: str, as_json: bool) -> None:
+    """Print one article in full, with its metadata and where each field came from.
+
+    REF is an id, a unique id prefix, or the path of an indexed file.
+
+    \b
+    Example:
+      newsindex show 3692
+      newsindex show seeds/004_4cb7eeb292a544b7.txt --json
+    """
+    with NewsIndex(index_path) as ni:
+        article = ni.get(ref)
+    if as_json:
+        _print_json(article.to_dict())
+    else:
+        _console().print(render.article(article))
+
+
+@cli.command()
+@click.argument("refs", nargs=-1, required=True)
+@_wait_option
+@_index_option
+@_json_option
+def remove(refs: tuple[str, ...], wait: float, index_path: str, as_json: bool) -> None:
+    """Take articles out of the index, by id, id prefix, file path or folder.
+
+    Exit status: 0 all found and removed, 1 some references matched nothing, 2 error.
+
+    \b
+    Example:
+      newsindex remove seeds/000_e9125ed3b73e1ab6.txt
+    """
+    with NewsIndex(index_path) as ni:
+        report = ni.remove(refs, wait=wait)
+    if as_json:
+        _print_json({"removed": list(report.removed), "not_found": list(report.not_found)})
+    else:
+        for ref in report.not_found:
+            click.echo(f"newsindex: {ref}: not in the index", err=True)
+        click.echo(f"{len(report.removed)} removed")
+    sys.exit(1 if report.not_found else 0)
+
+
+@cli.command()
+@_index_option
+@_json_option
+def stats(index_path: str, as_json: bool) -> None:
+    """Article count, outlets, date range, undated articles and index size.
+
+    \b
+    Example:
+      newsindex stats --json
+    """
+    with NewsIndex(index_path) as ni:
+        s = ni.stats()
+    if as_json:
+        _print_json(s.to_dict())
+    else:
+        _console().print(render.stats(s))
+
+
+def main() -> None:
+    cli(prog_name="newsindex")

@@ -1,0 +1,68 @@
+"""Errors the API raises on purpose.
+
+Each carries the exit status the CLI uses for it, so that the CLI never has to
+guess: 1 means "nothing found", 2 means "error, nothing changed".
+"""
+
+from __future__ import annotations
+
+
+class NewsIndexError(Exception):
+    """Base class: a one-line, user-facing message and an exit status."""
+
+    exit_code = 2
+
+
+class IndexNotFoundError(NewsIndexError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"no index at {path}: run `newsindex add` first")
+        self.path = path
+
+
+class IndexBusyError(NewsIndexError):
+    def __init__(self, path: str, waited: float) -> None:
+        super().__init__(
+            f"index {path} is busy: another newsindex process is writing to it "
+            f"(waited {waited:g}s; retry later or pass a longer --wait)"
+        )
+        self.path = path
+
+
+class QueryError(NewsIndexError):
+    def __init__(self, query: str, reason: str) -> None:
+        super().__init__(f"bad query {query!r}: {reason}")
+        self.query = query
+        self.reason = reason
+
+
+class InvalidValueError(NewsIndexError):
+    """A metadata value given by the user (flag or sidecar) that cannot be used."""
+
+    def __init__(self, source: str, field: str, reason: str) -> None:
+        super().__init__(f"{source}: field {field!r}: {reason}")
+        self.source = source
+        self.field = field
+        self.reason = reason
+
+
+class InputPathError(NewsIndexError):
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class ArticleNotFoundError(NewsIndexError):
+    exit_code = 1
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"no indexed article matches {ref!r}")
+        self.ref = ref
+
+
+class AmbiguousIdError(NewsIndexError):
+    def __init__(self, ref: str, candidates: list[str]) -> None:
+        shown = ", ".join(candidates[:5])
+        super().__init__(f"id prefix {ref!r} is ambiguous: it matches {shown}")
+        self.ref = ref
+        self.candidates = candidates

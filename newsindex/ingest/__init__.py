@@ -1,0 +1,37 @@
+"""Reading articles: finding input files, decoding them, extracting fields.
+
+One module per job: ``files`` finds and decodes input files, ``plaintext``
+reads the metadata a saved news text carries, ``sidecar`` applies what the
+user says about an article (``NAME.meta.json`` and ``add`` flags).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """Fields read from one source, before it gets an id in the index.
+
+    A field the source does not give stays empty and has no provenance entry.
+    """
+
+    body: str
+    title: str | None = None
+    captions: tuple[str, ...] = ()
+    byline: tuple[str, ...] = ()
+    outlet: str | None = None
+    credit: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def with_field(self, name: str, value: object, source: str) -> ExtractedArticle:
+        """A copy with ``name`` set to ``value``, recorded as coming from ``source``."""
+        return replace(self, **{name: value}, provenance={**self.provenance, name: source})
+
+
+class SkipFile(Exception):
+    """An input that cannot become an article; the message is the one-line reason."""

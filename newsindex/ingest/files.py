@@ -1,0 +1,170 @@
+"""Finding input files and decoding them to text."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..errors import InputPathError
+from . import SkipFile
+
+#: Extensions picked up when walking a folder. A file named explicitly is read
+#: whatever its extension.
+TEXT_SUFFIXES = (".txt", ".text")
+SIDECAR_SUFFIX = ".meta.json"
+#: Larger files are skipped: no news article is this long, and reading one
+#: whole would cost memory proportional to its size.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # absolute, not resolved: the name the user knows it by
+    size: int
+    mtime_ns: int
+
+    @property
+    def sidecar(self) -> str:
+        return os.path.splitext(self.path)[0] + SIDECAR_SUFFIX
+
+
+@dataclass(frozen=True)
+class UnreadablePath:
+    path: str
+    reason: str
+
+
+def check_inputs(paths: Iterable[str]) -> list[str]:
+    """Absolute paths of the inputs, or an error naming the first that does not exist."""
+    checked = []
+    for p in paths:
+        if not os.path.lexists(p):
+            raise InputPathError(p, "no such file or directory")
+        checked.append(os.path.abspath(p))
+    return checked
+
+
+def discover(paths: Iterable[str]) -> Iterator[SourceFile | UnreadablePath]:
+    """Every article file under ``paths``, in a stable order.
+
+    Folders are walked recursively; symlinks are followed, but a folder already
+    visited (a symlink loop) is not entered twice. Hidden files and folders,
+    sidecars and files with other extensions are passed over in folders.
+    """
+    seen_dirs: set[tuple[int, int]] = set()
+    for top in paths:
+        if os.path.isdir(top):
+            yield from _walk(top, seen_dirs)
+        else:
+            yield _source(top)
+
+
+def _walk(top: str, seen_dirs: set[tuple[int, int]]) -> Iterator[SourceFile | UnreadablePath]:
+    try:
+        st = os.stat(top)
+        entries = sorted(os.scandir(top), key=lambda e: e.name)
+    except OSError as exc:
+        yield UnreadablePath(top, _os_reason(exc))
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in seen_dirs:
+        return
+    seen_dirs.add(key)
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(entry.path, seen_dirs)
+        elif entry.name.lower().endswith(TEXT_SUFFIXES):
+            yield _source(entry.path)
+
+
+def _source(path: str) -> SourceFile | UnreadablePath:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return UnreadablePath(path, _os_reason(exc))
+    if not stat.S_ISREG(st.st_mode):
+        return UnreadablePath(path, "not a regular file")
+    return SourceFile(path, st.st_size, st.st_mtime_ns)
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def read_text(path: str) -> str:
+    """The file's text: UTF-8 when it is, else the encoding charset-normalizer detects.
+
+    Raises :class:`SkipFile` for empty, binary, oversized, undecodable or
+    unreadable files.
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SkipFile(f"unreadable: {_os_reason(exc)}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SkipFile(f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit for one article")
+    if not data.strip():
+        raise SkipFile("empty file")
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise SkipFile("binary file (not text)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _decode_mostly_utf8(data)
+        if text is None:
+            text = _decode_detected(data)
+    if _looks_binary(text):
+        raise SkipFile("binary file (not text)")
+    return text
+
+
+def _cp1252_for_invalid_bytes(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start : err.end].decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("newsindex-cp1252", _cp1252_for_invalid_bytes)
+
+#: Up to this share of bytes may be invalid UTF-8 for a file to count as UTF-8
+#: with a few stray legacy bytes.
+_STRAY_BYTES_SHARE = 0.01
+
+
+def _decode_mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray Windows-1252 bytes (a pasted "£"), or None.
+
+    Saved articles often mix encodings, and an encoding detector asked about
+    one stray byte guesses at random among single-byte code pages; read as
+    UTF-8 with the stray bytes as Windows-1252, the web's usual legacy
+    encoding, such text comes out as written.
+    """
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd")
+    if invalid > len(data) * _STRAY_BYTES_SHARE:
+        return None
+    return data.decode("utf-8", errors="newsindex-cp1252").removeprefix("\ufeff")
+
+
+def _decode_detected(data: bytes) -> str:
+    from charset_normalizer import from_bytes  # only paid for when a file is not UTF-8
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise SkipFile("binary file or unknown text encoding")
+    return str(best)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:_SNIFF_BYTES]
+    control = sum(1 for c in sample if c < " " and c not in "\t\n\r\f")
+    return control > len(sample) * 0.01

@@ -1,0 +1,119 @@
+"""The file manifest: which source files the index holds, and in which state.
+
+Re-adding an archive must not read every stored document, so the manifest
+keeps, per source path, the article id, a change fingerprint (size, mtime,
+sidecar, overrides) and the text hash used to spot duplicates. It lives in an
+SQLite file inside the index folder.
+
+The Whoosh index is the truth and the manifest a cache of it: the manifest
+records the index generation it matches, and when they differ (a process was
+killed between the index commit and the manifest update) it is rebuilt from
+the stored fields.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+FILENAME = "newsindex-manifest.sqlite"
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    id: str
+    fingerprint: str
+    content_hash: str
+    digest: str  # hash of everything indexed for the article: text and metadata
+
+
+class Manifest:
+    def __init__(self, folder: str) -> None:
+        self._db = sqlite3.connect(os.path.join(folder, FILENAME), isolation_level=None)
+        self._db.executescript(
+            """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS files (
+                path TEXT PRIMARY KEY, id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                content_hash TEXT NOT NULL, digest TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
+            CREATE INDEX IF NOT EXISTS files_id ON files(id);
+            CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+            """
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    @property
+    def generation(self) -> int | None:
+        row = self._db.execute("SELECT value FROM state WHERE key='generation'").fetchone()
+        return int(row[0]) if row else None
+
+    def get(self, path: str) -> Entry | None:
+        row = self._db.execute("SELECT * FROM files WHERE path=?", (path,)).fetchone()
+        return Entry(*row) if row else None
+
+    def by_hash(self, content_hash: str) -> Entry | None:
+        row = self._db.execute(
+            "SELECT * FROM files WHERE content_hash=? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return Entry(*row) if row else None
+
+    def by_id(self, article_id: str) -> Entry | None:
+        row = self._db.execute("SELECT * FROM files WHERE id=?", (article_id,)).fetchone()
+        return Entry(*row) if row else None
+
+    def under(self, folder: str) -> list[Entry]:
+        prefix = folder.rstrip(os.sep) + os.sep
+        rows = self._db.execute(
+            "SELECT * FROM files WHERE substr(path, 1, ?) = ? ORDER BY path",
+            (len(prefix), prefix),
+        )
+        return [Entry(*row) for row in rows]
+
+    def entries(self) -> Iterator[Entry]:
+        for row in self._db.execute("SELECT * FROM files"):
+            yield Entry(*row)
+
+    def apply(self, upserts: Iterable[Entry], deleted_paths: Iterable[str], generation: int) -> None:
+        """Record a committed batch, in one transaction, as matching ``generation``."""
+        with self._transaction():
+            self._db.executemany("DELETE FROM files WHERE path=?", ((p,) for p in deleted_paths))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                ((e.path, e.id, e.fingerprint, e.content_hash, e.digest) for e in upserts),
+            )
+            self._set_generation(generation)
+
+    def replace_all(self, entries: Iterable[Entry], generation: int) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM files")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                ((e.path, e.id, e.fingerprint, e.content_hash, e.digest) for e in entries),
+            )
+            self._set_generation(generation)
+
+    def _set_generation(self, generation: int) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO state VALUES ('generation', ?)", (str(generation),)
+        )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -1,0 +1,193 @@
+"""Plain data returned by the API. No rich objects, no markup: dataclasses only.
+
+Datetimes are naive when the source gave no timezone (most news text does not),
+and aware when it did.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+#: Metadata fields whose origin is recorded in ``provenance``.
+METADATA_FIELDS = ("title", "published", "updated", "byline", "outlet", "credit", "captions")
+
+#: Where a metadata value came from. A field the source does not give has no entry.
+PROVENANCE_SOURCES = (
+    "headline line",  # first line of a plain-text article, shaped like a headline
+    "date line",  # "11 November 2022, 12:51 | Updated: ..."
+    "byline line",  # "By Asher McShane"
+    "credit line",  # "(New York Times News Service)", "(Reuters)"
+    "caption lines",  # "... Picture: Getty"
+    "sidecar",  # NAME.meta.json beside the article
+    "flag",  # --outlet/--date/--byline/--title on `add`
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A match inside a snippet or title: ``text[start:end]`` is the matched word."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A sentence-aware excerpt with the character offsets of every matched term."""
+
+    field: str  # "body" or "captions"
+    text: str
+    matches: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One indexed article, as stored."""
+
+    id: str
+    path: str
+    title: str | None
+    body: str
+    captions: tuple[str, ...]
+    byline: tuple[str, ...]
+    outlet: str | None
+    credit: str | None
+    published: datetime | None
+    updated: datetime | None
+    provenance: dict[str, str]
+    content_hash: str
+
+    @property
+    def lede(self) -> str:
+        """The body's first sentence: what displays may show when there is no title."""
+        return first_sentence(self.body)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = _iso(self.published)
+        data["updated"] = _iso(self.updated)
+        data["lede"] = self.lede
+        return data
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the article's metadata, its score and its snippets."""
+
+    rank: int
+    score: float
+    id: str
+    path: str
+    title: str | None
+    title_matches: tuple[Span, ...]
+    lede: str
+    outlet: str | None
+    credit: str | None
+    byline: tuple[str, ...]
+    published: datetime | None
+    updated: datetime | None
+    provenance: dict[str, str]
+    snippets: tuple[Snippet, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = _iso(self.published)
+        data["updated"] = _iso(self.updated)
+        data["title_matches"] = [[s.start, s.end] for s in self.title_matches]
+        data["snippets"] = [
+            {"field": s.field, "text": s.text, "matches": [[m.start, m.end] for m in s.matches]}
+            for s in self.snippets
+        ]
+        return data
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What `add` did with one input file."""
+
+    path: str
+    status: str  # "added" | "updated" | "unchanged" | "duplicate" | "skipped"
+    id: str | None = None
+    reason: str | None = None  # why it was skipped
+    duplicate_of: str | None = None  # id of the article it duplicates
+
+
+@dataclass
+class AddReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def _with(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def added(self) -> list[FileOutcome]:
+        return self._with("added")
+
+    @property
+    def updated(self) -> list[FileOutcome]:
+        return self._with("updated")
+
+    @property
+    def unchanged(self) -> list[FileOutcome]:
+        return self._with("unchanged")
+
+    @property
+    def duplicates(self) -> list[FileOutcome]:
+        return self._with("duplicate")
+
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return self._with("skipped")
+
+    def counts(self) -> dict[str, int]:
+        keys = ("added", "updated", "unchanged", "duplicate", "skipped")
+        return {k: sum(1 for o in self.outcomes if o.status == k) for k in keys}
+
+
+@dataclass(frozen=True)
+class RemoveReport:
+    removed: tuple[str, ...]  # ids
+    not_found: tuple[str, ...]  # the references that matched nothing
+
+
+@dataclass(frozen=True)
+class Stats:
+    path: str
+    articles: int
+    outlets: dict[str, int]
+    earliest: datetime | None
+    latest: datetime | None
+    undated: int
+    size_bytes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["earliest"] = _iso(self.earliest)
+        data["latest"] = _iso(self.latest)
+        return data
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of ``text``, cut at ``limit`` characters on a word boundary."""
+    text = " ".join(text.split())
+    match = re.search(r"[.!?][\"'”’]?(?=\s+[\"'“‘A-Z0-9])", text)
+    sentence = text[: match.end()] if match else text
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + "…"
+    return sentence

@@ -1,0 +1,153 @@
+"""Rich renderables for the API's results. They know nothing of where the data came from."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .models import AddReport, Article, Hit, SearchResults, Snippet, Span, Stats
+
+MATCH_STYLE = "bold yellow"
+TITLE_STYLE = "bold"
+META_STYLE = "cyan"
+DIM = "dim"
+
+
+def display_path(path: str) -> str:
+    """``path`` relative to the working folder when it is inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "undated"
+    if (value.hour, value.minute, value.second) == (0, 0, 0):
+        return value.strftime("%-d %b %Y")
+    text = value.strftime("%-d %b %Y %H:%M")
+    return f"{text} {value.tzname()}" if value.tzinfo is not None else text
+
+
+def highlighted(text: str, spans: Iterable[Span], base_style: str = "") -> Text:
+    out = Text(text, style=base_style)
+    for span in spans:
+        out.stylize(MATCH_STYLE, span.start, span.end)
+    return out
+
+
+def byline_line(outlet: str | None, published: datetime | None, byline: Iterable[str]) -> Text:
+    parts = [outlet or "unknown outlet", format_datetime(published)]
+    names = ", ".join(byline)
+    if names:
+        parts.append(names)
+    return Text(" · ".join(parts), style=META_STYLE)
+
+
+def search_header(results: SearchResults) -> Text:
+    shown = len(results.hits)
+    noun = "hit" if results.total == 1 else "hits"
+    count = f"{results.total} {noun}" if shown == results.total else f"{shown} of {results.total} {noun}"
+    return Text.assemble(
+        (count, "bold"), f" for {results.query!r} ", (f"({results.seconds * 1000:.1f} ms)", DIM)
+    )
+
+
+def hit(h: Hit) -> RenderableType:
+    head = Text(f"{h.rank:>2}  ", style="bold")
+    if h.title:
+        head.append_text(highlighted(h.title, h.title_matches, TITLE_STYLE))
+    else:
+        head.append(h.lede, style="italic")
+        head.append("  (lede, no title)", style=DIM)
+    head.append(f"  {h.id}", style=DIM)
+    lines: list[RenderableType] = [head, _indent(byline_line(h.outlet, h.published, h.byline))]
+    lines.extend(_indent(snippet(s)) for s in h.snippets)
+    lines.append(_indent(Text(display_path(h.path), style=DIM)))
+    return Group(*lines)
+
+
+def snippet(s: Snippet) -> Text:
+    text = highlighted(s.text, s.matches)
+    if s.field != "body":
+        text = Text.assemble((f"[{s.field}] ", DIM), text)
+    return text
+
+
+def _indent(text: Text) -> Text:
+    return Text.assemble("    ", text)
+
+
+def add_summary(report: AddReport) -> Text:
+    counts = report.counts()
+    parts = [f"{counts[k]} {k}" for k in ("added", "updated", "unchanged")]
+    parts.append(f"{counts['duplicate']} duplicate")
+    skipped = f"{counts['skipped']} skipped"
+    reasons = _reason_counts(report)
+    if reasons:
+        skipped += " (" + ", ".join(f"{n} {reason}" for reason, n in reasons) + ")"
+    parts.append(skipped)
+    return Text(", ".join(parts) + f" in {report.seconds:.2f} s")
+
+
+def _reason_counts(report: AddReport) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for outcome in report.skipped:
+        reason = (outcome.reason or "unknown").split(":")[0]
+        counts[reason] = counts.get(reason, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def article(a: Article) -> RenderableType:
+    title = Text(a.title, style=TITLE_STYLE) if a.title else Text.assemble(
+        (a.lede, "italic"), ("  (lede, no title)", DIM)
+    )
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style=DIM)
+    meta.add_column()
+    meta.add_column(style=DIM)
+    rows = [
+        ("id", a.id, ""),
+        ("path", display_path(a.path), ""),
+        ("title", a.title or "", "title"),
+        ("outlet", a.outlet or "", "outlet"),
+        ("credit", a.credit or "", "credit"),
+        ("byline", ", ".join(a.byline), "byline"),
+        ("published", format_datetime(a.published) if a.published else "", "published"),
+        ("updated", format_datetime(a.updated) if a.updated else "", "updated"),
+        ("captions", str(len(a.captions)) if a.captions else "", "captions"),
+    ]
+    for label, value, field in rows:
+        source = a.provenance.get(field, "") if field else ""
+        meta.add_row(label, value or Text("—", style=DIM), f"from {source}" if source else "")
+    parts: list[RenderableType] = [title, meta, Text(""), Text(a.body)]
+    if a.captions:
+        parts.append(Text("\nCaptions", style="bold"))
+        parts.extend(Text(f"  • {c}") for c in a.captions)
+    return Group(*parts)
+
+
+def stats(s: Stats) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style=DIM)
+    table.add_column()
+    span = "—"
+    if s.earliest is not None and s.latest is not None:
+        span = f"{format_datetime(s.earliest)} to {format_datetime(s.latest)}"
+    table.add_row("index", display_path(os.path.abspath(s.path)))
+    table.add_row("articles", str(s.articles))
+    table.add_row("dates", span)
+    table.add_row("undated", str(s.undated))
+    table.add_row("size", f"{s.size_bytes / 1024 / 1024:.1f} MB")
+    table.add_row(
+        "outlets",
+        ", ".join(f"{name} ({n})" for name, n in s.outlets.items()) or "none recorded",
+    )
+    return table
