@@ -109,10 +109,14 @@ class NewsIndex:
         return self._index
 
     def _current_searcher(self) -> Searcher:
+        """A searcher on the latest commit, kept open between calls while it is current."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses segment readers by segment id and
+            # so misses deletions committed to a segment it already had open.
+            self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
             self._searcher = self._open().searcher(weighting=BM25F())
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
         return self._searcher
 
     @contextmanager

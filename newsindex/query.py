@@ -25,7 +25,11 @@ def parse_query(text: str, schema: Schema) -> Query:
     date_errors: list[object] = []
     parser = MultifieldParser(list(SEARCH_FIELDS), schema)
     parser.add_plugin(DateParserPlugin(callback=date_errors.append))
-    query = parser.parse(text)
+    try:
+        query = parser.parse(text)
+    except ValueError as exc:
+        # Whoosh's fallback range parser raises on bounds that are not dates.
+        raise QueryError(text, f"a range bound is not a date or number (use {DATE_FORMS}): {exc}") from None
     if date_errors:
         raise QueryError(text, f"{date_errors[0]} is not a date (use {DATE_FORMS})")
     if query is NullQuery:

@@ -119,3 +119,10 @@ def test_image_caption_in_parentheses():
     article = extract("Headline here\n\nA crowd in the square (Image: Getty)\n\nBody text.")
     assert article.captions == ("A crowd in the square (Image: Getty)",)
     assert article.body == "Body text."
+
+
+def test_headlines_starting_with_symbols_or_brand_names():
+    for headline in ("$1m payoff for former Shell boss", "iTunes now selling Band Aid song",
+                     "Rivals of the £400 Apple..."):
+        assert extract(f"{headline}\n\nThe body of the story.").title == headline
+    assert extract("and then the troops left\n\nMore.").title is None

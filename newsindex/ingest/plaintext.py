@@ -158,11 +158,14 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def _is_headline(line: str) -> bool:
+    """Short, not ended like a sentence, not starting with a lower-case word."""
+    first_word = line.split()[0]
     return (
         len(line) <= _HEADLINE_MAX_CHARS
         and len(line.split()) <= _HEADLINE_MAX_WORDS
-        and line[-1] not in ".,;:"
-        and (line[0].isupper() or line[0].isdigit() or line[0] in "'\"‘“")
+        and line[-1] not in ",;:"
+        and (not line.endswith(".") or line.endswith("..."))
+        and not (first_word.isalpha() and first_word.islower())  # "iTunes" is fine
         and parse_date_line(line) is None
         and not parse_byline(line)
     )

@@ -1,0 +1,151 @@
+"""The Python API, used directly as other tools embed it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsindex import (
+    AddReport,
+    Article,
+    Hit,
+    NewsIndex,
+    NewsIndexError,
+    SearchResults,
+    Snippet,
+)
+from newsindex.errors import (
+    AmbiguousIdError,
+    ArticleNotFoundError,
+    IndexNotFoundError,
+    InputPathError,
+    InvalidValueError,
+    QueryError,
+)
+
+from .conftest import LBC_SEED, NYT_SEED
+from .test_plaintext import LBC_CAPTIONS
+
+
+@pytest.fixture
+def ni(index_path: Path, seeds: Path):
+    with NewsIndex(index_path) as index:
+        index.add([seeds])
+        yield index
+
+
+def test_add_returns_a_report(index_path: Path, seeds: Path):
+    with NewsIndex(index_path) as ni:
+        report = ni.add([str(seeds)])
+    assert isinstance(report, AddReport)
+    assert report.counts() == {"added": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": 0}
+    assert sorted(Path(o.path).name for o in report.added) == [NYT_SEED, LBC_SEED]
+    assert all(len(o.id) == 12 for o in report.added)
+
+
+def test_search_returns_plain_data(ni: NewsIndex):
+    results = ni.search("Dnipro bridge", limit=10)
+    assert isinstance(results, SearchResults)
+    assert results.total == 2
+    first, second = results.hits
+    assert isinstance(first, Hit) and dataclasses.is_dataclass(first)
+    assert Path(first.path).name == LBC_SEED and Path(second.path).name == NYT_SEED
+    assert first.score > second.score
+    assert first.outlet == "LBC" and first.provenance["outlet"] == "sidecar"
+    assert first.published == datetime(2022, 11, 11, 12, 51)
+    assert second.title is None
+    assert second.lede.startswith("Ukraine’s troops entered the southern port city of Kherson on Friday")
+    assert second.lede.endswith("one of the most significant victories of the war.")
+    for hit in results.hits:
+        assert 1 <= len(hit.snippets) <= 3
+        for snippet in hit.snippets:
+            assert isinstance(snippet, Snippet) and snippet.field == "body"
+            words = {snippet.text[m.start : m.end].lower() for m in snippet.matches}
+            assert words <= {"dnipro", "bridge", "bridges"} and words
+
+
+def test_limit(ni: NewsIndex):
+    results = ni.search("Kherson", limit=1)
+    assert results.total == 2 and len(results.hits) == 1
+
+
+def test_title_matches_are_spans(ni: NewsIndex):
+    hit = ni.search("kremlin dreams").hits[0]
+    assert [hit.title[s.start : s.end] for s in hit.title_matches] == ["Kremlin", "dreams"]
+
+
+def test_caption_only_match_gives_a_caption_snippet(ni: NewsIndex):
+    hit = ni.search("Archangelske").hits[0]
+    assert [s.field for s in hit.snippets] == ["captions"]
+    assert hit.snippets[0].text == LBC_CAPTIONS[2]
+
+
+def test_get_by_id_prefix_and_path(ni: NewsIndex, seeds: Path):
+    article = ni.get(str(seeds / LBC_SEED))
+    assert isinstance(article, Article)
+    assert article.captions == LBC_CAPTIONS
+    assert article.byline == ("Asher McShane",)
+    assert article.updated == datetime(2022, 11, 11, 18, 11)
+    assert ni.get(article.id[:4]).id == article.id
+    with pytest.raises(ArticleNotFoundError):
+        ni.get("0000000000000")
+
+
+def test_ambiguous_prefix(index_path: Path, tmp_path: Path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i}.txt").write_text(f"Story {i}\n\nText of story {i}.")
+    with NewsIndex(index_path) as ni:
+        ids = [o.id for o in ni.add([folder]).added]
+        shared = next(a[0] for a in ids if sum(b[0] == a[0] for b in ids) > 1)  # 40 ids, 16 letters
+        with pytest.raises(AmbiguousIdError) as info:
+            ni.get(shared)
+        assert len(info.value.candidates) > 1 and info.value.exit_code == 2
+        assert ni.get(ids[0]).id == ids[0]
+
+
+def test_errors_are_newsindex_errors(tmp_path: Path, ni: NewsIndex):
+    with pytest.raises(IndexNotFoundError):
+        NewsIndex(tmp_path / "missing").search("Kherson")
+    with pytest.raises(QueryError) as info:
+        ni.search("Kherson date:[notadate to 2022]")
+    assert "not a date" in str(info.value)
+    with pytest.raises(InputPathError):
+        ni.add([tmp_path / "no-such-folder"])
+    with pytest.raises(InvalidValueError) as bad:
+        ni.add([tmp_path], date="yesterday")
+    assert bad.value.field == "date"
+    assert all(issubclass(e, NewsIndexError) for e in (IndexNotFoundError, QueryError, InputPathError))
+
+
+def test_remove_and_stats(ni: NewsIndex, seeds: Path):
+    assert ni.stats().articles == 2
+    report = ni.remove([str(seeds)])  # a folder removes everything under it
+    assert len(report.removed) == 2 and report.not_found == ()
+    stats = ni.stats()
+    assert stats.articles == 0 and stats.outlets == {}
+    assert ni.search("Kherson").total == 0
+
+
+def test_batches_commit_as_they_go(index_path: Path, tmp_path: Path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(7):
+        (folder / f"{i}.txt").write_text(f"Story number {i}\n\nBody of story {i} about topic{i}.")
+    with NewsIndex(index_path) as ni:
+        report = ni.add([folder], batch_size=3)
+        assert len(report.added) == 7
+        assert ni.stats().articles == 7
+        assert ni.search("topic6").total == 1
+
+
+def test_searcher_sees_new_commits(ni: NewsIndex, tmp_path: Path):
+    assert ni.search("Antonivskyi").total == 0
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Antonivskyi bridge collapses\n\nThe Antonivskyi bridge over the Dnipro collapsed.")
+    ni.add([extra])
+    assert ni.search("Antonivskyi").total == 1
