@@ -27,8 +27,8 @@ PROGRESS_THRESHOLD = 200
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     terminal = stream.isatty()
-    # Piped output is not wrapped, so that each hit line can be grepped whole.
-    return Console(file=stream, highlight=False, soft_wrap=not terminal)
+    # Piped output is not wrapped, so that each line can be grepped whole.
+    return Console(file=stream, highlight=False, width=None if terminal else 1_000_000)
 
 
 class _Group(click.Group):

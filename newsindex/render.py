@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -81,8 +82,9 @@ def snippet(s: Snippet) -> Text:
     return text
 
 
-def _indent(text: Text) -> Text:
-    return Text.assemble("    ", text)
+def _indent(text: Text) -> Padding:
+    """Indented so that wrapped lines stay under their hit."""
+    return Padding(text, (0, 0, 0, 4), expand=False)
 
 
 def add_summary(report: AddReport) -> Text:
