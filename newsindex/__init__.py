@@ -8,7 +8,17 @@
 
 from .errors import NewsIndexError
 from .index import NewsIndex
-from .models import AddReport, Article, FileOutcome, Hit, RemoveReport, SearchResults, Snippet, Span, Stats
+from .models import (
+    AddReport,
+    Article,
+    FileOutcome,
+    Hit,
+    RemoveReport,
+    SearchResults,
+    Snippet,
+    Span,
+    Stats,
+)
 
 __all__ = [
     "NewsIndex",

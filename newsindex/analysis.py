@@ -23,6 +23,10 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
+#: Longer "words" (base64 blobs, runs of digits, binary noise that decoded as
+#: text) are not indexed: no one searches for them, and they bloat the index.
+MAX_TOKEN_CHARS = 64
+
 
 class SnowballStemFilter(Filter):
     """Stems tokens with PyStemmer's Snowball stemmer.
@@ -59,11 +63,11 @@ def text_analyzer() -> Analyzer:
         RegexTokenizer()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
-        | StopFilter()
+        | StopFilter(maxsize=MAX_TOKEN_CHARS)
         | SnowballStemFilter("english")
     )
 
 
 def name_analyzer() -> Analyzer:
     # Stop words go here too, so a query of only stop words means the same in every field.
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(maxsize=MAX_TOKEN_CHARS)

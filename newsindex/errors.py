@@ -30,7 +30,8 @@ class IndexBusyError(NewsIndexError):
 
 class QueryError(NewsIndexError):
     def __init__(self, query: str, reason: str) -> None:
-        super().__init__(f"bad query {query!r}: {reason}")
+        shown = query if len(query) <= 80 else query[:80] + "…"
+        super().__init__(f"bad query {shown!r}: {reason}")
         self.query = query
         self.reason = reason
 

@@ -14,7 +14,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from whoosh.highlight import Formatter, Fragment, Fragmenter, Highlighter, WholeFragmenter
+from whoosh.highlight import (
+    Formatter,
+    Fragment,
+    Fragmenter,
+    Highlighter,
+    WholeFragmenter,
+)
 
 from .models import Span
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+import sqlite3
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -19,22 +18,20 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
+from .documents import index_datetime, stored_article
 from .errors import (
     AmbiguousIdError,
     ArticleNotFoundError,
     IndexBusyError,
     IndexNotFoundError,
     InputPathError,
-    InvalidValueError,
     NewsIndexError,
 )
 from .highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
-from .ingest import ExtractedArticle, SkipFile
 from .manifest import Entry, Manifest
 from .models import (
     AddReport,
     Article,
-    FileOutcome,
     Hit,
     RemoveReport,
     SearchResults,
@@ -43,7 +40,8 @@ from .models import (
     Stats,
     first_sentence,
 )
-from .query import parse_query
+from .query import check_expansions, parse_query
+from .writing import Batch
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -97,16 +95,42 @@ class NewsIndex:
             self._index = whoosh_index.open_dir(self.path)
         return self._index
 
-    def _open_or_create(self) -> whoosh_index.Index:
-        if self.exists():
-            return self._open()
+    def _make_folder(self) -> None:
         if os.path.exists(self.path) and not os.path.isdir(self.path):
             raise InputPathError(self.path, "is a file, not an index folder")
+        try:
+            os.makedirs(self.path, exist_ok=True)
+        except OSError as exc:
+            raise InputPathError(self.path, f"cannot create the index folder: {exc.strerror}") from None
+
+    def _open_or_create(self) -> whoosh_index.Index:
+        """The index, created if absent; call with the write lock held, so two
+        first writers cannot both create it."""
+        if self.exists():
+            return self._open()
         from .schema import build_schema
 
-        os.makedirs(self.path, exist_ok=True)
         self._index = whoosh_index.create_in(self.path, build_schema())
         return self._index
+
+    @contextmanager
+    def _writing(self, wait: float) -> Iterator[whoosh_index.Index]:
+        """The write lock, and the index; a failed write becomes a one-line error.
+
+        Whatever fails here (a full disk, a vanished folder), the index still
+        holds its last commit: Whoosh makes a commit visible by renaming its
+        table of contents, and the manifest is only a cache of it.
+        """
+        self._make_folder()
+        with self._write_lock(wait):
+            try:
+                yield self._open_or_create()
+            except (OSError, sqlite3.Error) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                raise NewsIndexError(
+                    f"could not write to the index at {self.path}: {reason}; "
+                    "it still holds its last commit"
+                ) from None
 
     def _current_searcher(self) -> Searcher:
         """A searcher on the latest commit, kept open between calls while it is current."""
@@ -189,12 +213,11 @@ class NewsIndex:
         inputs = check_inputs(os.fspath(p) for p in paths)
 
         report = AddReport()
-        ix = self._open_or_create()
-        with self._write_lock(wait):
+        with self._writing(wait) as ix:
             manifest = self._manifest(ix)
             try:
                 sources = list(discover(inputs))
-                batch = _Batch(ix, manifest, batch_size)
+                batch = Batch(ix, manifest, batch_size)
                 try:
                     for done, source in enumerate(sources, 1):
                         report.outcomes.append(batch.add(source, flags))
@@ -213,10 +236,10 @@ class NewsIndex:
 
     def remove(self, refs: Iterable[str], *, wait: float = DEFAULT_WAIT) -> RemoveReport:
         """Take articles out, named by id, unique id prefix, file path or folder."""
-        ix = self._open()
+        self._open()
         removed: list[str] = []
         not_found: list[str] = []
-        with self._write_lock(wait):
+        with self._writing(wait) as ix:
             manifest = self._manifest(ix)
             try:
                 entries: dict[str, Entry] = {}
@@ -261,6 +284,7 @@ class NewsIndex:
         started = time.perf_counter()
         searcher = self._current_searcher()
         parsed = parse_query(query, searcher.schema)
+        check_expansions(parsed, query, searcher.reader())
         results = searcher.search(parsed, limit=max(limit, 1), terms=True)
         # Whoosh's phrase-aware highlighting marks a phrase's words only where
         # they form the phrase; it is only right (and needed) when there is one.
@@ -316,7 +340,7 @@ class NewsIndex:
             fields = searcher.document(id=self._resolve_id(ref))
         if fields is None:
             raise ArticleNotFoundError(ref)
-        return _article(fields)
+        return stored_article(fields)
 
     def _resolve_id(self, ref: str) -> str:
         ref = ref.strip().lower()
@@ -347,7 +371,7 @@ class NewsIndex:
                 dates.append(meta["published"])
             else:
                 undated += 1
-        keyed = sorted(dates, key=_sort_key)
+        keyed = sorted(dates, key=index_datetime)
         size = sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file())
         return Stats(
             path=self.path,
@@ -367,189 +391,3 @@ class _Highlighters(NamedTuple):
     strict: bool
 
 
-class _Batch:
-    """Writes articles to the index, committing every ``batch_size`` changes.
-
-    The manifest is updated only after each commit, so it never claims more
-    than the index holds.
-    """
-
-    def __init__(self, ix: whoosh_index.Index, manifest: Manifest, batch_size: int) -> None:
-        self.ix = ix
-        self.manifest = manifest
-        self.batch_size = max(1, batch_size)
-        self.writer: Any = None
-        self.changes = 0
-        self.upserts: dict[str, Entry] = {}
-        self.deletes: set[str] = set()
-        self.hashes: dict[str, str] = {}  # content hash -> id, for this batch
-
-    def add(self, source: Any, flags: Any) -> FileOutcome:
-        from .ingest.files import UnreadablePath
-
-        if isinstance(source, UnreadablePath):
-            return FileOutcome(source.path, "skipped", reason=source.reason)
-        path = source.path
-        sidecar_fp = _stat_fingerprint(source.sidecar)
-        fingerprint = f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest()}"
-        entry = self.upserts.get(path) or self.manifest.get(path)
-        if entry and entry.fingerprint == fingerprint:
-            return FileOutcome(path, "unchanged", id=entry.id)
-        try:
-            text, overrides = _read(source, sidecar_fp is not None)
-        except SkipFile as exc:
-            return FileOutcome(path, "skipped", reason=str(exc))
-        content_hash = text_hash(text)
-        digest = f"{content_hash}:{overrides.digest()}:{flags.digest()}"
-        if entry and entry.digest == digest:
-            self.upserts[path] = Entry(path, entry.id, fingerprint, content_hash, digest)
-            return FileOutcome(path, "unchanged", id=entry.id)
-
-        article_id = path_id(path)
-        original = self.hashes.get(content_hash)
-        if original is None:
-            known = self.manifest.by_hash(content_hash)
-            if known and known.path != path and known.path not in self.deletes:
-                original = known.id
-        if original is not None and original != article_id:
-            if entry:  # this file used to hold other text: its old version goes
-                self._writer().delete_by_term("id", entry.id)
-                self.deletes.add(path)
-                self.upserts.pop(path, None)
-                self._changed()
-            return FileOutcome(path, "duplicate", id=None, duplicate_of=original)
-
-        try:
-            article = _extract(text, overrides, flags)
-        except Exception as exc:  # one bad file never stops a batch
-            return FileOutcome(path, "skipped", reason=f"could not extract: {exc}")
-        meta = {
-            "outlet": article.outlet,
-            "credit": article.credit,
-            "byline": list(article.byline),
-            "published": article.published,
-            "updated": article.updated,
-            "provenance": article.provenance,
-            "fingerprint": fingerprint,
-            "content_hash": content_hash,
-            "digest": digest,
-        }
-        doc: dict[str, Any] = {
-            "id": article_id,
-            "path": path,
-            "content_hash": content_hash,
-            "body": article.body,
-            "meta": meta,
-        }
-        if article.title:
-            doc["title"] = article.title
-        if article.captions:
-            doc["captions"] = "\n".join(article.captions)
-        if article.byline:
-            doc["byline"] = "\n".join(article.byline)
-        if article.outlet:
-            doc["outlet"] = article.outlet
-        if article.published is not None:
-            doc["date"] = _index_datetime(article.published)
-        self._writer().update_document(**doc)
-        self.hashes[content_hash] = article_id
-        self.upserts[path] = Entry(path, article_id, fingerprint, content_hash, digest)
-        self.deletes.discard(path)
-        self._changed()
-        return FileOutcome(path, "updated" if entry else "added", id=article_id)
-
-    def _writer(self) -> Any:
-        if self.writer is None:
-            self.writer = self.ix.writer()
-        return self.writer
-
-    def _changed(self) -> None:
-        self.changes += 1
-        if self.changes >= self.batch_size:
-            self.commit()
-
-    def commit(self) -> None:
-        if self.writer is not None:
-            self.writer.commit()
-            self.writer = None
-        if self.upserts or self.deletes:
-            self.manifest.apply(self.upserts.values(), self.deletes, self.ix.latest_generation())
-        self.upserts, self.deletes, self.hashes, self.changes = {}, set(), {}, 0
-
-    def cancel(self) -> None:
-        if self.writer is not None:
-            self.writer.cancel()
-            self.writer = None
-
-
-def _read(source: Any, has_sidecar: bool) -> tuple[str, Any]:
-    from .ingest.files import read_text
-    from .ingest.sidecar import Overrides, load_sidecar
-
-    text = read_text(source.path)
-    overrides = Overrides()
-    if has_sidecar:
-        try:
-            overrides = load_sidecar(source.sidecar)
-        except InvalidValueError as exc:
-            name = os.path.basename(source.sidecar)
-            raise SkipFile(f"bad sidecar {name}: field {exc.field!r}: {exc.reason}") from None
-    return text, overrides
-
-
-def _extract(text: str, overrides: Any, flags: Any) -> ExtractedArticle:
-    from .ingest.plaintext import extract
-
-    article = overrides.apply(extract(text), "sidecar")
-    return flags.apply(article, "flag")
-
-
-def _stat_fingerprint(path: str) -> str | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def path_id(path: str) -> str:
-    """The article id for a source path: short, and the same every time."""
-    return hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
-
-
-def text_hash(text: str) -> str:
-    """Hash of the text with Unicode and white space normalised: equal for the same story."""
-    normal = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.blake2b(normal.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _index_datetime(value: datetime) -> datetime:
-    if value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
-
-
-def _sort_key(value: datetime) -> datetime:
-    return _index_datetime(value)
-
-
-def _article(fields: dict[str, Any]) -> Article:
-    meta = fields["meta"]
-    captions = fields.get("captions")
-    return Article(
-        id=fields["id"],
-        path=fields["path"],
-        title=fields.get("title"),
-        body=fields.get("body", ""),
-        captions=tuple(captions.split("\n")) if captions else (),
-        byline=tuple(meta.get("byline", ())),
-        outlet=meta.get("outlet"),
-        credit=meta.get("credit"),
-        published=meta.get("published"),
-        updated=meta.get("updated"),
-        provenance=dict(meta.get("provenance", {})),
-        content_hash=meta["content_hash"],
-    )
-
-
-__all__ = ["NewsIndex", "NewsIndexError"]

@@ -107,13 +107,16 @@ def read_text(path: str) -> str:
     Raises :class:`SkipFile` for empty, binary, oversized, undecodable or
     unreadable files.
     """
+    too_large = SkipFile(f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit for one article")
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
+                raise too_large
+            data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as exc:
         raise SkipFile(f"unreadable: {_os_reason(exc)}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise SkipFile(f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit for one article")
+        raise too_large
     if not data.strip():
         raise SkipFile("empty file")
     if b"\x00" in data[:_SNIFF_BYTES]:

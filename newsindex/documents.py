@@ -1,0 +1,107 @@
+"""How an article becomes a Whoosh document, and a stored document an article again."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import datetime, timezone
+from typing import Any
+
+from .ingest import ExtractedArticle
+from .models import Article
+
+
+def path_id(path: str) -> str:
+    """The article id for a source path: short, and the same every time."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    """Hash of the text with Unicode and white space normalised: equal for the same story."""
+    normal = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.blake2b(normal.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def to_document(
+    article: ExtractedArticle,
+    *,
+    article_id: str,
+    path: str,
+    fingerprint: str,
+    content_hash: str,
+    digest: str,
+) -> dict[str, Any]:
+    """The Whoosh fields for ``article``; empty fields are left out, not stored as ''."""
+    meta = {
+        "outlet": article.outlet,
+        "credit": article.credit,
+        "byline": list(article.byline),
+        "published": article.published,
+        "updated": article.updated,
+        "provenance": article.provenance,
+        # What the manifest needs, so that it can be rebuilt from the index.
+        "fingerprint": fingerprint,
+        "content_hash": content_hash,
+        "digest": digest,
+    }
+    doc: dict[str, Any] = {
+        "id": article_id,
+        "path": path,
+        "content_hash": content_hash,
+        "body": article.body,
+        "meta": meta,
+    }
+    if article.title:
+        doc["title"] = article.title
+    if article.captions:
+        doc["captions"] = "\n".join(article.captions)
+    if article.byline:
+        doc["byline"] = "\n".join(article.byline)
+    if article.outlet:
+        doc["outlet"] = article.outlet
+    if article.published is not None:
+        doc["date"] = index_datetime(article.published)
+    return doc
+
+
+def from_stored(fields: dict[str, Any]) -> ExtractedArticle:
+    """The article a stored document holds, as the reader produced it."""
+    meta = fields["meta"]
+    captions = fields.get("captions")
+    return ExtractedArticle(
+        body=fields.get("body", ""),
+        title=fields.get("title"),
+        captions=tuple(captions.split("\n")) if captions else (),
+        byline=tuple(meta.get("byline", ())),
+        outlet=meta.get("outlet"),
+        credit=meta.get("credit"),
+        published=meta.get("published"),
+        updated=meta.get("updated"),
+        provenance=dict(meta.get("provenance", {})),
+    )
+
+
+def stored_article(fields: dict[str, Any]) -> Article:
+    """The API's view of a stored document."""
+    extracted = from_stored(fields)
+    return Article(
+        id=fields["id"],
+        path=fields["path"],
+        title=extracted.title,
+        body=extracted.body,
+        captions=extracted.captions,
+        byline=extracted.byline,
+        outlet=extracted.outlet,
+        credit=extracted.credit,
+        published=extracted.published,
+        updated=extracted.updated,
+        provenance=extracted.provenance,
+        content_hash=fields["meta"]["content_hash"],
+    )
+
+
+def index_datetime(value: datetime) -> datetime:
+    """Naive datetimes are indexed as written; aware ones in UTC."""
+    if value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
