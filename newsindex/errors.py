@@ -14,8 +14,21 @@ class NewsIndexError(Exception):
 
 
 class IndexNotFoundError(NewsIndexError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"no index at {path}: run `newsindex add` first")
+    def __init__(self, path: str, *, has_manifest: bool = False) -> None:
+        if has_manifest:
+            message = f"no index at {path}, but a record of its files: run `newsindex rebuild`"
+        else:
+            message = f"no index at {path}: run `newsindex add` first"
+        super().__init__(message)
+        self.path = path
+
+
+class IndexDamagedError(NewsIndexError):
+    def __init__(self, path: str, cause: BaseException) -> None:
+        detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+        super().__init__(
+            f"the index at {path} cannot be read ({detail}): run `newsindex check`, then `newsindex rebuild`"
+        )
         self.path = path
 
 

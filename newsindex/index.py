@@ -23,15 +23,19 @@ from .errors import (
     AmbiguousIdError,
     ArticleNotFoundError,
     IndexBusyError,
+    IndexDamagedError,
     IndexNotFoundError,
     InputPathError,
     NewsIndexError,
 )
 from .highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
+from .manifest import FILENAME as MANIFEST_FILENAME
 from .manifest import Entry, Manifest
 from .models import (
     AddReport,
     Article,
+    CheckReport,
+    RebuildReport,
     Hit,
     RemoveReport,
     SearchResults,
@@ -91,8 +95,12 @@ class NewsIndex:
     def _open(self) -> whoosh_index.Index:
         if self._index is None:
             if not self.exists():
-                raise IndexNotFoundError(self.path)
-            self._index = whoosh_index.open_dir(self.path)
+                has_manifest = os.path.exists(os.path.join(self.path, MANIFEST_FILENAME))
+                raise IndexNotFoundError(self.path, has_manifest=has_manifest)
+            try:
+                self._index = whoosh_index.open_dir(self.path)
+            except Exception as exc:
+                raise IndexDamagedError(self.path, exc) from None
         return self._index
 
     def _make_folder(self) -> None:
@@ -122,15 +130,18 @@ class NewsIndex:
         table of contents, and the manifest is only a cache of it.
         """
         self._make_folder()
-        with self._write_lock(wait):
-            try:
-                yield self._open_or_create()
-            except (OSError, sqlite3.Error) as exc:
-                reason = getattr(exc, "strerror", None) or str(exc)
-                raise NewsIndexError(
-                    f"could not write to the index at {self.path}: {reason}; "
-                    "it still holds its last commit"
-                ) from None
+        with self._write_lock(wait), self._write_errors():
+            yield self._open_or_create()
+
+    @contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise NewsIndexError(
+                f"could not write to the index at {self.path}: {reason}; it still holds its last commit"
+            ) from None
 
     def _current_searcher(self) -> Searcher:
         """A searcher on the latest commit, kept open between calls while it is current."""
@@ -140,7 +151,11 @@ class NewsIndex:
             self._searcher.close()
             self._searcher = None
         if self._searcher is None:
-            self._searcher = self._open().searcher(weighting=BM25F())
+            ix = self._open()
+            try:
+                self._searcher = ix.searcher(weighting=BM25F())
+            except Exception as exc:
+                raise IndexDamagedError(self.path, exc) from None
         return self._searcher
 
     @contextmanager
@@ -356,6 +371,29 @@ class NewsIndex:
         if len(candidates) > 1:
             raise AmbiguousIdError(ref, candidates)
         return candidates[0]
+
+    def check(self) -> CheckReport:
+        """Verify the index: every segment opens, stored fields read back, counts agree."""
+        if not self.exists():
+            raise IndexNotFoundError(self.path)
+        from .maintenance import check
+
+        return check(self.path)
+
+    def rebuild(self, *, wait: float = DEFAULT_WAIT) -> RebuildReport:
+        """Re-create the index from the files it recorded (their stored copy where a file is gone)."""
+        if not os.path.isdir(self.path):
+            raise IndexNotFoundError(self.path)
+        from .maintenance import rebuild
+
+        self.close()
+        with self._write_lock(wait):
+            try:
+                ix: whoosh_index.Index | None = whoosh_index.open_dir(self.path)
+            except Exception:  # damaged beyond opening: rebuilt from the manifest and the files
+                ix = None
+            with self._write_errors():
+                return rebuild(self.path, ix)
 
     def stats(self) -> Stats:
         """Article count, outlets, date range, undated count and size on disk."""

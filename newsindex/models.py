@@ -191,3 +191,27 @@ def first_sentence(text: str, limit: int = 200) -> str:
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0] + "…"
     return sentence
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `check` found. ``problems`` are damage; ``notes`` are facts worth knowing."""
+
+    path: str
+    articles: int
+    segments: int
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    articles: int  # in the rebuilt index
+    from_source: int  # re-read from their files
+    from_index: int  # carried over from the stored copy: the file is gone or unreadable
+    lost: tuple[str, ...]  # paths of articles that could not be recovered at all
+    seconds: float

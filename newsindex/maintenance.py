@@ -1,0 +1,202 @@
+"""`check` and `rebuild`: verifying an index, and re-creating it from its sources."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import CLEAR
+
+from .documents import path_id, text_hash, to_document
+from .ingest import SkipFile
+from .ingest.sidecar import Overrides
+from .manifest import Entry, Manifest
+from .models import CheckReport, RebuildReport
+from .writing import extract_article, read_source, stat_fingerprint
+
+_FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
+
+
+def check(path: str) -> CheckReport:
+    problems: list[str] = []
+    notes: list[str] = []
+    try:
+        ix = whoosh_index.open_dir(path)
+        reader = ix.reader()
+    except Exception as exc:  # whatever the damage, say it in one line
+        return CheckReport(path, 0, 0, (f"the index cannot be opened: {_describe(exc)}",), ())
+    stored: list[dict[str, Any]] = []
+    with reader:
+        leaves = reader.leaf_readers()
+        for number, (segment, _offset) in enumerate(leaves, 1):
+            expected = segment.doc_count()
+            try:
+                docs = list(segment.all_stored_fields())
+            except Exception as exc:
+                problems.append(f"segment {number} of {len(leaves)}: stored fields unreadable: {_describe(exc)}")
+                continue
+            if len(docs) != expected:
+                problems.append(f"segment {number}: holds {len(docs)} stored documents, its count says {expected}")
+            stored.extend(docs)
+            try:
+                ids = sum(1 for _ in segment.lexicon("id"))
+            except Exception as exc:
+                problems.append(f"segment {number}: term index unreadable: {_describe(exc)}")
+                continue
+            if ids < len(docs):
+                problems.append(f"segment {number}: {len(docs)} documents but {ids} ids in its term index")
+        articles = reader.doc_count()
+        segments = len(leaves)
+    if len(stored) != articles and not problems:
+        problems.append(f"{len(stored)} stored documents but the index counts {articles}")
+    bad = [f for f in stored if not {"id", "path", "meta"} <= f.keys() or "fingerprint" not in f.get("meta", {})]
+    if bad:
+        problems.append(f"{len(bad)} documents lack their id, path or metadata")
+    repeated = [i for i, n in Counter(f.get("id") for f in stored).items() if n > 1]
+    if repeated:
+        problems.append(f"{len(repeated)} ids appear more than once (for example {repeated[0]})")
+
+    manifest = Manifest(path)
+    try:
+        listed = {(e.path, e.id) for e in manifest.entries()}
+        if manifest.generation == ix.latest_generation():
+            if listed != {(f.get("path"), f.get("id")) for f in stored}:
+                problems.append("the file manifest disagrees with the index (the next add or rebuild rewrites it)")
+        else:
+            notes.append("the file manifest is behind the index; the next add rebuilds it")
+    finally:
+        manifest.close()
+
+    missing = changed = 0
+    for fields in stored:
+        fp = stat_fingerprint(fields.get("path", ""))
+        if fp is None:
+            missing += 1
+        elif not fields.get("meta", {}).get("fingerprint", "").startswith(fp + "|"):
+            changed += 1
+    if missing:
+        notes.append(f"{missing} indexed files are no longer on disk (their indexed copy is kept)")
+    if changed:
+        notes.append(f"{changed} indexed files changed on disk since they were added (run add to update)")
+    return CheckReport(path, articles, segments, tuple(problems), tuple(notes))
+
+
+def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
+    """Re-create the index: every article from its file where it can be read,
+    else from the index's stored copy. Call with the write lock held.
+
+    Values given as ``add`` flags are recorded in the provenance and given
+    again, so a later ``add`` with the same flags finds nothing changed.
+    """
+    started = time.perf_counter()
+    records: dict[str, dict[str, Any] | None] = {}  # path -> stored fields, if readable
+    if ix is not None:
+        try:
+            with ix.reader() as reader:
+                for segment, _offset in reader.leaf_readers():
+                    try:
+                        for fields in segment.all_stored_fields():
+                            records[fields["path"]] = fields
+                    except Exception:
+                        continue  # that segment's articles come from the manifest and their files
+        except Exception:
+            pass
+    manifest = Manifest(path)
+    try:
+        for entry in manifest.entries():
+            records.setdefault(entry.path, None)
+    finally:
+        manifest.close()
+
+    from .schema import build_schema
+
+    if ix is None:
+        ix = whoosh_index.create_in(path, build_schema())
+    writer = ix.writer()
+    entries: list[Entry] = []
+    from_source = from_index = 0
+    lost: list[str] = []
+    seen_hashes: set[str] = set()
+    try:
+        for source_path in sorted(records):
+            stored = records[source_path]
+            doc = _from_source(source_path, stored)
+            if doc is not None:
+                from_source += 1
+            elif stored is not None:
+                doc = _carry_over(stored)
+                from_index += 1
+            else:
+                lost.append(source_path)
+                continue
+            if doc["content_hash"] in seen_hashes:
+                continue
+            seen_hashes.add(doc["content_hash"])
+            writer.add_document(**doc)
+            meta = doc["meta"]
+            entries.append(Entry(source_path, doc["id"], meta["fingerprint"], meta["content_hash"], meta["digest"]))
+        writer.commit(mergetype=CLEAR)
+    except BaseException:
+        writer.cancel()
+        raise
+    manifest = Manifest(path)
+    try:
+        manifest.replace_all(entries, ix.latest_generation())
+    finally:
+        manifest.close()
+    return RebuildReport(len(entries), from_source, from_index, tuple(lost), time.perf_counter() - started)
+
+
+def _from_source(source_path: str, stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    try:
+        st = os.stat(source_path)
+        sidecar = os.path.splitext(source_path)[0] + ".meta.json"
+        sidecar_fp = stat_fingerprint(sidecar)
+        text, overrides = read_source(source_path, sidecar if sidecar_fp else None)
+    except (OSError, SkipFile):
+        return None
+    flags = _recorded_flags(stored)
+    content_hash = text_hash(text)
+    article = extract_article(text, overrides, flags)
+    return to_document(
+        article,
+        article_id=path_id(source_path),
+        path=source_path,
+        fingerprint=f"{st.st_size}:{st.st_mtime_ns}|{sidecar_fp}|{flags.digest()}",
+        content_hash=content_hash,
+        digest=f"{content_hash}:{overrides.digest()}:{flags.digest()}",
+    )
+
+
+def _recorded_flags(stored: dict[str, Any] | None) -> Overrides:
+    if stored is None:
+        return Overrides()
+    meta = stored["meta"]
+    provenance = meta.get("provenance", {})
+    values: dict[str, Any] = {}
+    for name in _FLAG_FIELDS:
+        if provenance.get(name) == "flag":
+            value = stored.get("title") if name == "title" else meta.get(name)
+            values[name] = tuple(value) if name == "byline" else value
+    return Overrides(**values)
+
+
+def _carry_over(stored: dict[str, Any]) -> dict[str, Any]:
+    from .documents import from_stored
+
+    meta = stored["meta"]
+    return to_document(
+        from_stored(stored),
+        article_id=stored["id"],
+        path=stored["path"],
+        fingerprint=meta["fingerprint"],
+        content_hash=meta["content_hash"],
+        digest=meta["digest"],
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
