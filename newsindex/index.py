@@ -35,8 +35,8 @@ from .models import (
     AddReport,
     Article,
     CheckReport,
-    RebuildReport,
     Hit,
+    RebuildReport,
     RemoveReport,
     SearchResults,
     Snippet,
@@ -45,7 +45,7 @@ from .models import (
     first_sentence,
 )
 from .query import check_expansions, parse_query
-from .writing import Batch
+from .writing import Batch, cancel_quietly
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -268,10 +268,10 @@ class NewsIndex:
                     try:
                         for entry in entries.values():
                             writer.delete_by_term("id", entry.id)
-                        writer.commit()
                     except BaseException:
-                        writer.cancel()
+                        cancel_quietly(writer)
                         raise
+                    writer.commit()
                     manifest.apply([], entries, ix.latest_generation())
                     removed = [e.id for e in entries.values()]
             finally:

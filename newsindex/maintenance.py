@@ -15,7 +15,7 @@ from .ingest import SkipFile
 from .ingest.sidecar import Overrides
 from .manifest import Entry, Manifest
 from .models import CheckReport, RebuildReport
-from .writing import extract_article, read_source, stat_fingerprint
+from .writing import cancel_quietly, extract_article, read_source, stat_fingerprint
 
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
 
@@ -138,10 +138,10 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
             writer.add_document(**doc)
             meta = doc["meta"]
             entries.append(Entry(source_path, doc["id"], meta["fingerprint"], meta["content_hash"], meta["digest"]))
-        writer.commit(mergetype=CLEAR)
     except BaseException:
-        writer.cancel()
+        cancel_quietly(writer)
         raise
+    writer.commit(mergetype=CLEAR)
     manifest = Manifest(path)
     try:
         manifest.replace_all(entries, ix.latest_generation())

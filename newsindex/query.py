@@ -42,8 +42,9 @@ def parse_query(text: str, schema: Schema) -> Query:
     parser.add_plugin(DateParserPlugin(callback=date_errors.append))
     try:
         query = parser.parse(_CONTROL.sub(" ", text))
-    except ValueError as exc:
-        # Whoosh's fallback range parser raises on bounds that are not dates.
+    except Exception as exc:
+        # Whoosh's range parsers raise (ValueError, or a bare Exception) on
+        # bounds that are not dates; nothing else in a query string can.
         raise QueryError(text, f"a range bound is not a date or number (use {DATE_FORMS}): {exc}") from None
     if date_errors:
         raise QueryError(text, f"{date_errors[0]} is not a date (use {DATE_FORMS})")

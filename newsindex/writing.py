@@ -97,8 +97,8 @@ class Batch:
 
     def commit(self) -> None:
         if self.writer is not None:
-            self.writer.commit()
-            self.writer = None
+            writer, self.writer = self.writer, None
+            writer.commit()  # if this fails, Whoosh has cleaned up and released its lock
         if self.upserts or self.deletes:
             self.manifest.apply(self.upserts.values(), self.deletes, self.ix.latest_generation())
         self.upserts, self.deletes, self.hashes, self.changes = {}, set(), {}, 0
@@ -106,7 +106,16 @@ class Batch:
     def cancel(self) -> None:
         if self.writer is not None:
             writer, self.writer = self.writer, None
-            writer.cancel()
+            cancel_quietly(writer)
+
+
+def cancel_quietly(writer: Any) -> None:
+    """Abandon an uncommitted writer while an error is on its way up: that error
+    is the one to report, not a second one from cleaning up after it."""
+    try:
+        writer.cancel()
+    except Exception:
+        pass
 
 
 def read_source(path: str, sidecar: str | None) -> tuple[str, Overrides]:

@@ -285,7 +285,7 @@ def test_lost_manifest_is_rebuilt_from_the_index(run: Run, seeds: Path, index_pa
     assert run("add", str(seeds)).stdout.startswith("0 added, 0 updated, 2 unchanged")
 
 
-@pytest.mark.parametrize("command", ["add", "search", "show", "remove", "stats"])
+@pytest.mark.parametrize("command", ["add", "search", "show", "remove", "stats", "check", "rebuild"])
 def test_help_shows_an_example(run: Run, command: str):
     result = run(command, "--help")
     assert result.exit_code == 0
@@ -318,3 +318,18 @@ def test_python_dash_m_and_console_script(seeds: Path, tmp_path: Path):
     assert searched.returncode == 0
     assert "\x1b[" not in searched.stdout  # not a terminal: no colour codes
     assert searched.stdout.index(LBC_TITLE_START) < searched.stdout.index("Ukraine’s troops")
+
+
+@pytest.mark.parametrize("query, exit_code", [
+    ('"unbalanced quote', 1), ('"eastern bank', 0), ("(((Kherson", 0), ("Kherson)))", 0),
+    ("nosuchfield:Kherson", 1), ("Kherson\x00\x07", 0), ("*", 0), ("*ank", 2), ("?", 2),
+    ("date:[1 to 99999999]", 2), ("Kherson " * 1500, 0), (" ".join(f"w{i}" for i in range(1500)), 2),
+    ("x" * 30_000, 2), ("title:[a TO zzzz]", 0),
+])
+def test_hostile_queries_end_in_results_or_a_one_line_error(run: Run, seeds: Path, query: str, exit_code: int):
+    run("add", str(seeds))
+    result = run("search", query)
+    assert result.exit_code == exit_code, result.output
+    assert "Traceback" not in result.output
+    if exit_code == 2:
+        assert_one_line_error(result, 2, "bad query")

@@ -73,3 +73,19 @@ def test_readd_of_the_corpus_changes_nothing(bbc):
     again = ni.add([folder])
     assert again.counts()["added"] == again.counts()["updated"] == 0
     assert again.counts()["unchanged"] == 2126
+
+
+@pytest.mark.parametrize("query", ["a*", "body:[a TO z]", "*ing"])
+def test_queries_that_would_expand_to_thousands_of_words_are_refused(bbc, query: str):
+    from newsindex.errors import QueryError
+
+    _, ni, _ = bbc
+    with pytest.raises(QueryError) as info:
+        ni.search(query)
+    assert "more than 1024 different words" in str(info.value) or "starts with a wildcard" in str(info.value)
+
+
+def test_star_lists_every_article_quickly(bbc):
+    _, ni, _ = bbc
+    results = ni.search("*", limit=5)
+    assert results.total == 2126 and len(results.hits) == 5
