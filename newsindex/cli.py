@@ -19,6 +19,7 @@ from rich.console import Console
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
+from .searching import SORTS
 
 #: Batches at least this large get a progress bar (on stderr, on a terminal).
 PROGRESS_THRESHOLD = 200
@@ -197,32 +198,76 @@ def _progress(console: Console) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
+def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--outlet, --byline, --since, --until: shared by search and timeline."""
+    for option in reversed([
+        click.option("--outlet", metavar="NAME", help="Only articles whose outlet contains these words."),
+        click.option("--byline", metavar="NAME", help="Only articles whose byline contains these words."),
+        click.option("--since", metavar="DATE", help='From this date: 2022-11-01, 2022-11, "last week"...'),
+        click.option("--until", metavar="DATE", help="Up to this date, the whole of it: 2022-11 ends on the 30th."),
+        click.option("--all", "mode", flag_value="all", help="Require every word."),
+        click.option("--any", "mode", flag_value="any", help="Require any one word."),
+    ]):
+        f = option(f)
+    return f
+
+
 @cli.command()
 @click.argument("query")
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+    help="Order of hits; undated articles come last by date.",
+)
+@_filter_options
+@click.option("--facets", is_flag=True, help="Count hits by outlet, byline and month.")
 @_index_option
 @_json_option
-def search(query: str, limit: int, index_path: str, as_json: bool) -> None:
+def search(
+    query: str,
+    limit: int,
+    page: int,
+    sort: str,
+    outlet: str | None,
+    byline: str | None,
+    since: str | None,
+    until: str | None,
+    mode: str | None,
+    facets: bool,
+    index_path: str,
+    as_json: bool,
+) -> None:
     """Search the index with Whoosh's query language.
 
-    Words must all match; also "phrases", OR, NOT, field:value (title, body,
-    captions, byline, outlet) and date:2022-11 or date:[2022-11-01 to 2022-11-30].
+    Words: a query of up to three words requires all of them; a longer one,
+    at least two or a fifth of them (--all, --any to choose). Also "phrases",
+    OR, NOT, field:value (title, body, captions, byline, outlet), and
+    date:2022-11 or date:[2022-11-01 to 2022-11-30].
 
     Exit status: 0 hits found, 1 no hits, 2 error.
 
     \b
     Example:
       newsindex search "Dnipro bridge"
-      newsindex search 'Kherson AND outlet:LBC date:2022-11' --json
+      newsindex search Kherson --outlet LBC --since 2022-11 --sort newest
+      newsindex search 'bridge date:2022-11' --facets --json
     """
     with NewsIndex(index_path) as ni:
-        results = ni.search(query, limit=limit)
+        results = ni.search(
+            query, limit=limit, page=page, sort=sort, mode=mode or "auto", outlet=outlet, byline=byline,
+            since=since, until=until, facets=facets,
+        )
     if as_json:
         for h in results.hits:
             _print_json(h.to_dict())
+        if results.facets is not None or results.excluded_undated is not None:
+            _print_json({"summary": results.summary()})
     else:
         out = _console()
         out.print(render.search_header(results))
+        if results.facets is not None:
+            out.print(render.facets(results.facets))
         for h in results.hits:
             out.print()
             out.print(render.hit(h))

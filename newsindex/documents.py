@@ -30,8 +30,13 @@ def to_document(
     fingerprint: str,
     content_hash: str,
     digest: str,
+    cluster: str | None = None,
 ) -> dict[str, Any]:
-    """The Whoosh fields for ``article``; empty fields are left out, not stored as ''."""
+    """The Whoosh fields for ``article``; empty fields are left out, not stored as ''.
+
+    ``cluster`` names the article's group of near-identical copies; an article
+    with no copies is a cluster of its own.
+    """
     meta = {
         "outlet": article.outlet,
         "credit": article.credit,
@@ -56,11 +61,15 @@ def to_document(
     if article.captions:
         doc["captions"] = "\n".join(article.captions)
     if article.byline:
-        doc["byline"] = "\n".join(article.byline)
+        doc["byline"] = doc["byline_key"] = "\n".join(article.byline)
     if article.outlet:
-        doc["outlet"] = article.outlet
+        doc["outlet"] = doc["outlet_key"] = article.outlet
+    doc["undated"] = "1"
     if article.published is not None:
         doc["date"] = index_datetime(article.published)
+        doc["month"] = doc["date"].strftime("%Y-%m")
+        doc["undated"] = "0"
+    doc["cluster"] = cluster or article_id
     return doc
 
 

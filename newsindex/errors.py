@@ -23,6 +23,15 @@ class IndexNotFoundError(NewsIndexError):
         self.path = path
 
 
+class IndexOutdatedError(NewsIndexError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"the index at {path} was made by another version of newsindex: "
+            "run `newsindex rebuild` to bring it up to date"
+        )
+        self.path = path
+
+
 class IndexDamagedError(NewsIndexError):
     def __init__(self, path: str, cause: BaseException) -> None:
         detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__

@@ -8,13 +8,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
-from typing import Any, NamedTuple
 
 from whoosh import index as whoosh_index
-from whoosh.highlight import Highlighter
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
@@ -25,26 +22,23 @@ from .errors import (
     IndexBusyError,
     IndexDamagedError,
     IndexNotFoundError,
+    IndexOutdatedError,
     InputPathError,
+    InvalidValueError,
     NewsIndexError,
 )
-from .highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
 from .manifest import FILENAME as MANIFEST_FILENAME
 from .manifest import Entry, Manifest
 from .models import (
     AddReport,
     Article,
     CheckReport,
-    Hit,
     RebuildReport,
     RemoveReport,
     SearchResults,
-    Snippet,
-    Span,
     Stats,
-    first_sentence,
 )
-from .query import check_expansions, parse_query
+from .schema import is_current, weighting
 from .writing import Batch, cancel_quietly
 
 DEFAULT_INDEX = "index"
@@ -54,6 +48,7 @@ DEFAULT_BATCH_SIZE = 1000
 DEFAULT_WAIT = 5.0
 
 Progress = Callable[[int, int], None]
+DateLike = str | date | datetime
 
 
 class NewsIndex:
@@ -98,9 +93,12 @@ class NewsIndex:
                 has_manifest = os.path.exists(os.path.join(self.path, MANIFEST_FILENAME))
                 raise IndexNotFoundError(self.path, has_manifest=has_manifest)
             try:
-                self._index = whoosh_index.open_dir(self.path)
+                ix = whoosh_index.open_dir(self.path)
             except Exception as exc:
                 raise IndexDamagedError(self.path, exc) from None
+            if not is_current(ix.schema):
+                raise IndexOutdatedError(self.path)
+            self._index = ix
         return self._index
 
     def _make_folder(self) -> None:
@@ -153,7 +151,7 @@ class NewsIndex:
         if self._searcher is None:
             ix = self._open()
             try:
-                self._searcher = ix.searcher(weighting=BM25F())
+                self._searcher = ix.searcher(weighting=weighting())
             except Exception as exc:
                 raise IndexDamagedError(self.path, exc) from None
         return self._searcher
@@ -294,57 +292,46 @@ class NewsIndex:
 
     # -- read ----------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 10) -> SearchResults:
-        """Run ``query`` (Whoosh query language) and return the best ``limit`` hits."""
-        started = time.perf_counter()
-        searcher = self._current_searcher()
-        parsed = parse_query(query, searcher.schema)
-        check_expansions(parsed, query, searcher.reader())
-        results = searcher.search(parsed, limit=max(limit, 1), terms=True)
-        # Whoosh's phrase-aware highlighting marks a phrase's words only where
-        # they form the phrase; it is only right (and needed) when there is one.
-        strict = bool(parsed.phrases()[1])
-        highlighters = _Highlighters(
-            snippet_highlighter(), caption_highlighter(), whole_text_highlighter(), strict
-        )
-        hits = tuple(
-            self._hit(rank, result, highlighters) for rank, result in enumerate(results[:limit], 1)
-        )
-        return SearchResults(query, len(results), hits, time.perf_counter() - started)
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        sort: str = "relevance",
+        mode: str = "auto",
+        outlet: str | None = None,
+        byline: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        facets: bool = False,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """Run ``query`` (Whoosh query language) and return one page of hits.
 
-    def _hit(self, rank: int, result: Any, highlighters: _Highlighters) -> Hit:
-        fields = result.fields()
-        meta = fields["meta"]
-        found = [
-            Snippet("body", text, spans)
-            for text, spans in highlighters.body.highlight_hit(result, "body", top=3, strict_phrase=highlighters.strict)
-        ]
-        if not found and fields.get("captions"):
-            found = [
-                Snippet("captions", text, spans)
-                for text, spans in highlighters.captions.highlight_hit(
-                    result, "captions", top=2, strict_phrase=highlighters.strict
-                )
-            ]
-        title_matches: tuple[Span, ...] = ()
-        if fields.get("title"):
-            formatted = highlighters.title.highlight_hit(result, "title", top=1, strict_phrase=highlighters.strict)
-            title_matches = formatted[0][1] if formatted else ()
-        return Hit(
-            rank=rank,
-            score=float(result.score),
-            id=fields["id"],
-            path=fields["path"],
-            title=fields.get("title"),
-            title_matches=title_matches,
-            lede=first_sentence(fields.get("body", "")),
-            outlet=meta.get("outlet"),
-            credit=meta.get("credit"),
-            byline=tuple(meta.get("byline", ())),
-            published=meta.get("published"),
-            updated=meta.get("updated"),
-            provenance=dict(meta.get("provenance", {})),
-            snippets=tuple(found),
+        ``mode``: "all" requires every word, "any" any word; "auto" (default)
+        requires all words of a short query and a share of a long one.
+        ``sort``: "relevance", "newest" or "oldest" (undated articles last).
+        ``outlet``/``byline`` keep articles whose outlet or byline contains
+        those words; ``since``/``until`` take ISO dates, "2022-11", or natural
+        language ("last week"). ``facets`` counts outlets, bylines and months
+        over all hits. ``snippets=False`` skips highlighting, for callers that
+        only want ids and metadata.
+        """
+        from .searching import Filters, run_search
+
+        if limit < 1 or page < 1:
+            raise InvalidValueError("command line", "limit" if limit < 1 else "page", "must be 1 or more")
+        return run_search(
+            self._current_searcher(),
+            query,
+            limit=limit,
+            page=page,
+            sort=sort,
+            mode=mode,
+            filters=Filters(outlet, byline, since, until),
+            facets=facets,
+            snippets=snippets,
         )
 
     def get(self, ref: str) -> Article:
@@ -420,12 +407,5 @@ class NewsIndex:
             undated=undated,
             size_bytes=size,
         )
-
-
-class _Highlighters(NamedTuple):
-    body: Highlighter
-    captions: Highlighter
-    title: Highlighter
-    strict: bool
 
 

@@ -15,6 +15,7 @@ from .ingest import SkipFile
 from .ingest.sidecar import Overrides
 from .manifest import Entry, Manifest
 from .models import CheckReport, RebuildReport
+from .schema import build_schema, signature
 from .writing import cancel_quietly, extract_article, read_source, stat_fingerprint
 
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
@@ -28,6 +29,8 @@ def check(path: str) -> CheckReport:
         reader = ix.reader()
     except Exception as exc:  # whatever the damage, say it in one line
         return CheckReport(path, 0, 0, (f"the index cannot be opened: {_describe(exc)}",), ())
+    if signature(ix.schema) != signature(build_schema()):
+        problems.append("the index was made by another version of newsindex (rebuild brings it up to date)")
     stored: list[dict[str, Any]] = []
     with reader:
         leaves = reader.leaf_readers()
@@ -111,11 +114,10 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     finally:
         manifest.close()
 
-    from .schema import build_schema
-
     if ix is None:
         ix = whoosh_index.create_in(path, build_schema())
     writer = ix.writer()
+    _bring_schema_up_to_date(writer, ix.schema, build_schema())
     entries: list[Entry] = []
     from_source = from_index = 0
     lost: list[str] = []
@@ -148,6 +150,18 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     finally:
         manifest.close()
     return RebuildReport(len(entries), from_source, from_index, tuple(lost), time.perf_counter() - started)
+
+
+def _bring_schema_up_to_date(writer: Any, old: Any, new: Any) -> None:
+    """Make the rebuilt index's schema this version's, in the same commit."""
+    old_signature = dict((row[0], row) for row in signature(old))
+    new_signature = dict((row[0], row) for row in signature(new))
+    for name in old.names():
+        if old_signature.get(name) != new_signature.get(name):
+            writer.remove_field(name)
+    for name in new.names():
+        if old_signature.get(name) != new_signature.get(name):
+            writer.add_field(name, new[name])
 
 
 def _from_source(source_path: str, stored: dict[str, Any] | None) -> dict[str, Any] | None:

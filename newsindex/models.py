@@ -78,7 +78,7 @@ class Hit:
     """One search result: the article's metadata, its score and its snippets."""
 
     rank: int
-    score: float
+    score: float | None  # None when sorted by date
     id: str
     path: str
     title: str | None
@@ -105,11 +105,55 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts over the whole hit set, not just the page shown; largest first."""
+
+    outlet: tuple[FacetCount, ...]
+    byline: tuple[FacetCount, ...]
+    month: tuple[FacetCount, ...]  # "2022-11", newest first
+    undated: int
+    no_outlet: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outlet": {f.value: f.count for f in self.outlet},
+            "byline": {f.value: f.count for f in self.byline},
+            "month": {f.value: f.count for f in self.month},
+            "undated": self.undated,
+            "no_outlet": self.no_outlet,
+        }
+
+
+@dataclass(frozen=True)
 class SearchResults:
     query: str
-    total: int
-    hits: tuple[Hit, ...]
+    total: int  # hits in all, over every page
+    hits: tuple[Hit, ...]  # this page
     seconds: float
+    offset: int = 0  # hits before this page
+    #: With a date filter: articles that match otherwise but have no date.
+    excluded_undated: int | None = None
+    facets: Facets | None = None
+
+    def summary(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "query": self.query,
+            "total": self.total,
+            "offset": self.offset,
+            "shown": len(self.hits),
+            "seconds": round(self.seconds, 4),
+        }
+        if self.excluded_undated is not None:
+            data["excluded_undated"] = self.excluded_undated
+        if self.facets is not None:
+            data["facets"] = self.facets.to_dict()
+        return data
 
 
 @dataclass(frozen=True)

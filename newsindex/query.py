@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from itertools import islice
+from math import ceil
 
 from whoosh.fields import Schema
-from whoosh.qparser import MultifieldParser
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.query import Every, FuzzyTerm, MultiTerm, NullQuery, Query, Wildcard
+from whoosh.query import And, Every, FuzzyTerm, MultiTerm, NullQuery, Or, Query, Term, Wildcard
 from whoosh.reading import IndexReader
 
-from .errors import QueryError
+from .errors import InvalidValueError, QueryError
+from .matching import AtLeast
 from .schema import SEARCH_FIELDS
 
 DATE_FORMS = "2022, 2022-11, 2022-11-11 or [2022-11-01 to 2022-11-30]"
@@ -29,16 +31,27 @@ MAX_EXPANSIONS = 1024
 MAX_FUZZY_EDITS = 2
 #: Queries with more words and operators than this are refused.
 MAX_QUERY_TERMS = 1000
+MODES = ("auto", "all", "any")
+#: In "auto" mode, queries of up to this many words require every word...
+AUTO_ALL_WORDS = 3
+#: ...and longer ones at least this many words, or this share of them
+#: (rounded up) if more, as Elasticsearch's minimum_should_match does. Judged
+#: relevant news often shares only a few words with a long question:
+#: benchmarks/relevance.py measures the choice on the TIME collection.
+AUTO_MIN_WORDS = 2
+AUTO_SHARE = 0.2
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def parse_query(text: str, schema: Schema) -> Query:
+def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
+    if mode not in MODES:
+        raise InvalidValueError("command line", "mode", f"{mode!r} is not one of {', '.join(MODES)}")
     if not text.strip():
         raise QueryError(text, "the query is empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(text, f"longer than {MAX_QUERY_CHARS} characters")
     date_errors: list[object] = []
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema)
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=OrGroup if mode == "any" else AndGroup)
     parser.add_plugin(DateParserPlugin(callback=date_errors.append))
     try:
         query = parser.parse(_CONTROL.sub(" ", text))
@@ -52,7 +65,36 @@ def parse_query(text: str, schema: Schema) -> Query:
         raise QueryError(text, "nothing to search for (only stop words or punctuation)")
     if sum(1 for _ in query.leaves()) > MAX_QUERY_TERMS:
         raise QueryError(text, f"more than {MAX_QUERY_TERMS} terms")
-    return query.accept(_every_document)
+    query = query.accept(_every_document)
+    return _relax_long_query(query) if mode == "auto" else query
+
+
+def _relax_long_query(query: Query) -> Query:
+    """Plain words of a long query become "at least a share of them";
+    phrases, field:value terms, dates and NOT stay required."""
+    clauses = query.subqueries if isinstance(query, And) else [query]
+    words = [c for c in clauses if _is_plain_word(c)]
+    if len(words) <= AUTO_ALL_WORDS:
+        return query
+    others = [c for c in clauses if not _is_plain_word(c)]
+    relaxed = AtLeast(words, max(AUTO_MIN_WORDS, ceil(len(words) * AUTO_SHARE)))
+    return And([*others, relaxed]) if others else relaxed
+
+
+def _is_plain_word(query: Query) -> bool:
+    """A word typed without a field or operator: the parser searched it in every
+    search field (a hyphenated or possessive word, as its parts together)."""
+    return (
+        isinstance(query, Or)
+        and len(query.subqueries) > 1
+        and all(_is_field_term(q) for q in query.subqueries)
+    )
+
+
+def _is_field_term(query: Query) -> bool:
+    if isinstance(query, And):
+        return all(_is_field_term(q) for q in query.subqueries)
+    return isinstance(query, Term) and query.fieldname in SEARCH_FIELDS
 
 
 def _every_document(query: Query) -> Query:

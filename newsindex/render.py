@@ -6,12 +6,13 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 
+from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .models import AddReport, Article, Hit, SearchResults, Snippet, Span, Stats
+from .models import AddReport, Article, Facets, Hit, SearchResults, Snippet, Span, Stats
 
 MATCH_STYLE = "bold yellow"
 TITLE_STYLE = "bold"
@@ -55,10 +56,41 @@ def byline_line(outlet: str | None, published: datetime | None, byline: Iterable
 def search_header(results: SearchResults) -> Text:
     shown = len(results.hits)
     noun = "hit" if results.total == 1 else "hits"
-    count = f"{results.total} {noun}" if shown == results.total else f"{shown} of {results.total} {noun}"
-    return Text.assemble(
+    if shown == results.total:
+        count = f"{results.total} {noun}"
+    elif shown == 0:
+        count = f"no hits on this page, of {results.total}"
+    elif shown == 1:
+        count = f"hit {results.offset + 1} of {results.total}"
+    else:
+        count = f"hits {results.offset + 1}-{results.offset + shown} of {results.total}"
+    header = Text.assemble(
         (count, "bold"), f" for {results.query!r} ", (f"({results.seconds * 1000:.1f} ms)", DIM)
     )
+    if results.excluded_undated:
+        n = results.excluded_undated
+        header.append(f"; the date filter left out {n} undated article{'' if n == 1 else 's'}", style="yellow")
+    return header
+
+
+def facets(f: Facets) -> RenderableType:
+    tables = []
+    for title, counts, extra in (
+        ("outlet", f.outlet, ("no outlet", f.no_outlet)),
+        ("byline", f.byline, None),
+        ("month", f.month, ("undated", f.undated)),
+    ):
+        table = Table(title=title, show_header=False, box=None, padding=(0, 1), title_justify="left")
+        table.add_column()
+        table.add_column(justify="right")
+        for count in counts:
+            table.add_row(count.value, str(count.count))
+        if extra and extra[1]:
+            table.add_row(Text(extra[0], style=DIM), str(extra[1]))
+        if not counts and not (extra and extra[1]):
+            table.add_row(Text("none", style=DIM), "")
+        tables.append(table)
+    return Columns(tables, padding=(1, 4))
 
 
 def hit(h: Hit) -> RenderableType:

@@ -12,6 +12,11 @@ byline     1.0     names, folded but not stemmed
 outlet     1.0     names, folded but not stemmed
 =========  ======  =============================================================
 
+Ranking is BM25F with k1 = 1.2 (Whoosh's default) and b = 0.9, a little more
+length normalisation than the usual 0.75: a long news article covers many
+topics, and a word's count in it says less. Measured on the TIME collection's
+dev queries (benchmarks/relevance.py): b = 0.9 beat 0.75 at every k1 tried.
+
 Everything shown in results but never searched as text (path, credit,
 provenance, the change fingerprint...) lives in one stored ``meta`` dict, so a
 hit's display costs one stored-field read.
@@ -20,10 +25,17 @@ hit's display costs one stored-field read.
 from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.scoring import BM25F
 
 from .analysis import name_analyzer, text_analyzer
 
 SEARCH_FIELDS = ("title", "body", "captions", "byline", "outlet")
+BM25_K1 = 1.2
+BM25_B = 0.9
+
+
+def weighting() -> BM25F:
+    return BM25F(B=BM25_B, K1=BM25_K1)
 
 
 def build_schema() -> Schema:
@@ -41,5 +53,34 @@ def build_schema() -> Schema:
         # Publication date; the parser's `date:` queries run against it. Naive
         # datetimes are taken as given; aware ones are stored in UTC.
         date=DATETIME(sortable=True),
+        # Columns for filters, sorting, facets and collapsing, read per document
+        # without touching stored fields.
+        outlet_key=ID(sortable=True),  # the outlet exactly as shown
+        byline_key=ID(sortable=True),  # the authors, one per line
+        month=ID(sortable=True),  # "2022-11"; empty when undated
+        undated=ID(sortable=True),  # "1" when the article has no date: sorts after "0"
+        cluster=ID(stored=True, sortable=True),  # near-duplicate copies share it
         meta=STORED,
     )
+
+
+def signature(schema: Schema) -> tuple[tuple[str, ...], ...]:
+    """What a schema is made of, to tell an index written by another version:
+    each field's kind, options and chain of analyzer parts."""
+    rows = []
+    for name, field in sorted(schema.items()):
+        analyzer = getattr(field, "analyzer", None)
+        parts = getattr(analyzer, "items", [analyzer] if analyzer else [])
+        rows.append((
+            name,
+            type(field).__name__,
+            f"stored={field.stored}",
+            f"sortable={field.column_type is not None}",
+            f"boost={getattr(field, 'field_boost', 1.0)}",
+            "|".join(type(part).__name__ for part in parts),
+        ))
+    return tuple(rows)
+
+
+def is_current(schema: Schema) -> bool:
+    return signature(schema) == signature(build_schema())

@@ -1,0 +1,101 @@
+"""Filters, sorting, paging, facets and the long-query mode, from the API and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsindex import NewsIndex
+from newsindex.errors import InvalidValueError
+
+from .archive import write_archive
+from .conftest import Run, json_lines
+
+
+@pytest.fixture
+def ni(index_path: Path, tmp_path: Path):
+    with NewsIndex(index_path) as index:
+        index.add([write_archive(tmp_path / "archive")])
+        yield index
+
+
+def names(results) -> list[str]:
+    return [Path(h.path).stem for h in results.hits]
+
+
+def test_outlet_and_byline_filters(ni: NewsIndex):
+    assert names(ni.search("Kherson", outlet="BBC", sort="oldest")) == ["a4", "a5"]
+    assert sorted(names(ni.search("*", byline="anna smith"))) == ["a2", "a3"]
+    assert names(ni.search("Kherson", outlet="guardian", byline="Smith")) == ["a2"]
+    assert names(ni.search("Kherson outlet:BBC date:2022-12-24")) == ["a5"]
+
+
+def test_date_filters_and_the_undated_they_leave_out(ni: NewsIndex):
+    november = ni.search("Kherson", since="2022-11", until="2022-11", sort="oldest")
+    assert names(november) == ["a1", "a2"]
+    assert november.excluded_undated == 1  # a6 matches Kherson but has no date
+    assert names(ni.search("Dnipro", since="last week")) == ["a7"]
+    assert names(ni.search("Dnipro", until="2022-11-11")) == ["a1"]
+    in_query = ni.search("Kherson date:2022-12")
+    assert sorted(names(in_query)) == ["a4", "a5"] and in_query.excluded_undated == 1
+    assert ni.search("Kherson").excluded_undated is None  # no date filter, nothing left out
+    with pytest.raises(InvalidValueError):
+        ni.search("Kherson", since="the day after never")
+    with pytest.raises(InvalidValueError):
+        ni.search("Kherson", since="2023-01", until="2022-01")
+
+
+def test_sorting_puts_undated_last_both_ways(ni: NewsIndex):
+    assert names(ni.search("Kherson", sort="newest", limit=20)) == ["a7", "a5", "a4", "a2", "a1", "a6"]
+    assert names(ni.search("Kherson", sort="oldest", limit=20)) == ["a1", "a2", "a4", "a5", "a7", "a6"]
+    assert ni.search("Kherson", sort="newest").hits[0].score is None
+
+
+def test_paging(ni: NewsIndex):
+    everything = names(ni.search("Kherson", sort="oldest", limit=20))
+    pages = [names(ni.search("Kherson", sort="oldest", limit=2, page=p)) for p in (1, 2, 3, 4)]
+    assert sum(pages, []) == everything and pages[3] == []
+    second = ni.search("Kherson", sort="oldest", limit=2, page=2)
+    assert (second.offset, second.total, [h.rank for h in second.hits]) == (2, 6, [3, 4])
+
+
+def test_facets_count_the_whole_hit_set(ni: NewsIndex):
+    results = ni.search("Kherson", limit=1, facets=True)
+    f = results.facets
+    assert len(results.hits) == 1 and results.total == 6
+    assert {c.value: c.count for c in f.outlet} == {"BBC": 2, "LBC": 1, "The Guardian": 1, "Reuters": 1}
+    assert f.no_outlet == 1
+    assert {c.value: c.count for c in f.byline} == {
+        "Asher McShane": 1, "Anna Smith": 1, "Tom Jones": 1, "Maria Lopez": 1}
+    assert [c.value for c in f.month][-2:] == ["2022-12", "2022-11"]
+    assert {c.value: c.count for c in f.month}["2022-12"] == 2 and f.undated == 1
+
+
+def test_long_queries_need_a_share_of_their_words(ni: NewsIndex):
+    question = "what happened to the bridge over the dnipro river near kherson"
+    auto = names(ni.search(question, limit=20))
+    assert auto[0] == "a1"  # the article that has them all comes first
+    assert "a3" not in auto  # shares no word with the question
+    assert set(auto) >= {"a1", "a6", "a7"}
+    assert names(ni.search(question, mode="all")) == []
+    assert len(ni.search("bridge grain", mode="any").hits) == 3
+    assert ni.search("bridge grain").total == 0  # short queries need every word
+
+
+def test_cli_filters_paging_and_json_summary(run: Run, tmp_path: Path):
+    run("add", str(write_archive(tmp_path / "archive")))
+    paged = run("search", "Kherson", "--sort", "oldest", "-n", "2", "--page", "2")
+    assert paged.exit_code == 0 and paged.stdout.startswith("hits 3-4 of 6 for 'Kherson'")
+    dated = run("search", "Kherson", "--since", "2022-11", "--until", "2022-11")
+    assert "the date filter left out 1 undated article" in dated.stdout.splitlines()[0]
+    out = json_lines(run("search", "Kherson", "--outlet", "BBC", "--facets", "--json").stdout)
+    assert [h["rank"] for h in out[:-1]] == [1, 2]
+    summary = out[-1]["summary"]
+    assert summary["total"] == 2 and summary["facets"]["outlet"] == {"BBC": 2}
+    facets = run("search", "Kherson", "--facets").stdout
+    assert "outlet" in facets and "The Guardian" in facets and "undated" in facets
+    assert run("search", "bridge grain").exit_code == 1
+    assert run("search", "bridge grain", "--any").exit_code == 0
+    bad = run("search", "Kherson", "--since", "soonish")
+    assert bad.exit_code == 2 and "'soonish' is not a date" in bad.stderr
