@@ -19,7 +19,9 @@ from rich.console import Console
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
+from .models import SearchResults
 from .searching import SORTS
+from .timeline import PERIODS
 
 #: Batches at least this large get a progress bar (on stderr, on a terminal).
 PROGRESS_THRESHOLD = 200
@@ -213,7 +215,7 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", default="")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits.")
 @click.option(
@@ -222,6 +224,8 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 )
 @_filter_options
 @click.option("--facets", is_flag=True, help="Count hits by outlet, byline and month.")
+@click.option("--all-copies", is_flag=True, help="Show near-identical copies as hits of their own.")
+@click.option("--like", metavar="ID", help="Rank by likeness to this article; the query only filters.")
 @_index_option
 @_json_option
 def search(
@@ -235,6 +239,8 @@ def search(
     until: str | None,
     mode: str | None,
     facets: bool,
+    all_copies: bool,
+    like: str | None,
     index_path: str,
     as_json: bool,
 ) -> None:
@@ -244,6 +250,9 @@ def search(
     at least two or a fifth of them (--all, --any to choose). Also "phrases",
     OR, NOT, field:value (title, body, captions, byline, outlet), and
     date:2022-11 or date:[2022-11-01 to 2022-11-30].
+
+    Near-identical copies of a story (the same wire copy under several
+    outlets) are shown once, with "+N copies" and which was first seen.
 
     Exit status: 0 hits found, 1 no hits, 2 error.
 
@@ -256,12 +265,16 @@ def search(
     with NewsIndex(index_path) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", outlet=outlet, byline=byline,
-            since=since, until=until, facets=facets,
+            since=since, until=until, facets=facets, all_copies=all_copies, like=like,
         )
+    _print_results(results, as_json)
+
+
+def _print_results(results: SearchResults, as_json: bool) -> None:
     if as_json:
         for h in results.hits:
             _print_json(h.to_dict())
-        if results.facets is not None or results.excluded_undated is not None:
+        if results.facets is not None or results.excluded_undated is not None or results.suggestion:
             _print_json({"summary": results.summary()})
     else:
         out = _console()
@@ -272,6 +285,70 @@ def search(
             out.print()
             out.print(render.hit(h))
     sys.exit(0 if results.total else 1)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits.")
+@click.option("--all-copies", is_flag=True, help="Show near-identical copies as hits of their own.")
+@_index_option
+@_json_option
+def similar(ref: str, limit: int, page: int, all_copies: bool, index_path: str, as_json: bool) -> None:
+    """Articles like the one REF names (id, id prefix or path), its own copies left out.
+
+    Likeness is measured on the article's key terms (Whoosh's Bo1 model).
+
+    Exit status: 0 similar articles found, 1 none, 2 error.
+
+    \b
+    Example:
+      newsindex similar 3692
+      newsindex search Kherson --like 3692 --since 2022-11
+    """
+    with NewsIndex(index_path) as ni:
+        results = ni.similar(ref, limit=limit, page=page, all_copies=all_copies)
+    _print_results(results, as_json)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--by", type=click.Choice(PERIODS), help="Period of each bar (default: chosen from the span).")
+@_filter_options
+@_index_option
+@_json_option
+def timeline(
+    query: str,
+    by: str | None,
+    outlet: str | None,
+    byline: str | None,
+    since: str | None,
+    until: str | None,
+    mode: str | None,
+    index_path: str,
+    as_json: bool,
+) -> None:
+    """Hits per day, week, month or year, as a bar chart: when did coverage peak?
+
+    Exit status: 0 dated hits found, 1 none, 2 error.
+
+    \b
+    Example:
+      newsindex timeline Kherson
+      newsindex timeline "grain deal" --by month --since 2022 --json
+    """
+    with NewsIndex(index_path) as ni:
+        result = ni.timeline(
+            query, by=by, mode=mode or "auto", outlet=outlet, byline=byline, since=since, until=until
+        )
+    if as_json:
+        for period in result.periods:
+            _print_json({"period": period.label, "start": period.start.isoformat(), "count": period.count})
+        _print_json({"summary": result.summary()})
+    else:
+        out = _console()
+        out.print(render.timeline(result, out.width if out.is_terminal else 80))
+    sys.exit(0 if result.total else 1)
 
 
 @cli.command()

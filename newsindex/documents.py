@@ -30,12 +30,13 @@ def to_document(
     fingerprint: str,
     content_hash: str,
     digest: str,
-    cluster: str | None = None,
+    cluster: str,
+    minhash: bytes,
 ) -> dict[str, Any]:
     """The Whoosh fields for ``article``; empty fields are left out, not stored as ''.
 
-    ``cluster`` names the article's group of near-identical copies; an article
-    with no copies is a cluster of its own.
+    ``cluster`` names the article's group of near-identical copies (an article
+    with no copies is a cluster of its own); ``minhash`` is its signature.
     """
     meta = {
         "outlet": article.outlet,
@@ -48,6 +49,7 @@ def to_document(
         "fingerprint": fingerprint,
         "content_hash": content_hash,
         "digest": digest,
+        "minhash": minhash,
     }
     doc: dict[str, Any] = {
         "id": article_id,
@@ -69,8 +71,14 @@ def to_document(
         doc["date"] = index_datetime(article.published)
         doc["month"] = doc["date"].strftime("%Y-%m")
         doc["undated"] = "0"
-    doc["cluster"] = cluster or article_id
+    doc["cluster"] = cluster
     return doc
+
+
+def cluster_label(article_id: str, content_hash: str) -> str:
+    """A new cluster's name: unique to this version of the article, so that
+    copies of an older version never fold into a rewritten one."""
+    return f"{article_id}-{content_hash[:8]}"
 
 
 def from_stored(fields: dict[str, Any]) -> ExtractedArticle:

@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from types import TracebackType
 
@@ -28,7 +29,7 @@ from .errors import (
     NewsIndexError,
 )
 from .manifest import FILENAME as MANIFEST_FILENAME
-from .manifest import Entry, Manifest
+from .manifest import Entry, Manifest, Signature
 from .models import (
     AddReport,
     Article,
@@ -37,6 +38,7 @@ from .models import (
     RemoveReport,
     SearchResults,
     Stats,
+    Timeline,
 )
 from .schema import is_current, weighting
 from .writing import Batch, cancel_quietly
@@ -179,18 +181,15 @@ class NewsIndex:
         manifest = Manifest(self.path)
         generation = ix.latest_generation()
         if manifest.generation != generation:
+            entries, signatures = [], []
             with ix.reader() as reader:
-                entries = [
-                    Entry(
-                        fields["path"],
-                        fields["id"],
-                        fields["meta"]["fingerprint"],
-                        fields["meta"]["content_hash"],
-                        fields["meta"]["digest"],
+                for fields in reader.all_stored_fields():
+                    meta = fields["meta"]
+                    entries.append(
+                        Entry(fields["path"], fields["id"], meta["fingerprint"], meta["content_hash"], meta["digest"])
                     )
-                    for fields in reader.all_stored_fields()
-                ]
-            manifest.replace_all(entries, generation)
+                    signatures.append(Signature(fields["id"], fields["cluster"], meta["minhash"]))
+            manifest.replace_all(entries, generation, signatures)
         return manifest
 
     # -- add -----------------------------------------------------------------
@@ -270,7 +269,9 @@ class NewsIndex:
                         cancel_quietly(writer)
                         raise
                     writer.commit()
-                    manifest.apply([], entries, ix.latest_generation())
+                    manifest.apply(
+                        [], entries, ix.latest_generation(), unsigned=[e.id for e in entries.values()]
+                    )
                     removed = [e.id for e in entries.values()]
             finally:
                 manifest.close()
@@ -306,6 +307,8 @@ class NewsIndex:
         until: DateLike | None = None,
         facets: bool = False,
         snippets: bool = True,
+        all_copies: bool = False,
+        like: str | None = None,
     ) -> SearchResults:
         """Run ``query`` (Whoosh query language) and return one page of hits.
 
@@ -316,14 +319,19 @@ class NewsIndex:
         those words; ``since``/``until`` take ISO dates, "2022-11", or natural
         language ("last week"). ``facets`` counts outlets, bylines and months
         over all hits. ``snippets=False`` skips highlighting, for callers that
-        only want ids and metadata.
+        only want ids and metadata. Near-identical copies of an article (the
+        same wire story under several outlets) fold into its best hit, listed
+        in ``Hit.copies``, unless ``all_copies``. ``like`` (an article id,
+        prefix or path) ranks hits by likeness to that article, as
+        :meth:`similar` does; ``query`` then only filters, and may be empty.
         """
         from .searching import Filters, run_search
 
         if limit < 1 or page < 1:
             raise InvalidValueError("command line", "limit" if limit < 1 else "page", "must be 1 or more")
+        searcher = self._current_searcher()
         return run_search(
-            self._current_searcher(),
+            searcher,
             query,
             limit=limit,
             page=page,
@@ -332,6 +340,40 @@ class NewsIndex:
             filters=Filters(outlet, byline, since, until),
             facets=facets,
             snippets=snippets,
+            fold_copies=not all_copies,
+            like=self._docnum(like) if like is not None else None,
+        )
+
+    def similar(self, ref: str, *, limit: int = 10, page: int = 1, all_copies: bool = False) -> SearchResults:
+        """Articles like the one ``ref`` names (id, prefix or path), its own copies left out."""
+        return self.search("", like=ref, limit=limit, page=page, all_copies=all_copies)
+
+    def _docnum(self, ref: str) -> int:
+        searcher = self._current_searcher()
+        docnum = searcher.document_number(path=os.path.abspath(ref))
+        if docnum is None:
+            docnum = searcher.document_number(id=self._resolve_id(ref))
+        if docnum is None:
+            raise ArticleNotFoundError(ref)
+        return docnum
+
+    def timeline(
+        self,
+        query: str,
+        *,
+        by: str | None = None,
+        mode: str = "auto",
+        outlet: str | None = None,
+        byline: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+    ) -> Timeline:
+        """Hits of ``query`` per "day", "week", "month" or "year" (chosen from the
+        span when ``by`` is None), empty periods included; filters as in search."""
+        from .searching import Filters, run_timeline
+
+        return run_timeline(
+            self._current_searcher(), query, by=by, mode=mode, filters=Filters(outlet, byline, since, until)
         )
 
     def get(self, ref: str) -> Article:
@@ -342,7 +384,10 @@ class NewsIndex:
             fields = searcher.document(id=self._resolve_id(ref))
         if fields is None:
             raise ArticleNotFoundError(ref)
-        return stored_article(fields)
+        from .searching import cluster_copies
+
+        copies, first_seen = cluster_copies(searcher, fields["cluster"], fields["id"])
+        return replace(stored_article(fields), copies=copies, first_seen=first_seen)
 
     def _resolve_id(self, ref: str) -> str:
         ref = ref.strip().lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections import Counter
 from typing import Any
@@ -10,11 +11,13 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from .documents import path_id, text_hash, to_document
+from .documents import cluster_label, from_stored, path_id, text_hash, to_document
 from .ingest import SkipFile
 from .ingest.sidecar import Overrides
 from .manifest import Entry, Manifest
 from .models import CheckReport, RebuildReport
+from .neardup import Clusterer
+from .neardup import signature as neardup_signature
 from .schema import build_schema, signature
 from .writing import cancel_quietly, extract_article, read_source, stat_fingerprint
 
@@ -62,16 +65,20 @@ def check(path: str) -> CheckReport:
     if repeated:
         problems.append(f"{len(repeated)} ids appear more than once (for example {repeated[0]})")
 
-    manifest = Manifest(path)
     try:
-        listed = {(e.path, e.id) for e in manifest.entries()}
-        if manifest.generation == ix.latest_generation():
-            if listed != {(f.get("path"), f.get("id")) for f in stored}:
-                problems.append("the file manifest disagrees with the index (the next add or rebuild rewrites it)")
-        else:
+        manifest = Manifest(path)
+        try:
+            listed = {(e.path, e.id) for e in manifest.entries()}
+            in_step = manifest.generation == ix.latest_generation()
+        finally:
+            manifest.close()
+    except sqlite3.Error as exc:  # a cache: the index itself is what matters
+        notes.append(f"the file manifest could not be read ({exc}); the next add rebuilds it")
+    else:
+        if not in_step:
             notes.append("the file manifest is behind the index; the next add rebuilds it")
-    finally:
-        manifest.close()
+        elif listed != {(f.get("path"), f.get("id")) for f in stored}:
+            problems.append("the file manifest disagrees with the index (the next add or rebuild rewrites it)")
 
     missing = changed = 0
     for fields in stored:
@@ -122,19 +129,21 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     from_source = from_index = 0
     lost: list[str] = []
     seen_hashes: set[str] = set()
+    clusters = Clusterer(None)  # clusters are found again, among the rebuilt articles only
     try:
         for source_path in sorted(records):
             stored = records[source_path]
-            doc = _from_source(source_path, stored)
+            doc = _from_source(source_path, stored, clusters)
             if doc is not None:
                 from_source += 1
             elif stored is not None:
-                doc = _carry_over(stored)
+                doc = _carry_over(stored, clusters)
                 from_index += 1
             else:
                 lost.append(source_path)
                 continue
             if doc["content_hash"] in seen_hashes:
+                clusters.remove(doc["id"])
                 continue
             seen_hashes.add(doc["content_hash"])
             writer.add_document(**doc)
@@ -146,7 +155,7 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     writer.commit(mergetype=CLEAR)
     manifest = Manifest(path)
     try:
-        manifest.replace_all(entries, ix.latest_generation())
+        manifest.replace_all(entries, ix.latest_generation(), clusters.pending.values())
     finally:
         manifest.close()
     return RebuildReport(len(entries), from_source, from_index, tuple(lost), time.perf_counter() - started)
@@ -164,7 +173,7 @@ def _bring_schema_up_to_date(writer: Any, old: Any, new: Any) -> None:
             writer.add_field(name, new[name])
 
 
-def _from_source(source_path: str, stored: dict[str, Any] | None) -> dict[str, Any] | None:
+def _from_source(source_path: str, stored: dict[str, Any] | None, clusters: Clusterer) -> dict[str, Any] | None:
     try:
         st = os.stat(source_path)
         sidecar = os.path.splitext(source_path)[0] + ".meta.json"
@@ -175,13 +184,17 @@ def _from_source(source_path: str, stored: dict[str, Any] | None) -> dict[str, A
     flags = _recorded_flags(stored)
     content_hash = text_hash(text)
     article = extract_article(text, overrides, flags)
+    article_id = path_id(source_path)
+    sig = neardup_signature(article.body)
     return to_document(
         article,
-        article_id=path_id(source_path),
+        article_id=article_id,
         path=source_path,
         fingerprint=f"{st.st_size}:{st.st_mtime_ns}|{sidecar_fp}|{flags.digest()}",
         content_hash=content_hash,
         digest=f"{content_hash}:{overrides.digest()}:{flags.digest()}",
+        cluster=clusters.assign(article_id, cluster_label(article_id, content_hash), sig),
+        minhash=sig,
     )
 
 
@@ -198,17 +211,19 @@ def _recorded_flags(stored: dict[str, Any] | None) -> Overrides:
     return Overrides(**values)
 
 
-def _carry_over(stored: dict[str, Any]) -> dict[str, Any]:
-    from .documents import from_stored
-
+def _carry_over(stored: dict[str, Any], clusters: Clusterer) -> dict[str, Any]:
     meta = stored["meta"]
+    article = from_stored(stored)
+    sig = meta.get("minhash") or neardup_signature(article.body)
     return to_document(
-        from_stored(stored),
+        article,
         article_id=stored["id"],
         path=stored["path"],
         fingerprint=meta["fingerprint"],
         content_hash=meta["content_hash"],
         digest=meta["digest"],
+        cluster=clusters.assign(stored["id"], cluster_label(stored["id"], meta["content_hash"]), sig),
+        minhash=sig,
     )
 
 

@@ -30,6 +30,13 @@ class Entry:
     digest: str  # hash of everything indexed for the article: text and metadata
 
 
+@dataclass(frozen=True)
+class Signature:
+    id: str
+    cluster: str
+    sig: bytes
+
+
 class Manifest:
     def __init__(self, folder: str) -> None:
         self._db = sqlite3.connect(os.path.join(folder, FILENAME), isolation_level=None)
@@ -43,6 +50,10 @@ class Manifest:
             CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
             CREATE INDEX IF NOT EXISTS files_id ON files(id);
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS bands_key ON bands(band, key);
+            CREATE INDEX IF NOT EXISTS bands_id ON bands(id);
             """
         )
 
@@ -80,24 +91,68 @@ class Manifest:
         for row in self._db.execute("SELECT * FROM files"):
             yield Entry(*row)
 
-    def apply(self, upserts: Iterable[Entry], deleted_paths: Iterable[str], generation: int) -> None:
-        """Record a committed batch, in one transaction, as matching ``generation``."""
+    def near(self, keys: Iterable[tuple[int, bytes]]) -> list[Signature]:
+        """Signatures sharing at least one LSH band with ``keys``."""
+        ids: set[str] = set()
+        for band, key in keys:
+            ids.update(row[0] for row in self._db.execute(
+                "SELECT id FROM bands WHERE band=? AND key=?", (band, key)))
+        found = []
+        for article_id in sorted(ids):
+            row = self._db.execute("SELECT id, cluster, sig FROM signatures WHERE id=?", (article_id,)).fetchone()
+            if row:
+                found.append(Signature(*row))
+        return found
+
+    def apply(
+        self,
+        upserts: Iterable[Entry],
+        deleted_paths: Iterable[str],
+        generation: int,
+        signatures: Iterable[Signature] = (),
+        unsigned: Iterable[str] = (),
+    ) -> None:
+        """Record a committed batch, in one transaction, as matching ``generation``.
+
+        ``signatures`` are the near-duplicate signatures of articles written;
+        ``unsigned`` the ids of articles removed, whose signatures go.
+        """
+        signatures = list(signatures)
         with self._transaction():
             self._db.executemany("DELETE FROM files WHERE path=?", ((p,) for p in deleted_paths))
             self._db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                 ((e.path, e.id, e.fingerprint, e.content_hash, e.digest) for e in upserts),
             )
+            self._remove_signatures([*unsigned, *(s.id for s in signatures)])
+            self._add_signatures(signatures)
             self._set_generation(generation)
 
-    def replace_all(self, entries: Iterable[Entry], generation: int) -> None:
+    def replace_all(self, entries: Iterable[Entry], generation: int, signatures: Iterable[Signature] = ()) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM files")
+            self._db.execute("DELETE FROM signatures")
+            self._db.execute("DELETE FROM bands")
             self._db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                 ((e.path, e.id, e.fingerprint, e.content_hash, e.digest) for e in entries),
             )
+            self._add_signatures(signatures)
             self._set_generation(generation)
+
+    def _remove_signatures(self, ids: Iterable[str]) -> None:
+        rows = [(i,) for i in ids]
+        self._db.executemany("DELETE FROM signatures WHERE id=?", rows)
+        self._db.executemany("DELETE FROM bands WHERE id=?", rows)
+
+    def _add_signatures(self, signatures: Iterable[Signature]) -> None:
+        from .neardup import bands
+
+        for sig in signatures:
+            self._db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", (sig.id, sig.cluster, sig.sig))
+            self._db.executemany(
+                "INSERT INTO bands VALUES (?, ?, ?)", ((band, key, sig.id) for band, key in bands(sig.sig))
+            )
 
     def _set_generation(self, generation: int) -> None:
         self._db.execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 #: Metadata fields whose origin is recorded in ``provenance``.
@@ -44,6 +44,20 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another article in the same cluster of near-identical copies."""
+
+    id: str
+    path: str
+    outlet: str | None
+    published: datetime | None
+    first_seen: bool  # the earliest dated copy of the cluster
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "published": _iso(self.published)}
+
+
+@dataclass(frozen=True)
 class Article:
     """One indexed article, as stored."""
 
@@ -59,6 +73,8 @@ class Article:
     updated: datetime | None
     provenance: dict[str, str]
     content_hash: str
+    copies: tuple[Copy, ...] = ()  # near-identical copies elsewhere in the index
+    first_seen: bool = False  # the earliest dated copy of its cluster (False when it has none)
 
     @property
     def lede(self) -> str:
@@ -69,6 +85,7 @@ class Article:
         data = asdict(self)
         data["published"] = _iso(self.published)
         data["updated"] = _iso(self.updated)
+        data["copies"] = [c.to_dict() for c in self.copies]
         data["lede"] = self.lede
         return data
 
@@ -91,11 +108,14 @@ class Hit:
     updated: datetime | None
     provenance: dict[str, str]
     snippets: tuple[Snippet, ...]
+    copies: tuple[Copy, ...] = ()  # folded into this hit
+    first_seen: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["published"] = _iso(self.published)
         data["updated"] = _iso(self.updated)
+        data["copies"] = [c.to_dict() for c in self.copies]
         data["title_matches"] = [[s.start, s.end] for s in self.title_matches]
         data["snippets"] = [
             {"field": s.field, "text": s.text, "matches": [[m.start, m.end] for m in s.matches]}
@@ -133,13 +153,16 @@ class Facets:
 @dataclass(frozen=True)
 class SearchResults:
     query: str
-    total: int  # hits in all, over every page
+    total: int  # hits in all, over every page (a cluster of copies counts once)
     hits: tuple[Hit, ...]  # this page
     seconds: float
     offset: int = 0  # hits before this page
+    folded: int = 0  # matching articles folded into another hit as its copies
     #: With a date filter: articles that match otherwise but have no date.
     excluded_undated: int | None = None
     facets: Facets | None = None
+    #: "Did you mean": a corrected query that finds more, when this one finds few.
+    suggestion: str | None = None
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -147,12 +170,15 @@ class SearchResults:
             "total": self.total,
             "offset": self.offset,
             "shown": len(self.hits),
+            "folded": self.folded,
             "seconds": round(self.seconds, 4),
         }
         if self.excluded_undated is not None:
             data["excluded_undated"] = self.excluded_undated
         if self.facets is not None:
             data["facets"] = self.facets.to_dict()
+        if self.suggestion is not None:
+            data["suggestion"] = self.suggestion
         return data
 
 
@@ -259,3 +285,35 @@ class RebuildReport:
     from_index: int  # carried over from the stored copy: the file is gone or unreadable
     lost: tuple[str, ...]  # paths of articles that could not be recovered at all
     seconds: float
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # first day of the period
+    label: str  # "2022-11-14" (day), "2022-W46" (week), "2022-11" (month), "2022" (year)
+    count: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Hits per period, with empty periods included so gaps show."""
+
+    query: str
+    by: str  # "day" | "week" | "month" | "year"
+    periods: tuple[Period, ...]
+    total: int  # dated hits counted in the periods
+    undated: int  # hits with no date, which no period can hold
+
+    @property
+    def peak(self) -> Period | None:
+        return max(self.periods, key=lambda p: p.count) if self.periods else None
+
+    def summary(self) -> dict[str, Any]:
+        peak = self.peak
+        return {
+            "query": self.query,
+            "by": self.by,
+            "total": self.total,
+            "undated": self.undated,
+            "peak": {"period": peak.label, "count": peak.count} if peak else None,
+        }

@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .models import AddReport, Article, Facets, Hit, SearchResults, Snippet, Span, Stats
+from .models import AddReport, Article, Copy, Facets, Hit, SearchResults, Snippet, Span, Stats, Timeline
 
 MATCH_STYLE = "bold yellow"
 TITLE_STYLE = "bold"
@@ -67,6 +67,12 @@ def search_header(results: SearchResults) -> Text:
     header = Text.assemble(
         (count, "bold"), f" for {results.query!r} ", (f"({results.seconds * 1000:.1f} ms)", DIM)
     )
+    if results.folded:
+        header.append(f"; {results.folded} near-identical copies folded (--all-copies shows them)", style=DIM)
+    if results.suggestion:
+        header.append("\nDid you mean: ", style="bold")
+        header.append(results.suggestion, style="bold cyan")
+        header.append("?")
     if results.excluded_undated:
         n = results.excluded_undated
         header.append(f"; the date filter left out {n} undated article{'' if n == 1 else 's'}", style="yellow")
@@ -102,9 +108,25 @@ def hit(h: Hit) -> RenderableType:
         head.append("  (lede, no title)", style=DIM)
     head.append(f"  {h.id}", style=DIM)
     lines: list[RenderableType] = [head, _indent(byline_line(h.outlet, h.published, h.byline))]
+    if h.copies:
+        lines.append(_indent(copies_line(h.copies, h.first_seen)))
     lines.extend(_indent(snippet(s)) for s in h.snippets)
     lines.append(_indent(Text(display_path(h.path), style=DIM)))
     return Group(*lines)
+
+
+def copies_line(copies: tuple[Copy, ...], first_seen: bool) -> Text:
+    outlets = sorted({c.outlet or "unknown outlet" for c in copies})
+    noun = "copy" if len(copies) == 1 else "copies"
+    line = Text(f"+{len(copies)} {noun} ({', '.join(outlets)})", style="yellow")
+    if first_seen:
+        line.append(" · this one was first seen", style=DIM)
+    else:
+        first = next((c for c in copies if c.first_seen), None)
+        if first is not None:
+            where = first.outlet or display_path(first.path)
+            line.append(f" · first seen: {where}, {format_datetime(first.published)}", style=DIM)
+    return line
 
 
 def snippet(s: Snippet) -> Text:
@@ -165,6 +187,15 @@ def article(a: Article) -> RenderableType:
     if a.captions:
         parts.append(Text("\nCaptions", style="bold"))
         parts.extend(Text(f"  • {c}") for c in a.captions)
+    if a.copies:
+        heading = "\nCopies (this one was first seen)" if a.first_seen else "\nCopies"
+        parts.append(Text(heading, style="bold"))
+        for c in a.copies:
+            mark = "  (first seen)" if c.first_seen else ""
+            parts.append(Text(
+                f"  • {c.id}  {c.outlet or 'unknown outlet'} · {format_datetime(c.published)} · "
+                f"{display_path(c.path)}{mark}"
+            ))
     return Group(*parts)
 
 
@@ -185,3 +216,33 @@ def stats(s: Stats) -> RenderableType:
         ", ".join(f"{name} ({n})" for name, n in s.outlets.items()) or "none recorded",
     )
     return table
+
+
+def timeline(t: Timeline, width: int) -> RenderableType:
+    noun = "hit" if t.total == 1 else "hits"
+    header = Text.assemble((f"{t.total} dated {noun}", "bold"), f" for {t.query!r}, by {t.by}")
+    if t.undated:
+        header.append(f"; {t.undated} undated not shown", style="yellow")
+    peak = t.peak
+    if peak is None:
+        return header
+    label_width = max(len(p.label) for p in t.periods)
+    count_width = len(str(peak.count))
+    bar_room = max(10, width - label_width - count_width - 12)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style=DIM)
+    table.add_column()
+    table.add_column(justify="right")
+    table.add_column()
+    for period in t.periods:
+        bar = "█" * round(period.count / peak.count * bar_room) if peak.count else ""
+        if period.count and not bar:
+            bar = "▏"
+        is_peak = period is peak
+        table.add_row(
+            period.label,
+            Text(bar, style="bold magenta" if is_peak else "magenta"),
+            str(period.count),
+            Text("← peak", style="bold") if is_peak else "",
+        )
+    return Group(header, table)

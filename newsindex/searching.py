@@ -9,14 +9,16 @@ from typing import Any, NamedTuple
 
 from whoosh import sorting
 from whoosh.highlight import Highlighter
-from whoosh.query import And, DateRange, Every, Phrase, Query, Term
+from whoosh.query import And, DateRange, Every, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from .dates import parse_bound
-from .errors import InvalidValueError
+from .documents import index_datetime
+from .errors import InvalidValueError, QueryError
 from .highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
-from .models import FacetCount, Facets, Hit, SearchResults, Snippet, Span, first_sentence
+from .models import Copy, FacetCount, Facets, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
 from .query import check_expansions, parse_query
+from .suggest import SUGGEST_BELOW
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_SIZE = 10
@@ -46,38 +48,140 @@ def run_search(
     filters: Filters,
     facets: bool,
     snippets: bool = True,
+    fold_copies: bool = True,
+    like: int | None = None,
 ) -> SearchResults:
+    """One page of hits. With ``like`` (a document number), hits rank by
+    likeness to that article instead, and ``query`` (may be empty) only filters."""
     started = time.perf_counter()
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
-    parsed = parse_query(query, searcher.schema, mode=mode)
-    check_expansions(parsed, query, searcher.reader())
+    parsed: Query | None = None
+    if like is None or query.strip():
+        parsed = parse_query(query, searcher.schema, mode=mode)
+        check_expansions(parsed, query, searcher.reader())
     names = _name_filters(searcher, filters)
     dates = _date_filter(filters)
-    restriction = _and([*names, *([dates] if dates else [])])
+    if like is None:
+        assert parsed is not None
+        scored, mask, restriction = parsed, None, _and([*names, dates])
+    else:
+        scored, mask = _like(searcher, like)
+        restriction = _and([parsed, *names, dates])
+    matching = _and([scored, restriction, Not(mask) if mask is not None else None])
+    assert matching is not None
 
     offset = (page - 1) * limit
-    results = searcher.search(
-        parsed, filter=restriction, limit=offset + limit, sortedby=_sort_keys(sort), terms=True
-    )
-    highlighters = _Highlighters.for_query(parsed) if snippets else None
+    top, total = _top(searcher, scored, restriction, mask, _sort_keys(sort), offset + limit, fold_copies)
+    highlighters = _Highlighters.for_query(scored) if snippets else None
     hits = tuple(
-        _hit(offset + rank, result, highlighters)
-        for rank, result in enumerate(results[offset : offset + limit], 1)
+        _hit(offset + rank, result, highlighters, searcher if fold_copies else None)
+        for rank, result in enumerate(top[offset : offset + limit], 1)
     )
+    folded = 0
+    if fold_copies:
+        clusters = searcher.reader().column_reader("cluster")
+        docnums = list(searcher.docs_for_query(matching))
+        total = len({clusters[docnum] for docnum in docnums})
+        folded = len(docnums) - total
     excluded = None
-    if dates is not None or _has_date_range(parsed):
+    if parsed is not None and (dates is not None or _has_date_range(parsed)):
         excluded = _count_undated(searcher, parsed, names)
-    found_facets = _facets(searcher, _and([parsed, restriction])) if facets else None
+    suggestion = None
+    if like is None and total < SUGGEST_BELOW:
+        suggestion = _better_query(searcher, query, scored, restriction, mode, total)
     return SearchResults(
-        query=query,
-        total=len(results),
+        query=query if like is None else f"like:{searcher.stored_fields(like)['id']} {query}".strip(),
+        total=total,
         hits=hits,
         seconds=time.perf_counter() - started,
         offset=offset,
+        folded=folded,
         excluded_undated=excluded,
-        facets=found_facets,
+        facets=_facets(searcher, matching) if facets else None,
+        suggestion=suggestion,
     )
+
+
+def _top(
+    searcher: Searcher,
+    scored: Query,
+    restriction: Query | None,
+    mask: Query | None,
+    sortedby: Any,
+    want: int,
+    fold_copies: bool,
+) -> tuple[list[Any], int]:
+    """The best ``want`` hits, one per cluster of copies when folding, and how
+    many articles matched. (Whoosh's own collapsing misses some copies.)"""
+    fetch = want if not fold_copies else want * 2 + 10
+    clusters = searcher.reader().column_reader("cluster")
+    while True:
+        results = searcher.search(scored, filter=restriction, mask=mask, limit=fetch, sortedby=sortedby, terms=True)
+        if not fold_copies:
+            return list(results), len(results)
+        seen: set[str] = set()
+        picked = []
+        for result in results:
+            cluster = clusters[result.docnum]
+            if cluster not in seen:
+                seen.add(cluster)
+                picked.append(result)
+                if len(picked) == want:
+                    return picked, len(results)
+        if results.scored_length() < fetch:  # every match was looked at
+            return picked, len(results)
+        fetch *= 4
+
+
+#: Key terms taken from an article to find others like it.
+LIKE_TERMS = 15
+
+
+def _like(searcher: Searcher, docnum: int) -> tuple[Query, Query]:
+    """A query for articles like ``docnum``, and a mask for it and its own copies.
+
+    The key terms come from Whoosh's Bo1 model over the title and body
+    together (words the article uses far more than the archive does), each
+    searched in the body with its weight as boost. Searched in titles as well,
+    generic headline words ("boost", "time") would outweigh the story's own.
+    """
+    fields = searcher.stored_fields(docnum)
+    text = "\n".join(filter(None, (fields.get("title"), fields.get("body"))))
+    key_terms = searcher.key_terms_from_text("body", text, numterms=LIKE_TERMS, normalize=True)
+    if not key_terms:
+        raise InvalidValueError("command line", "like", f"article {fields['id']} has no words to compare")
+    return Or([Term("body", word, boost=weight) for word, weight in key_terms]), Term("cluster", fields["cluster"])
+
+
+def _better_query(
+    searcher: Searcher, query: str, parsed: Query, restriction: Query | None, mode: str, total: int
+) -> str | None:
+    """A corrected query that finds more than ``total`` hits, or None."""
+    from .suggest import apply, corrections, spelled
+
+    fixes = corrections(searcher, parsed)
+    if not fixes:
+        return None
+    try:
+        stems_query = parse_query(apply(query, fixes), searcher.schema, mode=mode)
+    except QueryError:
+        return None
+    found = searcher.search(stems_query, filter=restriction, limit=1)
+    if len(found) <= total:
+        return None
+    return spelled(query, fixes, found[0].fields(), searcher.schema["body"].analyzer)
+
+
+def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, filters: Filters) -> Timeline:
+    from .timeline import build_timeline
+
+    parsed = parse_query(query, searcher.schema, mode=mode)
+    check_expansions(parsed, query, searcher.reader())
+    dates = _date_filter(filters)
+    combined = _and([parsed, *_name_filters(searcher, filters), *([dates] if dates else [])])
+    assert combined is not None
+    return build_timeline(searcher, query, list(searcher.docs_for_query(combined)), by)
 
 
 def _and(queries: list[Query | None]) -> Query | None:
@@ -200,9 +304,28 @@ class _Highlighters(NamedTuple):
         return cls(snippet_highlighter(), caption_highlighter(), whole_text_highlighter(), strict)
 
 
-def _hit(rank: int, result: Any, highlighters: _Highlighters | None) -> Hit:
+def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool]:
+    """The other articles of a cluster, and whether ``article_id`` is its first seen."""
+    members = [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(Term("cluster", cluster))]
+    if len(members) < 2:
+        return (), False
+    dated = [m for m in members if m["meta"].get("published") is not None]
+    first = min(dated, key=lambda m: index_datetime(m["meta"]["published"]))["id"] if dated else None
+    copies = tuple(
+        Copy(m["id"], m["path"], m["meta"].get("outlet"), m["meta"].get("published"), m["id"] == first)
+        for m in sorted(members, key=lambda m: m["path"])
+        if m["id"] != article_id
+    )
+    return copies, first == article_id
+
+
+def _hit(rank: int, result: Any, highlighters: _Highlighters | None, searcher: Searcher | None) -> Hit:
     fields = result.fields()
     meta = fields["meta"]
+    copies: tuple[Copy, ...] = ()
+    first_seen = False
+    if searcher is not None:
+        copies, first_seen = cluster_copies(searcher, fields["cluster"], fields["id"])
     found: list[Snippet] = []
     title_matches: tuple[Span, ...] = ()
     if highlighters is not None:
@@ -222,4 +345,6 @@ def _hit(rank: int, result: Any, highlighters: _Highlighters | None) -> Hit:
         updated=meta.get("updated"),
         provenance=dict(meta.get("provenance", {})),
         snippets=tuple(found),
+        copies=copies,
+        first_seen=first_seen,
     )

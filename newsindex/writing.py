@@ -7,13 +7,14 @@ from typing import Any
 
 from whoosh.index import Index
 
-from .documents import path_id, text_hash, to_document
+from .documents import cluster_label, path_id, text_hash, to_document
 from .errors import InvalidValueError
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.files import SourceFile, UnreadablePath, read_text
 from .ingest.sidecar import Overrides, load_sidecar
 from .manifest import Entry, Manifest
 from .models import FileOutcome
+from .neardup import Clusterer, signature
 
 
 class Batch:
@@ -32,6 +33,7 @@ class Batch:
         self.upserts: dict[str, Entry] = {}
         self.deletes: set[str] = set()
         self.hashes: dict[str, str] = {}  # content hash -> id, for this batch
+        self.clusters = Clusterer(manifest)
 
     def add(self, source: SourceFile | UnreadablePath, flags: Overrides) -> FileOutcome:
         if isinstance(source, UnreadablePath):
@@ -61,6 +63,7 @@ class Batch:
         if original is not None and original != article_id:
             if entry:  # this file used to hold other text: its old version goes
                 self._writer().delete_by_term("id", entry.id)
+                self.clusters.remove(entry.id)
                 self.deletes.add(path)
                 self.upserts.pop(path, None)
                 self._changed()
@@ -70,6 +73,7 @@ class Batch:
             article = extract_article(text, overrides, flags)
         except Exception as exc:  # one bad file never stops a batch
             return FileOutcome(path, "skipped", reason=f"could not extract: {exc}")
+        sig = signature(article.body)
         doc = to_document(
             article,
             article_id=article_id,
@@ -77,6 +81,8 @@ class Batch:
             fingerprint=fingerprint,
             content_hash=content_hash,
             digest=digest,
+            cluster=self.clusters.assign(article_id, cluster_label(article_id, content_hash), sig),
+            minhash=sig,
         )
         self._writer().update_document(**doc)
         self.hashes[content_hash] = article_id
@@ -100,8 +106,15 @@ class Batch:
             writer, self.writer = self.writer, None
             writer.commit()  # if this fails, Whoosh has cleaned up and released its lock
         if self.upserts or self.deletes:
-            self.manifest.apply(self.upserts.values(), self.deletes, self.ix.latest_generation())
+            self.manifest.apply(
+                self.upserts.values(),
+                self.deletes,
+                self.ix.latest_generation(),
+                signatures=self.clusters.pending.values(),
+                unsigned=self.clusters.removed,
+            )
         self.upserts, self.deletes, self.hashes, self.changes = {}, set(), {}, 0
+        self.clusters.reset()
 
     def cancel(self) -> None:
         if self.writer is not None:

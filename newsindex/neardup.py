@@ -1,0 +1,105 @@
+"""Near-duplicate detection: the same wire story, lightly edited, under many outlets.
+
+Each article body gets a MinHash signature (datasketch) over its 3-word
+shingles; articles whose estimated Jaccard similarity reaches ``THRESHOLD``
+share a cluster. Candidates are found through LSH bands kept in the manifest's
+SQLite tables, then checked against the full signature.
+
+Measured on 100 BBC articles (exact Jaccard of 3-word shingles): a new
+headline and credit keeps 0.94 or more, reordered paragraphs 0.92, an added
+paragraph 0.90, one word in twenty changed 0.74; distinct articles on the same
+beat stay at or below 0.38. A copy cut by more than about a quarter falls
+below the threshold and is not clustered.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from functools import lru_cache
+
+from .manifest import Manifest, Signature
+
+NUM_PERM = 128
+SHINGLE_WORDS = 3
+THRESHOLD = 0.7
+_WORD = re.compile(r"\w+")
+
+
+def signature(text: str) -> bytes:
+    """The MinHash signature of ``text``'s word shingles, as bytes to store."""
+    from datasketch import MinHash  # imported when an article is first indexed, not for searching
+
+    words = _WORD.findall(text.lower())
+    n = SHINGLE_WORDS
+    shingles = {" ".join(words[i : i + n]).encode() for i in range(max(1, len(words) - n + 1))}
+    # CRC-32 as the shingle hash: stable across runs and ten times cheaper than
+    # datasketch's default SHA-1, which would be most of the cost of an add.
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    minhash.update_batch(list(shingles))
+    return minhash.hashvalues.astype("<u4").tobytes()
+
+
+@lru_cache(maxsize=1)
+def band_shape() -> tuple[int, int]:
+    """(bands, rows per band) that datasketch finds best for the threshold."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def bands(sig: bytes) -> list[tuple[int, bytes]]:
+    count, rows = band_shape()
+    width = rows * 4
+    return [(band, sig[band * width : (band + 1) * width]) for band in range(count)]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity: the share of equal MinHash values."""
+    import numpy as np
+
+    return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
+
+
+class Clusterer:
+    """Assigns each article written in a batch to a cluster of near-identical copies.
+
+    Looks among the committed articles (through the manifest's LSH bands) and
+    among the articles of the batch not yet committed.
+    """
+
+    def __init__(self, manifest: Manifest | None) -> None:
+        self.manifest = manifest
+        self.reset()
+
+    def reset(self) -> None:
+        self.pending: dict[str, Signature] = {}
+        self.pending_bands: dict[tuple[int, bytes], set[str]] = defaultdict(set)
+        self.removed: set[str] = set()
+
+    def assign(self, article_id: str, own_label: str, sig: bytes) -> str:
+        """The cluster of the article: a near copy's, or ``own_label`` if it has none."""
+        keys = bands(sig)
+        candidates: dict[str, Signature] = {}
+        if self.manifest is not None:
+            for found in self.manifest.near(keys):
+                if found.id != article_id and found.id not in self.removed:
+                    candidates[found.id] = found
+        for key in keys:
+            for other in self.pending_bands.get(key, ()):
+                if other != article_id:
+                    candidates[other] = self.pending[other]
+        scored = sorted(((similarity(c.sig, sig), c.id, c) for c in candidates.values()), reverse=True)
+        cluster = scored[0][2].cluster if scored and scored[0][0] >= THRESHOLD else own_label
+        self.pending[article_id] = Signature(article_id, cluster, sig)
+        for key in keys:
+            self.pending_bands[key].add(article_id)
+        return cluster
+
+    def remove(self, article_id: str) -> None:
+        self.removed.add(article_id)
+        if self.pending.pop(article_id, None) is not None:
+            for ids in self.pending_bands.values():
+                ids.discard(article_id)

@@ -1,0 +1,85 @@
+""""Did you mean": a corrected query built from the index's own vocabulary.
+
+Only a suggestion: the query that ran is the one typed. Each query word that
+the body's vocabulary lacks is looked up with Whoosh's ``terms_within`` (edit
+distance over the term index, sharing the first letter); candidates rank by
+edit distance counting a swap of two letters as one edit ("brigde"), then by
+how many articles use them. The index holds stems ("bridg"), so the word
+shown is the one the best hit of the corrected query actually uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.query import Query, Term
+from whoosh.searching import Searcher
+
+#: Searches with fewer hits than this get a suggestion, if one finds more.
+SUGGEST_BELOW = 3
+
+Spans = dict[tuple[int, int], str]
+
+
+def corrections(searcher: Searcher, parsed: Query) -> Spans:
+    """For each misspelt query word, its span in the query string and the corrected stem."""
+    reader = searcher.reader()
+    found: Spans = {}
+    for leaf in parsed.leaves():
+        if not (isinstance(leaf, Term) and leaf.fieldname == "body" and isinstance(leaf.text, str)):
+            continue
+        span = (getattr(leaf, "startchar", None), getattr(leaf, "endchar", None))
+        if None in span or span in found or len(leaf.text) < 3 or reader.doc_frequency("body", leaf.text):
+            continue
+        best = _best_correction(reader, leaf.text)
+        if best is not None:
+            found[span] = best  # type: ignore[index]
+    return found
+
+
+def spelled(text: str, fixes: Spans, best_hit: dict[str, Any], analyzer: Any) -> str:
+    """The query with each fix spelt as the best hit of the corrected query spells it."""
+    words = _surface_words(" ".join(filter(None, (best_hit.get("title"), best_hit.get("body")))), analyzer)
+    return apply(text, {span: _cased(text[span[0] : span[1]], words.get(stem, stem)) for span, stem in fixes.items()})
+
+
+def apply(text: str, replacements: Spans) -> str:
+    for (start, end), word in sorted(replacements.items(), reverse=True):
+        text = text[:start] + word + text[end:]
+    return text
+
+
+def _best_correction(reader: Any, stem: str) -> str | None:
+    maxdist = 1 if len(stem) <= 4 else 2
+    candidates = [w for w in reader.terms_within("body", stem, maxdist, prefix=1) if w != stem]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda w: (_edits(stem, w), -reader.doc_frequency("body", w), w))
+
+
+def _surface_words(text: str, analyzer: Any) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for token in analyzer(text, chars=True, mode="index", removestops=False):
+        words.setdefault(token.text, text[token.startchar : token.endchar])
+    return words
+
+
+def _cased(typed: str, word: str) -> str:
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word if word[:1].isupper() else word.lower()
+
+
+def _edits(a: str, b: str) -> int:
+    """Edit distance where swapping two neighbouring letters is one edit."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]

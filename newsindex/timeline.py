@@ -1,0 +1,82 @@
+"""Hits per day, week, month or year: when did coverage of a story peak?"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from whoosh.searching import Searcher
+from whoosh.util.times import long_to_datetime
+
+from .errors import InvalidValueError
+from .models import Period, Timeline
+
+PERIODS = ("day", "week", "month", "year")
+
+
+def build_timeline(searcher: Searcher, query_text: str, docnums: list[int], by: str | None) -> Timeline:
+    if by is not None and by not in PERIODS:
+        raise InvalidValueError("command line", "by", f"{by!r} is not one of {', '.join(PERIODS)}")
+    reader = searcher.reader()
+    dates_column = reader.column_reader("date", translate=False)
+    undated_column = reader.column_reader("undated")
+    days: list[date] = []
+    undated = 0
+    for docnum in docnums:
+        if undated_column[docnum] == "1":
+            undated += 1
+        else:
+            days.append(long_to_datetime(dates_column[docnum]).date())
+    if not days:
+        return Timeline(query_text, by or "day", (), 0, undated)
+    first, last = min(days), max(days)
+    by = by or _period_for_span((last - first).days)
+    counts = Counter(_start(day, by) for day in days)
+    periods = []
+    current = _start(first, by)
+    while current <= last:
+        periods.append(Period(current, _label(current, by), counts.get(current, 0)))
+        current = _next(current, by)
+    return Timeline(query_text, by, tuple(periods), len(days), undated)
+
+
+def _period_for_span(days: int) -> str:
+    """About 60 bars at most, so the chart fits a terminal."""
+    if days <= 62:
+        return "day"
+    if days <= 7 * 60:
+        return "week"
+    if days <= 31 * 60:
+        return "month"
+    return "year"
+
+
+def _start(day: date, by: str) -> date:
+    if by == "week":
+        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if by == "month":
+        return day.replace(day=1)
+    if by == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _next(start: date, by: str) -> date:
+    if by == "day":
+        return start + timedelta(days=1)
+    if by == "week":
+        return start + timedelta(days=7)
+    if by == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return date(start.year + 1, 1, 1)
+
+
+def _label(start: date, by: str) -> str:
+    if by == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if by == "month":
+        return start.strftime("%Y-%m")
+    if by == "year":
+        return str(start.year)
+    return start.isoformat()
