@@ -56,6 +56,7 @@ class Manifest:
             CREATE INDEX IF NOT EXISTS bands_id ON bands(id);
             """
         )
+        self._match_band_shape()
 
     def close(self) -> None:
         self._db.close()
@@ -153,6 +154,20 @@ class Manifest:
             self._db.executemany(
                 "INSERT INTO bands VALUES (?, ?, ?)", ((band, key, sig.id) for band, key in bands(sig.sig))
             )
+
+    def _match_band_shape(self) -> None:
+        """Re-cut the LSH bands from the stored signatures if they were cut another way."""
+        from .neardup import BANDS, ROWS
+
+        shape = f"{BANDS}x{ROWS}"
+        row = self._db.execute("SELECT value FROM state WHERE key='bands'").fetchone()
+        if row and row[0] == shape:
+            return
+        with self._transaction():
+            signatures = [Signature(*r) for r in self._db.execute("SELECT id, cluster, sig FROM signatures")]
+            self._db.execute("DELETE FROM bands")
+            self._add_signatures(signatures)
+            self._db.execute("INSERT OR REPLACE INTO state VALUES ('bands', ?)", (shape,))
 
     def _set_generation(self, generation: int) -> None:
         self._db.execute(

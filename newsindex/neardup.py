@@ -17,13 +17,17 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
-from functools import lru_cache
 
 from .manifest import Manifest, Signature
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 THRESHOLD = 0.7
+# LSH bands find the candidates; every candidate is then checked against the
+# full signature, so the bands are cut for recall: 25 bands of 5 rows find a
+# copy at similarity 0.7 with probability 0.99 (0.87 at 0.6), while two unrelated
+# articles (similarity 0.05) meet in a band with probability 1e-5.
+BANDS, ROWS = 25, 5
 _WORD = re.compile(r"\w+")
 
 
@@ -41,19 +45,9 @@ def signature(text: str) -> bytes:
     return minhash.hashvalues.astype("<u4").tobytes()
 
 
-@lru_cache(maxsize=1)
-def band_shape() -> tuple[int, int]:
-    """(bands, rows per band) that datasketch finds best for the threshold."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
-
-
 def bands(sig: bytes) -> list[tuple[int, bytes]]:
-    count, rows = band_shape()
-    width = rows * 4
-    return [(band, sig[band * width : (band + 1) * width]) for band in range(count)]
+    width = ROWS * 4
+    return [(band, sig[band * width : (band + 1) * width]) for band in range(BANDS)]
 
 
 def similarity(a: bytes, b: bytes) -> float:

@@ -178,10 +178,11 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
 
     parsed = parse_query(query, searcher.schema, mode=mode)
     check_expansions(parsed, query, searcher.reader())
-    dates = _date_filter(filters)
-    combined = _and([parsed, *_name_filters(searcher, filters), *([dates] if dates else [])])
-    assert combined is not None
-    return build_timeline(searcher, query, list(searcher.docs_for_query(combined)), by)
+    names = _name_filters(searcher, filters)
+    dated = _and([parsed, *names, _date_filter(filters), Term("undated", "0")])
+    assert dated is not None
+    undated = _count_undated(searcher, parsed, names)
+    return build_timeline(searcher, query, list(searcher.docs_for_query(dated)), by, undated)
 
 
 def _and(queries: list[Query | None]) -> Query | None:

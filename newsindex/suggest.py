@@ -58,9 +58,13 @@ def _best_correction(reader: Any, stem: str) -> str | None:
 
 
 def _surface_words(text: str, analyzer: Any) -> dict[str, str]:
+    """Each stem's spelling in ``text``; lower case if it ever appears so, since a
+    capital may only mean the word opened a sentence or a headline."""
     words: dict[str, str] = {}
     for token in analyzer(text, chars=True, mode="index", removestops=False):
-        words.setdefault(token.text, text[token.startchar : token.endchar])
+        surface = text[token.startchar : token.endchar]
+        if token.text not in words or surface.islower():
+            words[token.text] = surface
     return words
 
 

@@ -14,19 +14,14 @@ from .models import Period, Timeline
 PERIODS = ("day", "week", "month", "year")
 
 
-def build_timeline(searcher: Searcher, query_text: str, docnums: list[int], by: str | None) -> Timeline:
+def build_timeline(
+    searcher: Searcher, query_text: str, dated_docnums: list[int], by: str | None, undated: int
+) -> Timeline:
+    """The timeline of the dated hits; ``undated`` is how many hits have no date."""
     if by is not None and by not in PERIODS:
         raise InvalidValueError("command line", "by", f"{by!r} is not one of {', '.join(PERIODS)}")
-    reader = searcher.reader()
-    dates_column = reader.column_reader("date", translate=False)
-    undated_column = reader.column_reader("undated")
-    days: list[date] = []
-    undated = 0
-    for docnum in docnums:
-        if undated_column[docnum] == "1":
-            undated += 1
-        else:
-            days.append(long_to_datetime(dates_column[docnum]).date())
+    dates_column = searcher.reader().column_reader("date", translate=False)
+    days = [long_to_datetime(dates_column[docnum]).date() for docnum in dated_docnums]
     if not days:
         return Timeline(query_text, by or "day", (), 0, undated)
     first, last = min(days), max(days)

@@ -158,4 +158,4 @@ def test_disk_full_fails_cleanly_and_keeps_the_last_commit(tmp_path: Path, seeds
             assert (count - 2) % 40 == 0  # the seeds plus whole committed batches
             assert ni.search("Dnipro bridge").total == 2
     finally:
-        subprocess.run(["umount", str(disk)], check=False)
+        subprocess.run(["umount", "--lazy", str(disk)], check=False)

@@ -1,0 +1,171 @@
+"""Timeline, near-identical copies, similar articles and "did you mean"."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsindex import NewsIndex
+
+from .archive import write_archive
+from .conftest import Run, corpus, json_lines
+
+
+@pytest.fixture
+def archive_index(index_path: Path, tmp_path: Path):
+    with NewsIndex(index_path) as ni:
+        ni.add([write_archive(tmp_path / "archive")])
+        yield ni
+
+
+def test_timeline_by_month_with_gaps_and_peak(archive_index: NewsIndex):
+    t = archive_index.timeline("Kherson", by="month", until="2022-12")
+    assert [(p.label, p.count) for p in t.periods] == [("2022-11", 2), ("2022-12", 2)]
+    assert t.peak.label == "2022-11" and t.undated == 1 and t.total == 4
+    daily = archive_index.timeline("Kherson", until="2022-12")  # 44 days: one bar a day
+    assert daily.by == "day" and len(daily.periods) == 44
+    assert sum(p.count for p in daily.periods) == 4 and daily.periods[1].label == "2022-11-12"
+    weekly = archive_index.timeline("Kherson", by="week", until="2022-12")
+    assert weekly.periods[0].label == "2022-W45" and weekly.periods[0].start == date(2022, 11, 7)
+
+
+def test_timeline_cli(run: Run, tmp_path: Path):
+    run("add", str(write_archive(tmp_path / "archive")))
+    chart = run("timeline", "Kherson", "--by", "month", "--until", "2022-12")
+    assert chart.exit_code == 0
+    lines = chart.stdout.splitlines()
+    assert lines[0] == "4 dated hits for 'Kherson', by month; 1 undated not shown"
+    assert lines[1].startswith("2022-11 █") and lines[1].rstrip().endswith("2 ← peak")
+    series = json_lines(run("timeline", "Kherson", "--by", "month", "--until", "2022-12", "--json").stdout)
+    assert series[:2] == [{"period": "2022-11", "start": "2022-11-01", "count": 2},
+                          {"period": "2022-12", "start": "2022-12-01", "count": 2}]
+    assert series[-1]["summary"]["peak"] == {"period": "2022-11", "count": 2}
+    assert run("timeline", "zzzzzz").exit_code == 1
+
+
+def syndicate(folder: Path, seeds: Path) -> None:
+    """The LBC story republished by two other outlets, lightly edited, one a day earlier."""
+    story = (seeds / "004_4cb7eeb292a544b7.txt").read_text(encoding="utf-8")
+    (folder / "regional.txt").write_text(
+        story.replace("'Kremlin's dreams crumble into dust' as Russians flee", "Russians flee Kherson"),
+        encoding="utf-8")
+    (folder / "regional.meta.json").write_text(json.dumps({"outlet": "Regional Daily"}))
+    (folder / "early.txt").write_text(story + "\n\nThis report includes material from agencies.", encoding="utf-8")
+    (folder / "early.meta.json").write_text(json.dumps({"outlet": "Early Post", "date": "2022-11-10T20:00"}))
+
+
+def test_copies_fold_into_one_hit_with_the_first_seen_marked(index_path: Path, seeds: Path):
+    syndicate(seeds, seeds)
+    with NewsIndex(index_path) as ni:
+        ni.add([seeds])
+        folded = ni.search("Kherson")
+        assert folded.total == 2 and folded.folded == 2
+        lbc_story = next(h for h in folded.hits if h.copies)
+        outlets = {c.outlet for c in lbc_story.copies} | {lbc_story.outlet}
+        assert outlets == {"LBC", "Regional Daily", "Early Post"}
+        first_seen = [c.outlet for c in lbc_story.copies if c.first_seen]
+        if lbc_story.first_seen:
+            first_seen.append(lbc_story.outlet)
+        assert first_seen == ["Early Post"]
+        assert ni.search("Kherson", all_copies=True).total == 4
+        shown = ni.get(str(seeds / "early.txt"))
+        assert shown.first_seen and {c.outlet for c in shown.copies} == {"LBC", "Regional Daily"}
+        nyt = ni.get(str(seeds / "000_e9125ed3b73e1ab6.txt"))
+        assert nyt.copies == () and not nyt.first_seen
+
+
+def test_copies_in_the_cli(run: Run, seeds: Path):
+    syndicate(seeds, seeds)
+    run("add", str(seeds))
+    out = run("search", "Kherson").stdout
+    assert "2 hits for 'Kherson'" in out and "2 near-identical copies folded" in out
+    assert "+2 copies (" in out
+    assert "first seen: Early Post, 10 Nov 2022 20:00" in out or "this one was first seen" in out
+    hits = json_lines(run("search", "Kherson", "--json").stdout)
+    assert sum(len(h["copies"]) for h in hits) == 2
+    assert len(json_lines(run("search", "Kherson", "--all-copies", "--json").stdout)) == 4
+    assert "Copies" in run("show", str(seeds / "regional.txt")).stdout
+
+
+def _edited(text: str, how: str, rng: random.Random) -> str:
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    if how == "new headline and credit":
+        return "\n\n".join(["A different headline for the same story", *paragraphs[1:], "(Reuters)"])
+    if how == "paragraph added":
+        return text + "\n\nAn extra paragraph of local context that the republishing outlet added."
+    words = text.split(" ")  # a sub-editor's touch: one word in forty altered
+    for i in rng.sample(range(len(words)), max(1, len(words) // 40)):
+        words[i] = words[i] + "s"
+    return " ".join(words)
+
+
+def test_near_duplicate_threshold_on_real_bbc_pairs(tmp_path: Path):
+    """Edited copies of the BBC stories that the corpus itself duplicates cluster
+    with their original; distinct stories do not cluster together."""
+    bbc = corpus("bbc")
+    by_digest = defaultdict(list)
+    for path in sorted(bbc.rglob("*.txt")):
+        by_digest[hashlib.md5(path.read_bytes()).hexdigest()].append(path)
+    originals = [paths[0] for paths in by_digest.values() if len(paths) > 1]
+    assert len(originals) == 98
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    rng = random.Random(5)
+    for n, original in enumerate(originals):
+        text = original.read_text(encoding="utf-8", errors="replace")
+        (folder / f"{n:03d}-original.txt").write_text(text, encoding="utf-8")
+        for how in ("new headline and credit", "paragraph added", "words changed"):
+            (folder / f"{n:03d}-{re.sub(' ', '-', how)}.txt").write_text(_edited(text, how, rng), encoding="utf-8")
+    with NewsIndex(tmp_path / "index") as ni:
+        report = ni.add([folder])
+        assert len(report.added) == 4 * 98
+        clusters = {}
+        for outcome in report.added:
+            fields = ni._current_searcher().document(id=outcome.id)
+            clusters[Path(outcome.path).name] = fields["cluster"]
+    for n in range(98):
+        family = {v for k, v in clusters.items() if k.startswith(f"{n:03d}-")}
+        assert len(family) == 1, n  # all four in one cluster
+    assert len(set(clusters.values())) == 98  # and no two stories share one
+
+
+def test_similar_articles_leave_out_own_copies(index_path: Path, seeds: Path, tmp_path: Path):
+    syndicate(seeds, seeds)
+    write_archive(seeds / "more")
+    with NewsIndex(index_path) as ni:
+        ni.add([seeds])
+        lbc = ni.get(str(seeds / "004_4cb7eeb292a544b7.txt"))
+        similar = ni.similar(lbc.id)
+        ids = [h.id for h in similar.hits]
+        assert lbc.id not in ids and not {c.id for c in lbc.copies} & set(ids)
+        assert similar.hits[0].path.endswith("000_e9125ed3b73e1ab6.txt")  # the other Kherson retreat story
+        liked = ni.search("outlet:BBC", like=lbc.id)
+        assert {Path(h.path).stem for h in liked.hits} == {"a4", "a5"}
+
+
+def test_similar_cli(run: Run, seeds: Path):
+    run("add", str(seeds))
+    lbc_id = json_lines(run("show", str(seeds / "004_4cb7eeb292a544b7.txt"), "--json").stdout)[0]["id"]
+    result = run("similar", lbc_id[:6], "--json")
+    assert result.exit_code == 0
+    assert [Path(h["path"]).name for h in json_lines(result.stdout)] == ["000_e9125ed3b73e1ab6.txt"]
+    assert run("similar", "ffffffff").exit_code == 1
+
+
+def test_did_you_mean(archive_index: NewsIndex, run: Run, tmp_path: Path):
+    results = archive_index.search("Khersno brigde")
+    assert results.total == 0 and results.suggestion == "Kherson bridge"
+    assert archive_index.search("Kherson bridge").suggestion is None  # it found enough
+    assert archive_index.search("xqzvwy").suggestion is None  # nothing close
+    run("add", str(write_archive(tmp_path / "cli-archive")))
+    cli = run("search", "grian deal")
+    assert cli.exit_code == 1 and "Did you mean: grain deal?" in cli.stdout
+    summary = json_lines(run("search", "grian deal", "--json").stdout)[-1]["summary"]
+    assert summary["suggestion"] == "grain deal" and summary["total"] == 0
