@@ -274,8 +274,7 @@ def _print_results(results: SearchResults, as_json: bool) -> None:
     if as_json:
         for h in results.hits:
             _print_json(h.to_dict())
-        if results.facets is not None or results.excluded_undated is not None or results.suggestion:
-            _print_json({"summary": results.summary()})
+        _print_json({"summary": results.summary()})
     else:
         out = _console()
         out.print(render.search_header(results))

@@ -163,10 +163,13 @@ class SearchResults:
     facets: Facets | None = None
     #: "Did you mean": a corrected query that finds more, when this one finds few.
     suggestion: str | None = None
+    #: With ``like``: the id of the article hits are ranked by likeness to.
+    like: str | None = None
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "query": self.query,
+            **({"like": self.like} if self.like else {}),
             "total": self.total,
             "offset": self.offset,
             "shown": len(self.hits),

@@ -64,9 +64,10 @@ def search_header(results: SearchResults) -> Text:
         count = f"hit {results.offset + 1} of {results.total}"
     else:
         count = f"hits {results.offset + 1}-{results.offset + shown} of {results.total}"
-    header = Text.assemble(
-        (count, "bold"), f" for {results.query!r} ", (f"({results.seconds * 1000:.1f} ms)", DIM)
-    )
+    subject = f"like article {results.like}" if results.like else f"for {results.query!r}"
+    if results.like and results.query.strip():
+        subject += f" among {results.query!r}"
+    header = Text.assemble((count, "bold"), f" {subject} ", (f"({results.seconds * 1000:.1f} ms)", DIM))
     if results.folded:
         header.append(f"; {results.folded} near-identical copies folded (--all-copies shows them)", style=DIM)
     if results.suggestion:

@@ -91,13 +91,14 @@ def run_search(
     if like is None and total < SUGGEST_BELOW:
         suggestion = _better_query(searcher, query, scored, restriction, mode, total)
     return SearchResults(
-        query=query if like is None else f"like:{searcher.stored_fields(like)['id']} {query}".strip(),
+        query=query,
         total=total,
         hits=hits,
         seconds=time.perf_counter() - started,
         offset=offset,
         folded=folded,
         excluded_undated=excluded,
+        like=None if like is None else searcher.stored_fields(like)["id"],
         facets=_facets(searcher, matching) if facets else None,
         suggestion=suggestion,
     )

@@ -56,3 +56,10 @@ def run(index_path: Path) -> Run:
 
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def json_hits(text: str) -> tuple[list[dict], dict]:
+    """The hit records of `search --json` output and its closing summary record."""
+    *hits, last = json_lines(text)
+    assert all("summary" not in h for h in hits)
+    return hits, last["summary"]

@@ -14,7 +14,7 @@ from rich.console import Console
 from newsindex import NewsIndex, render
 from newsindex.index import LOCK_NAME
 
-from .conftest import LBC_SEED, NYT_SEED, Run, json_lines
+from .conftest import LBC_SEED, NYT_SEED, Run, json_hits, json_lines
 
 LBC_TITLE_START = "'Kremlin's dreams crumble into dust'"
 
@@ -52,8 +52,9 @@ def test_search_json_offsets_point_at_matched_words(run: Run, seeds: Path):
     run("add", str(seeds))
     result = run("search", "Dnipro bridge", "--json")
     assert result.exit_code == 0
-    hits = json_lines(result.stdout)
+    hits, summary = json_hits(result.stdout)
     assert [h["rank"] for h in hits] == [1, 2]
+    assert summary["total"] == 2 and summary["shown"] == 2 and summary["offset"] == 0
     lbc, nyt = hits
     assert lbc["title"].startswith(LBC_TITLE_START)
     assert lbc["outlet"] == "LBC" and lbc["provenance"]["outlet"] == "sidecar"
@@ -220,7 +221,7 @@ def test_query_language(run: Run, seeds: Path):
     def count(query: str) -> int:
         result = run("search", query, "--json")
         assert result.exit_code in (0, 1), result.output
-        return len([line for line in json_lines(result.stdout) if "summary" not in line])
+        return len(json_hits(result.stdout)[0])
 
     assert count("outlet:LBC") == 1
     assert count("date:2022-11") == 1

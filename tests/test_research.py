@@ -15,7 +15,7 @@ import pytest
 from newsindex import NewsIndex
 
 from .archive import write_archive
-from .conftest import Run, corpus, json_lines
+from .conftest import Run, corpus, json_hits, json_lines
 
 
 @pytest.fixture
@@ -88,9 +88,10 @@ def test_copies_in_the_cli(run: Run, seeds: Path):
     assert "2 hits for 'Kherson'" in out and "2 near-identical copies folded" in out
     assert "+2 copies (" in out
     assert "first seen: Early Post, 10 Nov 2022 20:00" in out or "this one was first seen" in out
-    hits = json_lines(run("search", "Kherson", "--json").stdout)
+    hits, summary = json_hits(run("search", "Kherson", "--json").stdout)
+    assert summary["folded"] == 2
     assert sum(len(h["copies"]) for h in hits) == 2
-    assert len(json_lines(run("search", "Kherson", "--all-copies", "--json").stdout)) == 4
+    assert len(json_hits(run("search", "Kherson", "--all-copies", "--json").stdout)[0]) == 4
     assert "Copies" in run("show", str(seeds / "regional.txt")).stdout
 
 
@@ -155,7 +156,10 @@ def test_similar_cli(run: Run, seeds: Path):
     lbc_id = json_lines(run("show", str(seeds / "004_4cb7eeb292a544b7.txt"), "--json").stdout)[0]["id"]
     result = run("similar", lbc_id[:6], "--json")
     assert result.exit_code == 0
-    assert [Path(h["path"]).name for h in json_lines(result.stdout)] == ["000_e9125ed3b73e1ab6.txt"]
+    hits, summary = json_hits(result.stdout)
+    assert [Path(h["path"]).name for h in hits] == ["000_e9125ed3b73e1ab6.txt"]
+    assert summary["like"] == lbc_id
+    assert f"1 hit like article {lbc_id} " in run("similar", lbc_id[:6]).stdout
     assert run("similar", "ffffffff").exit_code == 1
 
 
