@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import sys
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,3 +51,55 @@ def time_judgements(folder: Path) -> dict[str, set[str]]:
         if len(fields) > 1:
             judged[fields[0]] = set(fields[1:])
     return judged
+
+
+# -- Reuters-21578 ---------------------------------------------------------------
+
+_REUTERS_DOC = re.compile(r"<REUTERS[^>]*NEWID=\"(\d+)\"[^>]*>(.*?)</REUTERS>", re.S)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _element(doc: str, name: str) -> str | None:
+    found = re.search(rf"<{name}>(.*?)</{name}>", doc, re.S)
+    return html.unescape(_CONTROL.sub("", html.unescape(found[1]))).strip() if found else None
+
+
+def reuters_articles(folder: Path) -> Iterator[tuple[str, str]]:
+    """Each Reuters story with a body as (NEWID, plain-text article): headline,
+    date line, then the story with its dateline, ending with the wire credit."""
+    for sgm in sorted(folder.glob("reut2-*.sgm")):
+        for found in _REUTERS_DOC.finditer(sgm.read_text(encoding="latin-1")):
+            doc = found[2]
+            body = _element(doc, "BODY")
+            if not body:
+                continue
+            title = _element(doc, "TITLE")
+            dateline = _element(doc, "DATELINE")
+            lines = [title.title() if title else None, _reuters_date(_element(doc, "DATE") or ""), "",
+                     f"{dateline} {body}" if dateline else body]
+            yield found[1], "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _reuters_date(stamp: str) -> str | None:
+    """"26-FEB-1987 15:01:01.79" as a date line; a few stamps have a broken time."""
+    found = re.match(r"\s*(\d+-[A-Z]{3}-\d{4})\s+(\d+:\d+)", stamp)
+    if not found:
+        return None
+    day = datetime.strptime(found[1], "%d-%b-%Y")
+    try:
+        return f"{day.day} {day:%B %Y}, {datetime.strptime(found[2], '%H:%M'):%H:%M}"
+    except ValueError:
+        return f"{day.day} {day:%B %Y}"
+
+
+def write_articles(articles: Iterable[tuple[str, str]], out: Path, per_folder: int = 1000) -> tuple[int, int]:
+    """Write articles as ``out/NNN/ID.txt`` files; returns (files, bytes of text)."""
+    count = size = 0
+    for count, (name, text) in enumerate(articles, 1):
+        folder = out / f"{(count - 1) // per_folder:03d}"
+        if (count - 1) % per_folder == 0:
+            folder.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        (folder / f"{name}.txt").write_bytes(data)
+        size += len(data)
+    return count, size

@@ -31,12 +31,11 @@ def to_document(
     content_hash: str,
     digest: str,
     cluster: str,
-    minhash: bytes,
 ) -> dict[str, Any]:
     """The Whoosh fields for ``article``; empty fields are left out, not stored as ''.
 
     ``cluster`` names the article's group of near-identical copies (an article
-    with no copies is a cluster of its own); ``minhash`` is its signature.
+    with no copies is a cluster of its own).
     """
     meta = {
         "outlet": article.outlet,
@@ -49,12 +48,10 @@ def to_document(
         "fingerprint": fingerprint,
         "content_hash": content_hash,
         "digest": digest,
-        "minhash": minhash,
     }
     doc: dict[str, Any] = {
         "id": article_id,
         "path": path,
-        "content_hash": content_hash,
         "body": article.body,
         "meta": meta,
     }

@@ -34,19 +34,21 @@ from .models import (
     AddReport,
     Article,
     CheckReport,
+    FileOutcome,
     RebuildReport,
     RemoveReport,
     SearchResults,
     Stats,
     Timeline,
 )
+from .neardup import signature
 from .schema import is_current, weighting
 from .writing import Batch, cancel_quietly
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
 #: Articles written between two commits: a killed `add` loses at most one batch.
-DEFAULT_BATCH_SIZE = 1000
+DEFAULT_BATCH_SIZE = 5000
 DEFAULT_WAIT = 5.0
 
 Progress = Callable[[int, int], None]
@@ -188,7 +190,8 @@ class NewsIndex:
                     entries.append(
                         Entry(fields["path"], fields["id"], meta["fingerprint"], meta["content_hash"], meta["digest"])
                     )
-                    signatures.append(Signature(fields["id"], fields["cluster"], meta["minhash"]))
+                    sig = signature(fields.get("body", ""))  # not stored: recomputed, on this rare path
+                    signatures.append(Signature(fields["id"], fields["cluster"], sig))
             manifest.replace_all(entries, generation, signatures)
         return manifest
 
@@ -216,6 +219,7 @@ class NewsIndex:
         """
         from .ingest.files import check_inputs, discover
         from .ingest.sidecar import parse_overrides
+        from .prepare import prepared
 
         started = time.perf_counter()
         flag_values: dict[str, object] = {"title": title, "outlet": outlet, "date": date}
@@ -231,8 +235,15 @@ class NewsIndex:
                 sources = list(discover(inputs))
                 batch = Batch(ix, manifest, batch_size)
                 try:
-                    for done, source in enumerate(sources, 1):
-                        report.outcomes.append(batch.add(source, flags))
+                    jobs = []
+                    for source in sources:
+                        planned = batch.plan(source, flags)
+                        if isinstance(planned, FileOutcome):
+                            report.outcomes.append(planned)
+                        else:
+                            jobs.append(planned)
+                    for done, ready in enumerate(prepared(jobs, len(jobs)), len(report.outcomes) + 1):
+                        report.outcomes.append(batch.write(ready))
                         if progress:
                             progress(done, len(sources))
                     batch.commit()

@@ -142,10 +142,10 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
             else:
                 lost.append(source_path)
                 continue
-            if doc["content_hash"] in seen_hashes:
+            if doc["meta"]["content_hash"] in seen_hashes:
                 clusters.remove(doc["id"])
                 continue
-            seen_hashes.add(doc["content_hash"])
+            seen_hashes.add(doc["meta"]["content_hash"])
             writer.add_document(**doc)
             meta = doc["meta"]
             entries.append(Entry(source_path, doc["id"], meta["fingerprint"], meta["content_hash"], meta["digest"]))
@@ -194,7 +194,6 @@ def _from_source(source_path: str, stored: dict[str, Any] | None, clusters: Clus
         content_hash=content_hash,
         digest=f"{content_hash}:{overrides.digest()}:{flags.digest()}",
         cluster=clusters.assign(article_id, cluster_label(article_id, content_hash), sig),
-        minhash=sig,
     )
 
 
@@ -214,7 +213,7 @@ def _recorded_flags(stored: dict[str, Any] | None) -> Overrides:
 def _carry_over(stored: dict[str, Any], clusters: Clusterer) -> dict[str, Any]:
     meta = stored["meta"]
     article = from_stored(stored)
-    sig = meta.get("minhash") or neardup_signature(article.body)
+    sig = neardup_signature(article.body)
     return to_document(
         article,
         article_id=stored["id"],
@@ -223,7 +222,6 @@ def _carry_over(stored: dict[str, Any], clusters: Clusterer) -> dict[str, Any]:
         content_hash=meta["content_hash"],
         digest=meta["digest"],
         cluster=clusters.assign(stored["id"], cluster_label(stored["id"], meta["content_hash"]), sig),
-        minhash=sig,
     )
 
 

@@ -50,13 +50,17 @@ class Manifest:
             CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
             CREATE INDEX IF NOT EXISTS files_id ON files(id);
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
-            CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
-            CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS bands_key ON bands(band, key);
-            CREATE INDEX IF NOT EXISTS bands_id ON bands(id);
             """
         )
-        self._match_band_shape()
+        self._match_signature_shape()
+        self._db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS bands (
+                band INTEGER NOT NULL, key INTEGER NOT NULL, id TEXT NOT NULL,
+                PRIMARY KEY (band, key, id)) WITHOUT ROWID;
+            """
+        )
 
     def close(self) -> None:
         self._db.close()
@@ -92,18 +96,16 @@ class Manifest:
         for row in self._db.execute("SELECT * FROM files"):
             yield Entry(*row)
 
-    def near(self, keys: Iterable[tuple[int, bytes]]) -> list[Signature]:
+    def near(self, keys: Iterable[tuple[int, int]]) -> list[Signature]:
         """Signatures sharing at least one LSH band with ``keys``."""
-        ids: set[str] = set()
-        for band, key in keys:
-            ids.update(row[0] for row in self._db.execute(
-                "SELECT id FROM bands WHERE band=? AND key=?", (band, key)))
-        found = []
-        for article_id in sorted(ids):
-            row = self._db.execute("SELECT id, cluster, sig FROM signatures WHERE id=?", (article_id,)).fetchone()
-            if row:
-                found.append(Signature(*row))
-        return found
+        keys = list(keys)
+        rows = self._db.execute(
+            "SELECT id, cluster, sig FROM signatures WHERE id IN (SELECT id FROM bands WHERE "
+            + " OR ".join(["(band=? AND key=?)"] * len(keys))
+            + ") ORDER BY id",
+            [value for key in keys for value in key],
+        )
+        return [Signature(*row) for row in rows]
 
     def apply(
         self,
@@ -142,9 +144,16 @@ class Manifest:
             self._set_generation(generation)
 
     def _remove_signatures(self, ids: Iterable[str]) -> None:
-        rows = [(i,) for i in ids]
-        self._db.executemany("DELETE FROM signatures WHERE id=?", rows)
-        self._db.executemany("DELETE FROM bands WHERE id=?", rows)
+        from .neardup import bands
+
+        for article_id in ids:
+            row = self._db.execute("SELECT sig FROM signatures WHERE id=?", (article_id,)).fetchone()
+            if row:
+                self._db.execute("DELETE FROM signatures WHERE id=?", (article_id,))
+                self._db.executemany(
+                    "DELETE FROM bands WHERE band=? AND key=? AND id=?",
+                    ((band, key, article_id) for band, key in bands(row[0])),
+                )
 
     def _add_signatures(self, signatures: Iterable[Signature]) -> None:
         from .neardup import bands
@@ -152,22 +161,23 @@ class Manifest:
         for sig in signatures:
             self._db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", (sig.id, sig.cluster, sig.sig))
             self._db.executemany(
-                "INSERT INTO bands VALUES (?, ?, ?)", ((band, key, sig.id) for band, key in bands(sig.sig))
+                "INSERT OR IGNORE INTO bands VALUES (?, ?, ?)", ((band, key, sig.id) for band, key in bands(sig.sig))
             )
 
-    def _match_band_shape(self) -> None:
-        """Re-cut the LSH bands from the stored signatures if they were cut another way."""
-        from .neardup import BANDS, ROWS
+    def _match_signature_shape(self) -> None:
+        """Signatures of another shape (another MinHash or band layout) cannot be
+        compared with new ones: drop the manifest's tables, so that it is rebuilt
+        from the index on the next write."""
+        from .neardup import SHAPE
 
-        shape = f"{BANDS}x{ROWS}"
-        row = self._db.execute("SELECT value FROM state WHERE key='bands'").fetchone()
-        if row and row[0] == shape:
+        row = self._db.execute("SELECT value FROM state WHERE key='signatures'").fetchone()
+        if row and row[0] == SHAPE:
             return
         with self._transaction():
-            signatures = [Signature(*r) for r in self._db.execute("SELECT id, cluster, sig FROM signatures")]
-            self._db.execute("DELETE FROM bands")
-            self._add_signatures(signatures)
-            self._db.execute("INSERT OR REPLACE INTO state VALUES ('bands', ?)", (shape,))
+            self._db.execute("DROP TABLE IF EXISTS signatures")
+            self._db.execute("DROP TABLE IF EXISTS bands")
+            self._db.execute("DELETE FROM state WHERE key='generation'")
+            self._db.execute("INSERT OR REPLACE INTO state VALUES ('signatures', ?)", (SHAPE,))
 
     def _set_generation(self, generation: int) -> None:
         self._db.execute(

@@ -24,6 +24,9 @@ hit's display costs one stored-field read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
@@ -38,18 +41,34 @@ def weighting() -> BM25F:
     return BM25F(B=BM25_B, K1=BM25_K1)
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """A text field already turned into postings, as ``field.index()`` gives them."""
+
+    postings: list[tuple[bytes, int, float, bytes]]
+
+
+class PreAnalysableText(TEXT):
+    """A TEXT field that also takes its postings analysed in another process
+    (see prepare.py); the stored text then comes as ``_stored_NAME``."""
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Analysed):
+            return value.postings
+        return super().index(value, **kwargs)
+
+
 def build_schema() -> Schema:
     text = text_analyzer()
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
-        content_hash=ID,
-        title=TEXT(analyzer=text, stored=True, field_boost=2.5),
-        body=TEXT(analyzer=text, stored=True),
-        captions=TEXT(analyzer=text, stored=True, field_boost=1.5),
-        byline=TEXT(analyzer=names),
-        outlet=TEXT(analyzer=names),
+        title=PreAnalysableText(analyzer=text, stored=True, field_boost=2.5),
+        body=PreAnalysableText(analyzer=text, stored=True),
+        captions=PreAnalysableText(analyzer=text, stored=True, field_boost=1.5),
+        byline=PreAnalysableText(analyzer=names),
+        outlet=PreAnalysableText(analyzer=names),
         # Publication date; the parser's `date:` queries run against it. Naive
         # datetimes are taken as given; aware ones are stored in UTC.
         date=DATETIME(sortable=True),

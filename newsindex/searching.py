@@ -60,6 +60,8 @@ def run_search(
     if like is None or query.strip():
         parsed = parse_query(query, searcher.schema, mode=mode)
         check_expansions(parsed, query, searcher.reader())
+    if searcher.doc_count_all() == 0:  # a new index before its first commit has no columns to read
+        return SearchResults(query=query, total=0, hits=(), seconds=time.perf_counter() - started)
     names = _name_filters(searcher, filters)
     dates = _date_filter(filters)
     if like is None:
@@ -179,6 +181,8 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
 
     parsed = parse_query(query, searcher.schema, mode=mode)
     check_expansions(parsed, query, searcher.reader())
+    if searcher.doc_count_all() == 0:  # see run_search
+        return Timeline(query, by or "day", (), 0, 0)
     names = _name_filters(searcher, filters)
     dated = _and([parsed, *names, _date_filter(filters), Term("undated", "0")])
     assert dated is not None

@@ -7,14 +7,18 @@ from typing import Any
 
 from whoosh.index import Index
 
-from .documents import cluster_label, path_id, text_hash, to_document
+from .documents import cluster_label, path_id, to_document
 from .errors import InvalidValueError
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.files import SourceFile, UnreadablePath, read_text
 from .ingest.sidecar import Overrides, load_sidecar
 from .manifest import Entry, Manifest
 from .models import FileOutcome
-from .neardup import Clusterer, signature
+from .neardup import Clusterer
+from .prepare import Job, Prepared
+
+#: Whoosh's posting buffer; a batch of the default size fits in it.
+WRITER_MEMORY_MB = 256
 
 
 class Batch:
@@ -35,23 +39,29 @@ class Batch:
         self.hashes: dict[str, str] = {}  # content hash -> id, for this batch
         self.clusters = Clusterer(manifest)
 
-    def add(self, source: SourceFile | UnreadablePath, flags: Overrides) -> FileOutcome:
+    def plan(self, source: SourceFile | UnreadablePath, flags: Overrides) -> FileOutcome | Job:
+        """What a file needs: an outcome at once (unreadable, unchanged since
+        the last add), or reading, as a job for :func:`prepare`."""
         if isinstance(source, UnreadablePath):
             return FileOutcome(source.path, "skipped", reason=source.reason)
-        path = source.path
         sidecar_fp = stat_fingerprint(source.sidecar)
         fingerprint = f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest()}"
-        entry = self.upserts.get(path) or self.manifest.get(path)
+        entry = self.manifest.get(source.path)
         if entry and entry.fingerprint == fingerprint:
-            return FileOutcome(path, "unchanged", id=entry.id)
-        try:
-            text, overrides = read_source(source.path, source.sidecar if sidecar_fp else None)
-        except SkipFile as exc:
-            return FileOutcome(path, "skipped", reason=str(exc))
-        content_hash = text_hash(text)
-        digest = f"{content_hash}:{overrides.digest()}:{flags.digest()}"
-        if entry and entry.digest == digest:
-            self.upserts[path] = Entry(path, entry.id, fingerprint, content_hash, digest)
+            return FileOutcome(source.path, "unchanged", id=entry.id)
+        sidecar = source.sidecar if sidecar_fp else None
+        return Job(source.path, sidecar, flags, fingerprint, entry.digest if entry else None)
+
+    def write(self, prepared: Prepared) -> FileOutcome:
+        """Index a prepared file, unless it is unchanged or a duplicate."""
+        job = prepared.job
+        path = job.path
+        if prepared.skip_reason is not None:
+            return FileOutcome(path, "skipped", reason=prepared.skip_reason)
+        entry = self.manifest.get(path)
+        content_hash, digest = prepared.content_hash, prepared.digest
+        if prepared.unchanged and entry:  # touched, not changed
+            self.upserts[path] = Entry(path, entry.id, job.fingerprint, content_hash, digest)
             return FileOutcome(path, "unchanged", id=entry.id)
 
         article_id = path_id(path)
@@ -69,42 +79,44 @@ class Batch:
                 self._changed()
             return FileOutcome(path, "duplicate", duplicate_of=original)
 
-        try:
-            article = extract_article(text, overrides, flags)
-        except Exception as exc:  # one bad file never stops a batch
-            return FileOutcome(path, "skipped", reason=f"could not extract: {exc}")
-        sig = signature(article.body)
+        assert prepared.article is not None
         doc = to_document(
-            article,
+            prepared.article,
             article_id=article_id,
             path=path,
-            fingerprint=fingerprint,
+            fingerprint=job.fingerprint,
             content_hash=content_hash,
             digest=digest,
-            cluster=self.clusters.assign(article_id, cluster_label(article_id, content_hash), sig),
-            minhash=sig,
+            cluster=self.clusters.assign(article_id, cluster_label(article_id, content_hash), prepared.signature),
         )
+        for name, analysed in prepared.analysed.items():
+            doc[f"_stored_{name}"], doc[name] = doc[name], analysed
         self._writer().update_document(**doc)
         self.hashes[content_hash] = article_id
-        self.upserts[path] = Entry(path, article_id, fingerprint, content_hash, digest)
+        self.upserts[path] = Entry(path, article_id, job.fingerprint, content_hash, digest)
         self.deletes.discard(path)
         self._changed()
         return FileOutcome(path, "updated" if entry else "added", id=article_id)
 
     def _writer(self) -> Any:
         if self.writer is None:
-            self.writer = self.ix.writer()
+            # Room for a whole batch's postings in memory: spilling them to
+            # temporary files and merging those back doubles the cost of a commit.
+            self.writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
         return self.writer
 
     def _changed(self) -> None:
         self.changes += 1
         if self.changes >= self.batch_size:
-            self.commit()
+            self.commit(final=False)
 
-    def commit(self) -> None:
+    def commit(self, final: bool = True) -> None:
+        """Commit the batch. Segments are merged only at the ``final`` commit of
+        an add: Whoosh's merges rewrite every posting of the merged segments, and
+        merging after each batch would cost more than indexing itself."""
         if self.writer is not None:
             writer, self.writer = self.writer, None
-            writer.commit()  # if this fails, Whoosh has cleaned up and released its lock
+            writer.commit(merge=final)  # if this fails, Whoosh has cleaned up and released its lock
         if self.upserts or self.deletes:
             self.manifest.apply(
                 self.upserts.values(),

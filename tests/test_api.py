@@ -149,3 +149,18 @@ def test_searcher_sees_new_commits(ni: NewsIndex, tmp_path: Path):
     extra.write_text("Antonivskyi bridge collapses\n\nThe Antonivskyi bridge over the Dnipro collapsed.")
     ni.add([extra])
     assert ni.search("Antonivskyi").total == 1
+
+
+def test_an_index_before_its_first_commit_searches_empty(index_path: Path):
+    """What a reader sees while the first `add` into a new index is running."""
+    from whoosh import index as whoosh_index
+
+    from newsindex.schema import build_schema
+
+    index_path.mkdir()
+    whoosh_index.create_in(str(index_path), build_schema())
+    with NewsIndex(index_path) as ni:
+        assert ni.search("profits").total == 0
+        assert ni.timeline("profits").total == 0
+        with pytest.raises(QueryError):
+            ni.search("*ing")
