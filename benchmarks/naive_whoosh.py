@@ -1,7 +1,10 @@
 """The naive Whoosh indexer a user would write first: the peer newsindex must beat.
 
 One writer, Whoosh's StemmingAnalyzer, the first line as title, title and body
-stored, one commit at the end. Usage: python -m benchmarks.naive_whoosh FOLDER INDEX [PROCS]
+stored, one commit at the end.
+
+    python -m benchmarks.naive_whoosh FOLDER INDEX [PROCS]   build
+    python -m benchmarks.naive_whoosh search INDEX QUERY     print the top 10 titles
 """
 
 from __future__ import annotations
@@ -40,5 +43,17 @@ def build(folder: Path, index_dir: Path, procs: int = 1) -> int:
     return count
 
 
+def search(index_dir: Path, query: str) -> None:
+    from whoosh.qparser import MultifieldParser
+
+    ix = index.open_dir(str(index_dir))
+    with ix.searcher() as searcher:
+        for hit in searcher.search(MultifieldParser(["title", "body"], ix.schema).parse(query), limit=10):
+            print(hit["title"])
+
+
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 1))
+    if sys.argv[1] == "search":
+        search(Path(sys.argv[2]), sys.argv[3])
+    else:
+        print(build(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 1))

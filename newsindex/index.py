@@ -43,7 +43,6 @@ from .models import (
 )
 from .neardup import signature
 from .schema import is_current, weighting
-from .writing import Batch, cancel_quietly
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -220,6 +219,7 @@ class NewsIndex:
         from .ingest.files import check_inputs, discover
         from .ingest.sidecar import parse_overrides
         from .prepare import prepared
+        from .writing import Batch
 
         started = time.perf_counter()
         flag_values: dict[str, object] = {"title": title, "outlet": outlet, "date": date}
@@ -259,6 +259,8 @@ class NewsIndex:
 
     def remove(self, refs: Iterable[str], *, wait: float = DEFAULT_WAIT) -> RemoveReport:
         """Take articles out, named by id, unique id prefix, file path or folder."""
+        from .writing import cancel_quietly
+
         self._open()
         removed: list[str] = []
         not_found: list[str] = []
