@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
-from .documents import index_datetime, stored_article
+from .documents import index_datetime, path_id, stored_article
 from .errors import (
     AmbiguousIdError,
     ArticleNotFoundError,
@@ -363,7 +363,7 @@ class NewsIndex:
 
     def _docnum(self, ref: str) -> int:
         searcher = self._current_searcher()
-        docnum = searcher.document_number(path=os.path.abspath(ref))
+        docnum = searcher.document_number(id=path_id(os.path.abspath(ref)))
         if docnum is None:
             docnum = searcher.document_number(id=self._resolve_id(ref))
         if docnum is None:
@@ -392,7 +392,7 @@ class NewsIndex:
     def get(self, ref: str) -> Article:
         """One article by id, unique id prefix, or the path of an indexed file."""
         searcher = self._current_searcher()
-        fields = searcher.document(path=os.path.abspath(ref))
+        fields = searcher.document(id=path_id(os.path.abspath(ref)))
         if fields is None:
             fields = searcher.document(id=self._resolve_id(ref))
         if fields is None:

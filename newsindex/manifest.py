@@ -55,10 +55,12 @@ class Manifest:
         self._match_signature_shape()
         self._db.executescript(
             """
-            CREATE TABLE IF NOT EXISTS signatures (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
+            -- Article ids are hexadecimal: as integers, the band rows take half the room.
+            CREATE TABLE IF NOT EXISTS signatures (
+                doc INTEGER PRIMARY KEY, id TEXT NOT NULL, cluster TEXT NOT NULL, sig BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS bands (
-                band INTEGER NOT NULL, key INTEGER NOT NULL, id TEXT NOT NULL,
-                PRIMARY KEY (band, key, id)) WITHOUT ROWID;
+                band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
             """
         )
 
@@ -100,7 +102,7 @@ class Manifest:
         """Signatures sharing at least one LSH band with ``keys``."""
         keys = list(keys)
         rows = self._db.execute(
-            "SELECT id, cluster, sig FROM signatures WHERE id IN (SELECT id FROM bands WHERE "
+            "SELECT id, cluster, sig FROM signatures WHERE doc IN (SELECT doc FROM bands WHERE "
             + " OR ".join(["(band=? AND key=?)"] * len(keys))
             + ") ORDER BY id",
             [value for key in keys for value in key],
@@ -147,21 +149,25 @@ class Manifest:
         from .neardup import bands
 
         for article_id in ids:
-            row = self._db.execute("SELECT sig FROM signatures WHERE id=?", (article_id,)).fetchone()
+            doc = int(article_id, 16)
+            row = self._db.execute("SELECT sig FROM signatures WHERE doc=?", (doc,)).fetchone()
             if row:
-                self._db.execute("DELETE FROM signatures WHERE id=?", (article_id,))
+                self._db.execute("DELETE FROM signatures WHERE doc=?", (doc,))
                 self._db.executemany(
-                    "DELETE FROM bands WHERE band=? AND key=? AND id=?",
-                    ((band, key, article_id) for band, key in bands(row[0])),
+                    "DELETE FROM bands WHERE band=? AND key=? AND doc=?",
+                    ((band, key, doc) for band, key in bands(row[0])),
                 )
 
     def _add_signatures(self, signatures: Iterable[Signature]) -> None:
         from .neardup import bands
 
         for sig in signatures:
-            self._db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", (sig.id, sig.cluster, sig.sig))
+            doc = int(sig.id, 16)
+            self._db.execute(
+                "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?, ?)", (doc, sig.id, sig.cluster, sig.sig)
+            )
             self._db.executemany(
-                "INSERT OR IGNORE INTO bands VALUES (?, ?, ?)", ((band, key, sig.id) for band, key in bands(sig.sig))
+                "INSERT OR IGNORE INTO bands VALUES (?, ?, ?)", ((band, key, doc) for band, key in bands(sig.sig))
             )
 
     def _match_signature_shape(self) -> None:

@@ -35,7 +35,7 @@ _VALUE = "<u2"
 # while unrelated articles (similarity 0.05) meet in a band once in 10,000 pairs.
 BANDS, ROWS = 16, 4
 #: Recorded in the manifest: signatures of another shape are recomputed.
-SHAPE = f"minhash-{NUM_PERM}x16-crc32-datasketch2; bands {BANDS}x{ROWS}"
+SHAPE = f"minhash-{NUM_PERM}x16-crc32-datasketch2; bands {BANDS}x{ROWS}; integer ids"
 _WORD = re.compile(r"\w+")
 
 

@@ -31,6 +31,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from .analysis import name_analyzer, text_analyzer
+from .postings import CompactPositions
 
 SEARCH_FIELDS = ("title", "body", "captions", "byline", "outlet")
 BM25_K1 = 1.2
@@ -50,7 +51,12 @@ class Analysed:
 
 class PreAnalysableText(TEXT):
     """A TEXT field that also takes its postings analysed in another process
-    (see prepare.py); the stored text then comes as ``_stored_NAME``."""
+    (see prepare.py); the stored text then comes as ``_stored_NAME``. Its
+    positions are stored compactly (see postings.py)."""
+
+    def __init__(self, *, field_boost: float = 1.0, **options: Any) -> None:
+        super().__init__(field_boost=field_boost, **options)
+        self.format = CompactPositions(field_boost=field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Any:
         if isinstance(value, Analysed):
@@ -63,7 +69,7 @@ def build_schema() -> Schema:
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        path=ID(stored=True),
+        path=STORED,  # looked up through the id, which is a hash of the path
         title=PreAnalysableText(analyzer=text, stored=True, field_boost=2.5),
         body=PreAnalysableText(analyzer=text, stored=True),
         captions=PreAnalysableText(analyzer=text, stored=True, field_boost=1.5),
@@ -93,6 +99,7 @@ def signature(schema: Schema) -> tuple[tuple[str, ...], ...]:
         rows.append((
             name,
             type(field).__name__,
+            type(getattr(field, "format", None)).__name__,
             f"stored={field.stored}",
             f"sortable={field.column_type is not None}",
             f"boost={getattr(field, 'field_boost', 1.0)}",
