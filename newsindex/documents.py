@@ -27,6 +27,8 @@ def to_document(
     *,
     article_id: str,
     path: str,
+    record: str = "",
+    mapping: tuple[tuple[str, str], ...] = (),
     fingerprint: str,
     content_hash: str,
     digest: str,
@@ -44,6 +46,12 @@ def to_document(
         "published": article.published,
         "updated": article.updated,
         "provenance": article.provenance,
+        "url": article.url,
+        "language": article.language,
+        "description": article.description,
+        "crawled": article.crawled,
+        "record": record,
+        **({"mapping": [list(pair) for pair in mapping]} if mapping else {}),
         # What the manifest needs, so that it can be rebuilt from the index.
         "fingerprint": fingerprint,
         "content_hash": content_hash,
@@ -63,6 +71,8 @@ def to_document(
         doc["byline"] = doc["byline_key"] = "\n".join(article.byline)
     if article.outlet:
         doc["outlet"] = doc["outlet_key"] = article.outlet
+    if article.language:
+        doc["lang"] = article.language
     doc["undated"] = "1"
     if article.published is not None:
         doc["date"] = index_datetime(article.published)
@@ -92,6 +102,10 @@ def from_stored(fields: dict[str, Any]) -> ExtractedArticle:
         published=meta.get("published"),
         updated=meta.get("updated"),
         provenance=dict(meta.get("provenance", {})),
+        url=meta.get("url"),
+        language=meta.get("language"),
+        description=meta.get("description"),
+        crawled=meta.get("crawled"),
     )
 
 
@@ -111,6 +125,11 @@ def stored_article(fields: dict[str, Any]) -> Article:
         updated=extracted.updated,
         provenance=extracted.provenance,
         content_hash=fields["meta"]["content_hash"],
+        record=fields["meta"].get("record") or None,
+        url=extracted.url,
+        language=extracted.language,
+        description=extracted.description,
+        crawled=extracted.crawled,
     )
 
 

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -188,7 +188,8 @@ class NewsIndex:
                 for fields in reader.all_stored_fields():
                     meta = fields["meta"]
                     entries.append(
-                        Entry(fields["path"], fields["id"], meta["fingerprint"], meta["content_hash"], meta["digest"])
+                        Entry(fields["path"], meta.get("record", ""), fields["id"], meta["fingerprint"],
+                              meta["content_hash"], meta["digest"])
                     )
                     sig = signature(fields.get("body", ""))  # not stored: recomputed, on this rare path
                     signatures.append(Signature(fields["id"], fields["cluster"], sig))
@@ -205,21 +206,27 @@ class NewsIndex:
         outlet: str | None = None,
         byline: str | Iterable[str] | None = None,
         date: str | datetime | None = None,
+        field_map: Mapping[str, str] | None = None,
         wait: float = DEFAULT_WAIT,
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Progress | None = None,
     ) -> AddReport:
-        """Index the article files at ``paths`` (files or folders, recursively).
+        """Index the articles at ``paths`` (files or folders, recursively).
 
-        ``title``, ``outlet``, ``byline`` and ``date`` override what the files
-        say, for every file of this call. Unchanged files are skipped quickly,
-        changed ones replaced, and text already indexed under another path is
-        reported as a duplicate. Raises :class:`NewsIndexError` (nothing
-        changed) for a missing input path, a bad override or a busy index.
+        Files may hold one article (text, HTML) or many (JSON, JSON Lines,
+        CSV, feeds, WARC), plain or gzipped. ``title``, ``outlet``, ``byline``
+        and ``date`` override what the sources say, for every article of this
+        call; ``field_map`` names the record keys of fields the records call
+        otherwise (``{"body": "story.text"}``). Unchanged files and records
+        are skipped quickly, changed ones replaced, and text already indexed
+        elsewhere is reported as a duplicate. Raises :class:`NewsIndexError`
+        (nothing changed) for a missing input path, a bad override or map, or
+        a busy index.
         """
         from .ingest.files import check_inputs, discover
+        from .ingest.records import parse_mapping
         from .ingest.sidecar import parse_overrides
-        from .prepare import Job, prepared
+        from .prepare import FileDone, Job, prepared
         from .writing import Batch
 
         started = time.perf_counter()
@@ -227,6 +234,7 @@ class NewsIndex:
         if byline is not None:
             flag_values["byline"] = [byline] if isinstance(byline, str) else list(byline)
         flags = parse_overrides(flag_values, "command line")
+        mapping = parse_mapping([f"{k}={v}" for k, v in (field_map or {}).items()])
         inputs = check_inputs(os.fspath(p) for p in paths)
 
         report = AddReport()
@@ -236,20 +244,25 @@ class NewsIndex:
                 sources = list(discover(inputs))
                 batch = Batch(ix, manifest, batch_size)
                 try:
-                    def jobs() -> Iterator[Job]:
+                    files_done = 0
+
+                    def jobs() -> Iterator[Job | FileDone]:
                         # Planned as the workers need them, not all first: memory
                         # stays flat however many files there are.
                         for source in sources:
-                            planned = batch.plan(source, flags)
-                            if isinstance(planned, FileOutcome):
-                                report.outcomes.append(planned)
-                            else:
-                                yield planned
+                            for planned in batch.plan(source, flags, mapping):
+                                if isinstance(planned, FileOutcome):
+                                    report.outcomes.append(planned)
+                                else:
+                                    yield planned
 
                     for ready in prepared(jobs(), len(sources)):
-                        report.outcomes.append(batch.write(ready))
-                        if progress:
-                            progress(len(report.outcomes), len(sources))
+                        outcome = batch.write(ready)
+                        if outcome is not None:
+                            report.outcomes.append(outcome)
+                        elif progress:  # a file's last article was written
+                            files_done += 1
+                            progress(files_done, len(sources))
                     batch.commit()
                 except BaseException:
                     batch.cancel()
@@ -271,12 +284,12 @@ class NewsIndex:
         with self._writing(wait) as ix:
             manifest = self._manifest(ix)
             try:
-                entries: dict[str, Entry] = {}
+                entries: dict[tuple[str, str], Entry] = {}
                 for ref in refs:
                     found = self._resolve_for_removal(ref, manifest)
                     if not found:
                         not_found.append(ref)
-                    entries.update((e.path, e) for e in found)
+                    entries.update(((e.path, e.record), e) for e in found)
                 if entries:
                     writer = ix.writer()
                     try:
@@ -287,7 +300,12 @@ class NewsIndex:
                         raise
                     writer.commit()
                     manifest.apply(
-                        [], entries, ix.latest_generation(), unsigned=[e.id for e in entries.values()]
+                        [],
+                        entries,
+                        ix.latest_generation(),
+                        unsigned=[e.id for e in entries.values()],
+                        # A file that lost records is read again by the next add, like a removed file.
+                        containers={path: None for path, record in entries if record},
                     )
                     removed = [e.id for e in entries.values()]
             finally:
@@ -296,9 +314,9 @@ class NewsIndex:
 
     def _resolve_for_removal(self, ref: str, manifest: Manifest) -> list[Entry]:
         path = os.path.abspath(ref)
-        entry = manifest.get(path)
-        if entry:
-            return [entry]
+        of_file = manifest.of_file(path)
+        if of_file:
+            return of_file
         if os.path.isdir(path):
             return manifest.under(path)
         try:

@@ -11,16 +11,18 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from .documents import cluster_label, from_stored, path_id, text_hash, to_document
-from .ingest import SkipFile
+from .documents import cluster_label, from_stored, to_document
+from .ingest.files import SourceFile
+from .ingest.records import Mapping_
 from .ingest.sidecar import Overrides
 from .manifest import Entry, Manifest
 from .models import CheckReport, RebuildReport
 from .neardup import Clusterer
 from .neardup import signature as neardup_signature
+from .prepare import Job, Prepared, prepare
 from .schema import build_schema, signature
 from .storage import create_index, open_index
-from .writing import cancel_quietly, extract_article, read_source, stat_fingerprint
+from .writing import article_id_of, cancel_quietly, plan_jobs, stat_fingerprint
 
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
 
@@ -103,14 +105,14 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     again, so a later ``add`` with the same flags finds nothing changed.
     """
     started = time.perf_counter()
-    records: dict[str, dict[str, Any] | None] = {}  # path -> stored fields, if readable
+    files: dict[str, dict[str, dict[str, Any] | None]] = {}  # path -> record -> stored fields
     if ix is not None:
         try:
             with ix.reader() as reader:
                 for segment, _offset in reader.leaf_readers():
                     try:
                         for fields in segment.all_stored_fields():
-                            records[fields["path"]] = fields
+                            files.setdefault(fields["path"], {})[fields["meta"].get("record", "")] = fields
                     except Exception:
                         continue  # that segment's articles come from the manifest and their files
         except Exception:
@@ -118,7 +120,7 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     manifest = Manifest(path)
     try:
         for entry in manifest.entries():
-            records.setdefault(entry.path, None)
+            files.setdefault(entry.path, {}).setdefault(entry.record, None)
     finally:
         manifest.close()
 
@@ -132,24 +134,29 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     seen_hashes: set[str] = set()
     clusters = Clusterer(None)  # clusters are found again, among the rebuilt articles only
     try:
-        for source_path in sorted(records):
-            stored = records[source_path]
-            doc = _from_source(source_path, stored, clusters)
-            if doc is not None:
-                from_source += 1
-            elif stored is not None:
-                doc = _carry_over(stored, clusters)
-                from_index += 1
-            else:
-                lost.append(source_path)
-                continue
-            if doc["meta"]["content_hash"] in seen_hashes:
-                clusters.remove(doc["id"])
-                continue
-            seen_hashes.add(doc["meta"]["content_hash"])
-            writer.add_document(**doc)
-            meta = doc["meta"]
-            entries.append(Entry(source_path, doc["id"], meta["fingerprint"], meta["content_hash"], meta["digest"]))
+        for source_path in sorted(files):
+            known = files[source_path]
+            docs = _from_source(source_path, known, clusters)
+            from_source += len(docs)
+            for record, stored in sorted(known.items()):
+                if record in docs:
+                    continue
+                if stored is not None:
+                    docs[record] = _carry_over(stored, clusters)
+                    from_index += 1
+                else:
+                    lost.append(f"{source_path}:{record}" if record else source_path)
+            for doc in docs.values():
+                meta = doc["meta"]
+                if meta["content_hash"] in seen_hashes:
+                    clusters.remove(doc["id"])
+                    continue
+                seen_hashes.add(meta["content_hash"])
+                writer.add_document(**doc)
+                entries.append(
+                    Entry(source_path, meta["record"], doc["id"], meta["fingerprint"], meta["content_hash"],
+                          meta["digest"])
+                )
     except BaseException:
         cancel_quietly(writer)
         raise
@@ -174,28 +181,46 @@ def _bring_schema_up_to_date(writer: Any, old: Any, new: Any) -> None:
             writer.add_field(name, new[name])
 
 
-def _from_source(source_path: str, stored: dict[str, Any] | None, clusters: Clusterer) -> dict[str, Any] | None:
+def _from_source(
+    source_path: str, known: dict[str, dict[str, Any] | None], clusters: Clusterer
+) -> dict[str, dict[str, Any]]:
+    """The documents of every article the file holds now, by record key; none
+    when the file is gone or unreadable."""
+    stored = next((fields for fields in known.values() if fields is not None), None)
+    flags, mapping = _recorded_flags(stored), _recorded_mapping(stored)
     try:
-        st = os.stat(source_path)
-        sidecar = os.path.splitext(source_path)[0] + ".meta.json"
-        sidecar_fp = stat_fingerprint(sidecar)
-        text, overrides = read_source(source_path, sidecar if sidecar_fp else None)
-    except (OSError, SkipFile):
-        return None
-    flags = _recorded_flags(stored)
-    content_hash = text_hash(text)
-    article = extract_article(text, overrides, flags)
-    article_id = path_id(source_path)
-    sig = neardup_signature(article.body)
-    return to_document(
-        article,
-        article_id=article_id,
-        path=source_path,
-        fingerprint=f"{st.st_size}:{st.st_mtime_ns}|{sidecar_fp}|{flags.digest()}",
-        content_hash=content_hash,
-        digest=f"{content_hash}:{overrides.digest()}:{flags.digest()}",
-        cluster=clusters.assign(article_id, cluster_label(article_id, content_hash), sig),
-    )
+        source = SourceFile(source_path, *_size_and_time(source_path))
+    except OSError:
+        return {}
+    docs: dict[str, dict[str, Any]] = {}
+    for job in plan_jobs(source, flags, mapping, lambda record: None):
+        if not isinstance(job, Job):
+            continue
+        ready = prepare(job)
+        if not isinstance(ready, Prepared) or ready.article is None:
+            continue
+        article_id = article_id_of(source_path, job.key)
+        docs[job.key] = to_document(
+            ready.article,
+            article_id=article_id,
+            path=source_path,
+            record=job.key,
+            mapping=mapping,
+            fingerprint=job.fingerprint,
+            content_hash=ready.content_hash,
+            digest=ready.digest,
+            cluster=clusters.assign(article_id, cluster_label(article_id, ready.content_hash), ready.signature),
+        )
+    return docs
+
+
+def _size_and_time(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _recorded_mapping(stored: dict[str, Any] | None) -> Mapping_:
+    return tuple(tuple(pair) for pair in stored["meta"].get("mapping", ())) if stored else ()  # type: ignore[misc]
 
 
 def _recorded_flags(stored: dict[str, Any] | None) -> Overrides:
@@ -219,6 +244,8 @@ def _carry_over(stored: dict[str, Any], clusters: Clusterer) -> dict[str, Any]:
         article,
         article_id=stored["id"],
         path=stored["path"],
+        record=meta.get("record", ""),
+        mapping=_recorded_mapping(stored),
         fingerprint=meta["fingerprint"],
         content_hash=meta["content_hash"],
         digest=meta["digest"],

@@ -1,9 +1,11 @@
 """The file manifest: which source files the index holds, and in which state.
 
 Re-adding an archive must not read every stored document, so the manifest
-keeps, per source path, the article id, a change fingerprint (size, mtime,
-sidecar, overrides) and the text hash used to spot duplicates. It lives in an
-SQLite file inside the index folder.
+keeps, per source (a file, or one record of a file holding many), the article
+id, a change fingerprint (size, mtime, sidecar, overrides) and the text hash
+used to spot duplicates; and per file of records, the fingerprint it had when
+all its records were last read. It lives in an SQLite file inside the index
+folder.
 
 The Whoosh index is the truth and the manifest a cache of it: the manifest
 records the index generation it matches, and when they differ (a process was
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 FILENAME = "newsindex-manifest.sqlite"
@@ -24,6 +26,7 @@ FILENAME = "newsindex-manifest.sqlite"
 @dataclass(frozen=True)
 class Entry:
     path: str
+    record: str  # the record's key in a file of many; "" for a one-article file
     id: str
     fingerprint: str
     content_hash: str
@@ -44,14 +47,19 @@ class Manifest:
             """
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS files (
-                path TEXT PRIMARY KEY, id TEXT NOT NULL, fingerprint TEXT NOT NULL,
-                content_hash TEXT NOT NULL, digest TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
-            CREATE INDEX IF NOT EXISTS files_id ON files(id);
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS sources (
+                path TEXT NOT NULL, record TEXT NOT NULL, id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                content_hash TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (path, record));
+            CREATE INDEX IF NOT EXISTS sources_hash ON sources(content_hash);
+            CREATE INDEX IF NOT EXISTS sources_id ON sources(id);
+            CREATE TABLE IF NOT EXISTS containers (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
             """
         )
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name='files'").fetchone():
+            # Written by a version that knew one article per file: rebuilt from the index.
+            self._db.execute("DROP TABLE files")
+            self._db.execute("DELETE FROM state WHERE key='generation'")
         self._match_signature_shape()
         self._db.executescript(
             """
@@ -72,30 +80,39 @@ class Manifest:
         row = self._db.execute("SELECT value FROM state WHERE key='generation'").fetchone()
         return int(row[0]) if row else None
 
-    def get(self, path: str) -> Entry | None:
-        row = self._db.execute("SELECT * FROM files WHERE path=?", (path,)).fetchone()
+    def get(self, path: str, record: str = "") -> Entry | None:
+        row = self._db.execute("SELECT * FROM sources WHERE path=? AND record=?", (path, record)).fetchone()
         return Entry(*row) if row else None
+
+    def of_file(self, path: str) -> list[Entry]:
+        """Every article read from the file at ``path``: one, or one per record."""
+        return [Entry(*row) for row in self._db.execute("SELECT * FROM sources WHERE path=?", (path,))]
+
+    def container(self, path: str) -> str | None:
+        """The fingerprint a file of records had when all its records were last read."""
+        row = self._db.execute("SELECT fingerprint FROM containers WHERE path=?", (path,)).fetchone()
+        return row[0] if row else None
 
     def by_hash(self, content_hash: str) -> Entry | None:
         row = self._db.execute(
-            "SELECT * FROM files WHERE content_hash=? LIMIT 1", (content_hash,)
+            "SELECT * FROM sources WHERE content_hash=? LIMIT 1", (content_hash,)
         ).fetchone()
         return Entry(*row) if row else None
 
     def by_id(self, article_id: str) -> Entry | None:
-        row = self._db.execute("SELECT * FROM files WHERE id=?", (article_id,)).fetchone()
+        row = self._db.execute("SELECT * FROM sources WHERE id=?", (article_id,)).fetchone()
         return Entry(*row) if row else None
 
     def under(self, folder: str) -> list[Entry]:
         prefix = folder.rstrip(os.sep) + os.sep
         rows = self._db.execute(
-            "SELECT * FROM files WHERE substr(path, 1, ?) = ? ORDER BY path",
+            "SELECT * FROM sources WHERE substr(path, 1, ?) = ? ORDER BY path, record",
             (len(prefix), prefix),
         )
         return [Entry(*row) for row in rows]
 
     def entries(self) -> Iterator[Entry]:
-        for row in self._db.execute("SELECT * FROM files"):
+        for row in self._db.execute("SELECT * FROM sources"):
             yield Entry(*row)
 
     def near(self, keys: Iterable[tuple[int, int]]) -> list[Signature]:
@@ -112,36 +129,39 @@ class Manifest:
     def apply(
         self,
         upserts: Iterable[Entry],
-        deleted_paths: Iterable[str],
+        deleted: Iterable[tuple[str, str]],
         generation: int,
         signatures: Iterable[Signature] = (),
         unsigned: Iterable[str] = (),
+        containers: Mapping[str, str | None] | None = None,
     ) -> None:
         """Record a committed batch, in one transaction, as matching ``generation``.
 
-        ``signatures`` are the near-duplicate signatures of articles written;
-        ``unsigned`` the ids of articles removed, whose signatures go.
+        ``deleted`` are the (path, record) of sources gone; ``signatures`` the
+        near-duplicate signatures of articles written; ``unsigned`` the ids of
+        articles removed, whose signatures go; ``containers`` the fingerprints
+        of files of records read whole (None: to be read again next time).
         """
         signatures = list(signatures)
         with self._transaction():
-            self._db.executemany("DELETE FROM files WHERE path=?", ((p,) for p in deleted_paths))
-            self._db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                ((e.path, e.id, e.fingerprint, e.content_hash, e.digest) for e in upserts),
-            )
+            self._db.executemany("DELETE FROM sources WHERE path=? AND record=?", deleted)
+            self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", map(_row, upserts))
+            for path, fingerprint in (containers or {}).items():
+                if fingerprint is None:
+                    self._db.execute("DELETE FROM containers WHERE path=?", (path,))
+                else:
+                    self._db.execute("INSERT OR REPLACE INTO containers VALUES (?, ?)", (path, fingerprint))
             self._remove_signatures([*unsigned, *(s.id for s in signatures)])
             self._add_signatures(signatures)
             self._set_generation(generation)
 
     def replace_all(self, entries: Iterable[Entry], generation: int, signatures: Iterable[Signature] = ()) -> None:
         with self._transaction():
-            self._db.execute("DELETE FROM files")
+            self._db.execute("DELETE FROM sources")
+            self._db.execute("DELETE FROM containers")  # their files are read again next time
             self._db.execute("DELETE FROM signatures")
             self._db.execute("DELETE FROM bands")
-            self._db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                ((e.path, e.id, e.fingerprint, e.content_hash, e.digest) for e in entries),
-            )
+            self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", map(_row, entries))
             self._add_signatures(signatures)
             self._set_generation(generation)
 
@@ -192,6 +212,10 @@ class Manifest:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+
+def _row(e: Entry) -> tuple[str, ...]:
+    return (e.path, e.record, e.id, e.fingerprint, e.content_hash, e.digest)
 
 
 class _Transaction:

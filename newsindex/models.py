@@ -23,6 +23,15 @@ PROVENANCE_SOURCES = (
     "caption lines",  # "... Picture: Getty"
     "sidecar",  # NAME.meta.json beside the article
     "flag",  # --outlet/--date/--byline/--title on `add`
+    # Web pages: what the page declares, then what the extractors read from it.
+    "json-ld",  # <script type="application/ld+json"> NewsArticle
+    "meta tag",  # OpenGraph, article:published_time, author, description...
+    "html lang",  # <html lang="...">
+    "html figcaption",  # <figcaption>
+    "trafilatura",  # trafilatura's reading of the page
+    "htmldate",  # htmldate's publication date (to the day)
+    "warc header",  # WARC-Target-URI, WARC-Date
+    # Records: 'json key "headline"', 'csv column "author"', 'feed entry "content"'.
 )
 
 
@@ -73,6 +82,11 @@ class Article:
     updated: datetime | None
     provenance: dict[str, str]
     content_hash: str
+    record: str | None = None  # its key in a file of many records: its URL, or its place
+    url: str | None = None
+    language: str | None = None
+    description: str | None = None
+    crawled: datetime | None = None  # when a web archive fetched it; not its publication date
     copies: tuple[Copy, ...] = ()  # near-identical copies elsewhere in the index
     first_seen: bool = False  # the earliest dated copy of its cluster (False when it has none)
 
@@ -85,6 +99,7 @@ class Article:
         data = asdict(self)
         data["published"] = _iso(self.published)
         data["updated"] = _iso(self.updated)
+        data["crawled"] = _iso(self.crawled)
         data["copies"] = [c.to_dict() for c in self.copies]
         data["lede"] = self.lede
         return data
@@ -108,6 +123,9 @@ class Hit:
     updated: datetime | None
     provenance: dict[str, str]
     snippets: tuple[Snippet, ...]
+    record: str | None = None  # its key in a file of many records
+    url: str | None = None
+    language: str | None = None
     copies: tuple[Copy, ...] = ()  # folded into this hit
     first_seen: bool = False
 
@@ -187,13 +205,19 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What `add` did with one input file."""
+    """What `add` did with one input file, or one record of a file of many."""
 
     path: str
     status: str  # "added" | "updated" | "unchanged" | "duplicate" | "skipped"
     id: str | None = None
     reason: str | None = None  # why it was skipped
     duplicate_of: str | None = None  # id of the article it duplicates
+    record: str | None = None  # in a file of many records: which one ("1042" is a line)
+
+    @property
+    def where(self) -> str:
+        """``path``, or ``path:record`` for one record of a file of many."""
+        return f"{self.path}:{self.record}" if self.record else self.path
 
 
 @dataclass

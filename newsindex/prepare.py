@@ -25,6 +25,7 @@ from whoosh.fields import Schema
 
 from .documents import text_hash
 from .ingest import ExtractedArticle, SkipFile
+from .ingest.records import Mapping_, Record
 from .ingest.sidecar import Overrides
 from .schema import Analysed, build_schema
 
@@ -39,50 +40,82 @@ WINDOW_FILES = 256
 
 @dataclass(frozen=True)
 class Job:
+    """One article to read: a whole file, or one record of a file holding many."""
+
     path: str
     sidecar: str | None  # the sidecar's path, when it exists
     flags: Overrides
     fingerprint: str  # size and time of the file and its sidecar, and the flags
     known_digest: str | None  # the indexed version's, to skip extraction when unchanged
+    record: Record | None = None
+    mapping: Mapping_ = ()  # --map field=key, for records
+
+    @property
+    def key(self) -> str:
+        return self.record.key if self.record is not None else ""
+
+    @property
+    def where(self) -> str | None:
+        return self.record.where if self.record is not None else None
+
+
+@dataclass(frozen=True)
+class FileDone:
+    """Follows a file's last job through the pipeline, so that the writer
+    learns, in order, that all the file's articles are written."""
+
+    path: str
 
 
 @dataclass
 class Prepared:
     job: Job
     skip_reason: str | None = None
-    content_hash: str = ""
-    digest: str = ""
-    unchanged: bool = False  # same text and overrides as the indexed version
+    content_hash: str = ""  # of headline and text: equal for the same story in any format
+    digest: str = ""  # of the source and its overrides: changes when anything indexed may change
+    unchanged: bool = False  # same source and overrides as the indexed version
     article: ExtractedArticle | None = None
     signature: bytes = b""
     analysed: dict[str, Analysed] = field(default_factory=dict)
 
 
-def prepare(job: Job) -> Prepared:
-    """Everything about one file that needs only the file."""
+def prepare(job: Job | FileDone) -> Prepared | FileDone:
+    """Everything about one article that needs only its file."""
+    if isinstance(job, FileDone):
+        return job
     from .neardup import signature
     from .writing import extract_article, read_source
 
     try:
-        text, overrides = read_source(job.path, job.sidecar)
+        source, overrides, extract = read_source(job)
     except SkipFile as exc:
         return Prepared(job, skip_reason=str(exc))
-    content_hash = text_hash(text)
-    digest = f"{content_hash}:{overrides.digest()}:{job.flags.digest()}"
+    digest = f"{text_hash(source)}:{overrides.digest()}:{job.flags.digest()}:{_mapping_digest(job.mapping)}"
     if digest == job.known_digest:
-        return Prepared(job, content_hash=content_hash, digest=digest, unchanged=True)
+        return Prepared(job, digest=digest, unchanged=True)
     try:
-        article = extract_article(text, overrides, job.flags)
+        article = extract_article(extract, overrides, job.flags)
+    except SkipFile as exc:
+        return Prepared(job, skip_reason=str(exc))
     except Exception as exc:  # one bad file never stops a batch
         return Prepared(job, skip_reason=f"could not extract: {exc}")
     return Prepared(
         job,
-        content_hash=content_hash,
+        content_hash=story_hash(article),
         digest=digest,
         article=article,
         signature=signature(article.body),
         analysed=_analyse(article),
     )
+
+
+def story_hash(article: ExtractedArticle) -> str:
+    """Equal for the same headline and text, whatever format they came in."""
+    return text_hash(f"{article.title or ''}\n{article.body}")
+
+
+def _mapping_digest(mapping: Mapping_) -> str:
+    return ",".join(f"{field}={key}" for field, key in mapping)
 
 
 def _analyse(article: ExtractedArticle) -> dict[str, Analysed]:
@@ -102,7 +135,7 @@ def _schema() -> Schema:
     return build_schema()
 
 
-def prepared(jobs: Iterable[Job], count: int) -> Iterator[Prepared]:
+def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | FileDone]:
     """``prepare`` for every job, in order: in worker processes when there are
     enough jobs and cores to gain from them, in this process otherwise."""
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
@@ -111,7 +144,7 @@ def prepared(jobs: Iterable[Job], count: int) -> Iterator[Prepared]:
         return
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code: no re-import
     with context.Pool(workers, initializer=_die_with_parent) as pool:
-        windows: deque[Iterator[Prepared]] = deque()
+        windows: deque[Iterator[Prepared | FileDone]] = deque()
         jobs = iter(jobs)
         while True:
             # Two windows in flight: the workers fill the next while the writer drains this one.

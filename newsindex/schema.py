@@ -83,6 +83,7 @@ def build_schema() -> Schema:
         outlet_key=ID(sortable=True),  # the outlet exactly as shown
         byline_key=ID(sortable=True),  # the authors, one per line
         month=ID(sortable=True),  # "2022-11"; empty when undated
+        lang=ID(sortable=True),  # "en", as the source declares it
         undated=ID(sortable=True),  # "1" when the article has no date: sorts after "0"
         cluster=ID(stored=True, sortable=True),  # near-duplicate copies share it
         meta=STORED,

@@ -391,6 +391,9 @@ def _hit(rank: int, result: Any, highlighters: _Highlighters | None, searcher: S
         updated=meta.get("updated"),
         provenance=dict(meta.get("provenance", {})),
         snippets=tuple(found),
+        record=meta.get("record") or None,
+        url=meta.get("url"),
+        language=meta.get("language"),
         copies=copies,
         first_seen=first_seen,
     )

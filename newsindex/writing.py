@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from whoosh.index import Index
@@ -10,12 +13,15 @@ from whoosh.index import Index
 from .documents import cluster_label, path_id, to_document
 from .errors import InvalidValueError
 from .ingest import ExtractedArticle, SkipFile
-from .ingest.files import SourceFile, UnreadablePath, read_text
+from .ingest.files import SourceFile, UnreadablePath
+from .ingest.formats import SINGLE_ARTICLE, by_name, detect
+from .ingest.readers import extract_record, extract_single, read_records, read_single, record_text
+from .ingest.records import BadRecord, Mapping_
 from .ingest.sidecar import Overrides, load_sidecar
 from .manifest import Entry, Manifest
 from .models import FileOutcome
 from .neardup import Clusterer
-from .prepare import Job, Prepared
+from .prepare import FileDone, Job, Prepared
 
 #: Whoosh's posting buffer; a batch of the default size fits in it.
 WRITER_MEMORY_MB = 256
@@ -34,56 +40,81 @@ class Batch:
         self.batch_size = max(1, batch_size)
         self.writer: Any = None
         self.changes = 0
-        self.upserts: dict[str, Entry] = {}
-        self.deletes: set[str] = set()
+        self.upserts: dict[tuple[str, str], Entry] = {}
+        self.deletes: set[tuple[str, str]] = set()
+        self.containers: dict[str, str | None] = {}
+        #: Files of records planned to their end, until their FileDone is written.
+        self.read_whole: dict[str, RecordsRead] = {}
         self.hashes: dict[str, str] = {}  # content hash -> id, for this batch
         self.clusters = Clusterer(manifest)
 
-    def plan(self, source: SourceFile | UnreadablePath, flags: Overrides) -> FileOutcome | Job:
-        """What a file needs: an outcome at once (unreadable, unchanged since
-        the last add), or reading, as a job for :func:`prepare`."""
+    def plan(
+        self, source: SourceFile | UnreadablePath, flags: Overrides, mapping: Mapping_ = ()
+    ) -> Iterator[FileOutcome | Job | FileDone]:
+        """What a file needs: outcomes at once (unreadable, unchanged since the
+        last add), or reading, as jobs for :func:`prepare`: one for a file
+        holding one article, one per record for a file holding many. A
+        FileDone follows each file's jobs."""
         if isinstance(source, UnreadablePath):
-            return FileOutcome(source.path, "skipped", reason=source.reason)
-        sidecar_fp = stat_fingerprint(source.sidecar)
-        fingerprint = f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest()}"
-        entry = self.manifest.get(source.path)
-        if entry and entry.fingerprint == fingerprint:
-            return FileOutcome(source.path, "unchanged", id=entry.id)
-        sidecar = source.sidecar if sidecar_fp else None
-        return Job(source.path, sidecar, flags, fingerprint, entry.digest if entry else None)
+            yield FileOutcome(source.path, "skipped", reason=source.reason)
+        else:
+            yield from self._plan(source, flags, mapping)
+        yield FileDone(source.path)
 
-    def write(self, prepared: Prepared) -> FileOutcome:
-        """Index a prepared file, unless it is unchanged or a duplicate."""
+    def _plan(self, source: SourceFile, flags: Overrides, mapping: Mapping_) -> Iterator[FileOutcome | Job]:
+        fingerprint = source_fingerprint(source, flags, mapping)
+        if is_single_article(source.path):
+            entry = self.manifest.get(source.path)
+            if entry and entry.fingerprint == fingerprint:
+                yield FileOutcome(source.path, "unchanged", id=entry.id)
+                return
+        else:
+            known = {e.record: e for e in self.manifest.of_file(source.path)}
+            if known and self.manifest.container(source.path) == fingerprint:
+                for entry in known.values():
+                    yield FileOutcome(source.path, "unchanged", id=entry.id, record=entry.record)
+                return
+        for planned in plan_jobs(source, flags, mapping, lambda key: self.manifest.get(source.path, key)):
+            if isinstance(planned, RecordsRead):
+                self.read_whole[source.path] = planned
+            else:
+                yield planned
+
+    def write(self, prepared: Prepared | FileDone) -> FileOutcome | None:
+        """Index a prepared article, unless it is unchanged or a duplicate; at
+        the end of a file of records, forget the records it no longer holds."""
+        if isinstance(prepared, FileDone):
+            if prepared.path in self.read_whole:
+                self._records_done(self.read_whole.pop(prepared.path))
+            return None
         job = prepared.job
-        path = job.path
+        path, key, where = job.path, job.key, job.where
         if prepared.skip_reason is not None:
-            return FileOutcome(path, "skipped", reason=prepared.skip_reason)
-        entry = self.manifest.get(path)
+            return FileOutcome(path, "skipped", reason=prepared.skip_reason, record=where)
+        entry = self.manifest.get(path, key)
         content_hash, digest = prepared.content_hash, prepared.digest
         if prepared.unchanged and entry:  # touched, not changed
-            self.upserts[path] = Entry(path, entry.id, job.fingerprint, content_hash, digest)
-            return FileOutcome(path, "unchanged", id=entry.id)
+            self.upserts[(path, key)] = replace(entry, fingerprint=job.fingerprint)
+            return FileOutcome(path, "unchanged", id=entry.id, record=where)
 
-        article_id = path_id(path)
+        article_id = article_id_of(path, key)
         original = self.hashes.get(content_hash)
         if original is None:
             known = self.manifest.by_hash(content_hash)
-            if known and known.path != path and known.path not in self.deletes:
+            if known and (known.path, known.record) != (path, key) and (known.path, known.record) not in self.deletes:
                 original = known.id
         if original is not None and original != article_id:
-            if entry:  # this file used to hold other text: its old version goes
-                self._writer().delete_by_term("id", entry.id)
-                self.clusters.remove(entry.id)
-                self.deletes.add(path)
-                self.upserts.pop(path, None)
-                self._changed()
-            return FileOutcome(path, "duplicate", duplicate_of=original)
+            if entry:  # this source used to hold other text: its old version goes
+                self._delete(entry)
+            return FileOutcome(path, "duplicate", duplicate_of=original, record=where)
 
         assert prepared.article is not None
         doc = to_document(
             prepared.article,
             article_id=article_id,
             path=path,
+            record=key,
+            mapping=job.mapping,
             fingerprint=job.fingerprint,
             content_hash=content_hash,
             digest=digest,
@@ -93,10 +124,28 @@ class Batch:
             doc[f"_stored_{name}"], doc[name] = doc[name], analysed
         self._writer().update_document(**doc)
         self.hashes[content_hash] = article_id
-        self.upserts[path] = Entry(path, article_id, job.fingerprint, content_hash, digest)
-        self.deletes.discard(path)
+        self.upserts[(path, key)] = Entry(path, key, article_id, job.fingerprint, content_hash, digest)
+        self.deletes.discard((path, key))
         self._changed()
-        return FileOutcome(path, "updated" if entry else "added", id=article_id)
+        return FileOutcome(path, "updated" if entry else "added", id=article_id, record=where)
+
+    def _records_done(self, read: RecordsRead) -> None:
+        """Every record of a file of many is written: records it no longer holds
+        go, and its fingerprint makes the next add a no-op. A file read only in
+        part keeps every record it had, and is read again next time."""
+        if read.complete:
+            for entry in self.manifest.of_file(read.path):
+                if entry.record not in read.keys:
+                    self._delete(entry)
+        self.containers[read.path] = read.fingerprint if read.complete else None
+        self._changed()
+
+    def _delete(self, entry: Entry) -> None:
+        self._writer().delete_by_term("id", entry.id)
+        self.clusters.remove(entry.id)
+        self.deletes.add((entry.path, entry.record))
+        self.upserts.pop((entry.path, entry.record), None)
+        self._changed()
 
     def _writer(self) -> Any:
         if self.writer is None:
@@ -117,21 +166,87 @@ class Batch:
         if self.writer is not None:
             writer, self.writer = self.writer, None
             writer.commit(merge=final)  # if this fails, Whoosh has cleaned up and released its lock
-        if self.upserts or self.deletes:
+        if self.upserts or self.deletes or self.containers:
             self.manifest.apply(
                 self.upserts.values(),
                 self.deletes,
                 self.ix.latest_generation(),
                 signatures=self.clusters.pending.values(),
                 unsigned=self.clusters.removed,
+                containers=self.containers,
             )
-        self.upserts, self.deletes, self.hashes, self.changes = {}, set(), {}, 0
+        self.upserts, self.deletes, self.containers, self.hashes, self.changes = {}, set(), {}, {}, 0
         self.clusters.reset()
 
     def cancel(self) -> None:
         if self.writer is not None:
             writer, self.writer = self.writer, None
             cancel_quietly(writer)
+
+
+@dataclass(frozen=True)
+class RecordsRead:
+    """The end of planning a file of records: what the writer needs to finish it."""
+
+    path: str
+    fingerprint: str
+    complete: bool  # read to the end, every record readable
+    keys: frozenset[str]  # the records it holds now
+
+
+def plan_jobs(
+    source: SourceFile, flags: Overrides, mapping: Mapping_, known: Callable[[str], Entry | None]
+) -> Iterator[FileOutcome | Job | RecordsRead]:
+    """The jobs for the articles of a file: one for a file of one article, one
+    per record (then a RecordsRead) for a file of many; ``known`` gives the
+    indexed version of a record key ("" for a whole file), if any."""
+    fingerprint = source_fingerprint(source, flags, mapping)
+    sidecar = source.sidecar if os.path.exists(source.sidecar) else None
+    fmt = detect(source.path)
+    if fmt is None:
+        reason = "not a format newsindex reads (text, HTML, JSON, CSV, feed, WARC)"
+        yield FileOutcome(source.path, "skipped", reason=reason)
+        return
+    if fmt in SINGLE_ARTICLE:
+        entry = known("")
+        yield Job(source.path, sidecar, flags, fingerprint, entry.digest if entry else None)
+        return
+    keys: set[str] = set()
+    complete = True
+    try:
+        for record in read_records(source.path, fmt, mapping):
+            if isinstance(record, BadRecord):
+                complete = False
+                yield FileOutcome(source.path, "skipped", reason=record.reason, record=record.where)
+                continue
+            if record.key in keys:  # the same URL twice: told apart by place
+                record = replace(record, key=f"{record.key} ({record.where})")
+            keys.add(record.key)
+            entry = known(record.key)
+            yield Job(source.path, sidecar, flags, fingerprint, entry.digest if entry else None, record, mapping)
+    except SkipFile as exc:
+        complete = False
+        yield FileOutcome(source.path, "skipped", reason=str(exc))
+    except (OSError, EOFError, zlib.error, UnicodeError, ValueError) as exc:
+        complete = False
+        yield FileOutcome(source.path, "skipped", reason=f"stopped reading after {len(keys)} records: {exc}")
+    yield RecordsRead(source.path, fingerprint, complete, frozenset(keys))
+
+
+def is_single_article(path: str) -> bool:
+    """Whether the file's name promises one article; a guess that only saves a
+    manifest lookup: :func:`plan_jobs` decides by content."""
+    return by_name(path) in SINGLE_ARTICLE
+
+
+def source_fingerprint(source: SourceFile, flags: Overrides, mapping: Mapping_) -> str:
+    """What must stay the same for a file to count as unchanged without reading it."""
+    mapped = ",".join(f"{field}={key}" for field, key in mapping)
+    return f"{source.size}:{source.mtime_ns}|{stat_fingerprint(source.sidecar)}|{flags.digest()}|{mapped}"
+
+
+def article_id_of(path: str, record: str) -> str:
+    return path_id(path if not record else f"{path}\n{record}")
 
 
 def cancel_quietly(writer: Any) -> None:
@@ -143,23 +258,31 @@ def cancel_quietly(writer: Any) -> None:
         pass
 
 
-def read_source(path: str, sidecar: str | None) -> tuple[str, Overrides]:
-    """The file's text and its sidecar's overrides; SkipFile says why not."""
-    text = read_text(path)
+def read_source(job: Job) -> tuple[str, Overrides, Callable[[], ExtractedArticle]]:
+    """An article's source text (a file's, or a record's), its sidecar's
+    overrides, and how to extract the article from it; SkipFile says why not."""
+    if job.record is None:
+        text, fmt = read_single(job.path)
+        extract: Callable[[], ExtractedArticle] = lambda: extract_single(text, fmt)  # noqa: E731
+    else:
+        record = job.record
+        text = record_text(record)
+        extract = lambda: extract_record(record, text, job.mapping)  # noqa: E731
     overrides = Overrides()
-    if sidecar is not None:
+    if job.sidecar is not None:
         try:
-            overrides = load_sidecar(sidecar)
+            overrides = load_sidecar(job.sidecar)
         except InvalidValueError as exc:
-            name = os.path.basename(sidecar)
+            name = os.path.basename(job.sidecar)
             raise SkipFile(f"bad sidecar {name}: field {exc.field!r}: {exc.reason}") from None
-    return text, overrides
+    return text, overrides, extract
 
 
-def extract_article(text: str, overrides: Overrides, flags: Overrides) -> ExtractedArticle:
-    from .ingest.plaintext import extract
-
-    return flags.apply(overrides.apply(extract(text), "sidecar"), "flag")
+def extract_article(
+    extract: Callable[[], ExtractedArticle], overrides: Overrides, flags: Overrides
+) -> ExtractedArticle:
+    """The article, with what the sidecar and then the flags say over what the source said."""
+    return flags.apply(overrides.apply(extract(), "sidecar"), "flag")
 
 
 def stat_fingerprint(path: str) -> str | None:

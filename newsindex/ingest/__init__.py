@@ -1,8 +1,11 @@
 """Reading articles: finding input files, decoding them, extracting fields.
 
-One module per job: ``files`` finds and decodes input files, ``plaintext``
-reads the metadata a saved news text carries, ``sidecar`` applies what the
-user says about an article (``NAME.meta.json`` and ``add`` flags).
+One module per job: ``files`` finds and decodes input files, ``formats`` tells
+what a file holds, and one reader per format turns it into articles:
+``plaintext`` (saved news text), ``html`` (saved pages), ``records`` (JSON,
+JSON Lines, CSV), ``feeds`` (RSS, Atom, JSON Feed) and ``warc`` (web
+archives). ``sidecar`` applies what the user says about an article
+(``NAME.meta.json`` and ``add`` flags).
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ class ExtractedArticle:
     credit: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+    url: str | None = None
+    language: str | None = None
+    description: str | None = None
+    #: When a web archive fetched the page (WARC-Date): never its publication date.
+    crawled: datetime | None = None
     provenance: dict[str, str] = field(default_factory=dict)
 
     def with_field(self, name: str, value: object, source: str) -> ExtractedArticle:

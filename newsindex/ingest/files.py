@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import os
 import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..errors import InputPathError
 from . import SkipFile
+from .formats import by_name
 
-#: Extensions picked up when walking a folder. A file named explicitly is read
-#: whatever its extension.
-TEXT_SUFFIXES = (".txt", ".text")
 SIDECAR_SUFFIX = ".meta.json"
-#: Larger files are skipped: no news article is this long, and reading one
-#: whole would cost memory proportional to its size.
+#: Larger files (or records, or decompressed .gz files) are skipped: no news
+#: article is this long, and reading one whole would cost memory proportional
+#: to its size. Files holding many records are read a record at a time.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _SNIFF_BYTES = 8192
 
@@ -53,7 +54,8 @@ def discover(paths: Iterable[str]) -> Iterator[SourceFile | UnreadablePath]:
 
     Folders are walked recursively; symlinks are followed, but a folder already
     visited (a symlink loop) is not entered twice. Hidden files and folders,
-    sidecars and files with other extensions are passed over in folders.
+    sidecars and files whose extension names no format newsindex reads are
+    passed over in folders.
     """
     seen_dirs: set[tuple[int, int]] = set()
     for top in paths:
@@ -83,7 +85,7 @@ def _walk(top: str, seen_dirs: set[tuple[int, int]]) -> Iterator[SourceFile | Un
             is_dir = False
         if is_dir:
             yield from _walk(entry.path, seen_dirs)
-        elif entry.name.lower().endswith(TEXT_SUFFIXES):
+        elif by_name(entry.name) is not None and not entry.name.endswith(SIDECAR_SUFFIX):
             yield _source(entry.path)
 
 
@@ -102,21 +104,40 @@ def _os_reason(exc: OSError) -> str:
 
 
 def read_text(path: str) -> str:
-    """The file's text: UTF-8 when it is, else the encoding charset-normalizer detects.
+    """The file's text (decompressed when it is a ``.gz`` file): see :func:`decode`.
 
     Raises :class:`SkipFile` for empty, binary, oversized, undecodable or
     unreadable files.
     """
+    return decode(read_bytes(path))
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's bytes, decompressed when its name ends in ``.gz``, up to the size limit."""
     too_large = SkipFile(f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit for one article")
     try:
-        with open(path, "rb") as f:
-            if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
-                raise too_large
-            data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
-    except OSError as exc:
-        raise SkipFile(f"unreadable: {_os_reason(exc)}") from None
+        if path.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)  # a gzip bomb stops at the limit
+        else:
+            with open(path, "rb") as f:
+                if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
+                    raise too_large
+                data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+    except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, OSError) and exc.strerror:
+            raise SkipFile(f"unreadable: {_os_reason(exc)}") from None
+        raise SkipFile(f"not a readable gzip file ({exc})") from None
     if len(data) > MAX_FILE_BYTES:
         raise too_large
+    return data
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 when it is, else the encoding charset-normalizer detects.
+
+    Raises :class:`SkipFile` for empty, binary or undecodable data.
+    """
     if not data.strip():
         raise SkipFile("empty file")
     if b"\x00" in data[:_SNIFF_BYTES]:
