@@ -117,6 +117,11 @@ def cli(index_path: str) -> None:
 @click.option("--byline", multiple=True, help="Author for every article of this run (repeatable).")
 @click.option("--date", help="Publication date (ISO 8601) for every article of this run.")
 @click.option(
+    "--map", "field_map", multiple=True, metavar="FIELD=KEY",
+    help="Read FIELD (title, body, description, date, updated, byline, outlet, url, language) "
+    "from record key KEY of JSON, JSON Lines or CSV (dotted for nested: body=story.text). Repeatable.",
+)
+@click.option(
     "--batch-size",
     type=click.IntRange(min=1),
     default=DEFAULT_BATCH_SIZE,
@@ -133,6 +138,7 @@ def add(
     outlet: str | None,
     byline: tuple[str, ...],
     date: str | None,
+    field_map: tuple[str, ...],
     batch_size: int,
     verbose: bool,
     wait: float,
@@ -141,19 +147,27 @@ def add(
 ) -> None:
     """Index article files and folders (recursively).
 
-    Plain-text articles (.txt) are read with their headline, date line,
-    byline, captions and wire credit; NAME.meta.json beside an article and the
-    flags below override what the text says. Unchanged files are skipped,
-    changed ones replaced, identical texts reported as duplicates (-v lists them).
+    Reads plain text (.txt: headline, date line, byline, captions, wire
+    credit), saved web pages (.html), JSON, JSON Lines and CSV/TSV records,
+    RSS/Atom/JSON feeds and WARC web archives, plain or .gz, recognised by
+    content as well as by name. NAME.meta.json beside a file and the flags
+    below override what the sources say. Unchanged files and records are
+    skipped, changed ones replaced, identical stories reported as duplicates
+    (-v lists them).
 
-    Exit status: 0 all landed or unchanged, 1 some files skipped, 2 error.
+    Exit status: 0 all landed or unchanged, 1 some files or records skipped, 2 error.
 
     \b
     Example:
       newsindex add seeds/
       newsindex add --outlet LBC --date 2022-11-11 saved/lbc-kherson.txt
+      newsindex add scraped.jsonl --map body=story.text --map date=meta.published
     """
     err = _console(stderr=True)
+    for value in field_map:
+        if "=" not in value:
+            raise click.BadParameter(f"{value!r}: expected FIELD=KEY, for example body=story.text", param_hint="--map")
+    mapping = dict(value.split("=", 1) for value in field_map)
     with NewsIndex(index_path) as ni, _progress(err) as progress:
         report = ni.add(
             paths,
@@ -161,6 +175,7 @@ def add(
             outlet=outlet,
             byline=byline or None,
             date=date,
+            field_map=mapping,
             wait=wait,
             batch_size=batch_size,
             progress=progress,
@@ -171,7 +186,7 @@ def add(
         _print_json({"summary": {**report.counts(), "seconds": round(report.seconds, 3)}})
     else:
         for outcome in report.outcomes:
-            shown = render.display_path(outcome.path)
+            shown = render.display_path(outcome.path) + (f":{outcome.record}" if outcome.record else "")
             if outcome.status == "skipped":
                 err.print(f"{shown}: skipped: {outcome.reason}", markup=False)
             elif outcome.status == "duplicate" and verbose:

@@ -112,8 +112,18 @@ def hit(h: Hit) -> RenderableType:
     if h.copies:
         lines.append(_indent(copies_line(h.copies, h.first_seen)))
     lines.extend(_indent(snippet(s)) for s in h.snippets)
-    lines.append(_indent(Text(display_path(h.path), style=DIM)))
+    lines.append(_indent(Text(source_line(h.path, h.record, h.url), style=DIM)))
     return Group(*lines)
+
+
+def source_line(path: str, record: str | None, url: str | None) -> str:
+    """Where an article came from: its file, its record in the file, its URL."""
+    parts = [display_path(path)]
+    if record and record != url:
+        parts.append(record)
+    if url:
+        parts.append(url)
+    return " · ".join(parts)
 
 
 def copies_line(copies: tuple[Copy, ...], first_seen: bool) -> Text:
@@ -173,12 +183,17 @@ def article(a: Article) -> RenderableType:
     rows = [
         ("id", a.id, ""),
         ("path", display_path(a.path), ""),
+        ("record", a.record if a.record and a.record != a.url else "", ""),
+        ("url", a.url or "", "url"),
         ("title", a.title or "", "title"),
         ("outlet", a.outlet or "", "outlet"),
         ("credit", a.credit or "", "credit"),
         ("byline", ", ".join(a.byline), "byline"),
         ("published", format_datetime(a.published) if a.published else "", "published"),
         ("updated", format_datetime(a.updated) if a.updated else "", "updated"),
+        ("language", a.language or "", "language"),
+        ("description", a.description or "", "description"),
+        ("crawled", format_datetime(a.crawled) if a.crawled else "", "crawled"),
         ("captions", str(len(a.captions)) if a.captions else "", "captions"),
     ]
     for label, value, field in rows:

@@ -10,6 +10,7 @@ A field nothing gives stays empty.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from collections.abc import Iterator
@@ -58,6 +59,8 @@ def extract(html: str, url: str | None = None) -> ExtractedArticle:
 
     for name, (value, source) in declared.items():
         take(name, value, source)
+    if "title" in fields:
+        fields["title"] = _without_site_name(fields["title"], fields.get("outlet"), tree)
     take("title", read.title, "trafilatura")
     take("byline", _split_authors(read.author), "trafilatura")
     take("outlet", read.sitename, "trafilatura")
@@ -103,6 +106,33 @@ class _Nothing:
 _NOTHING = _Nothing()
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:»]\s+")
+
+
+def _without_site_name(title: str, outlet: str | None, tree: Any) -> str:
+    """The headline without the " | Site Name" that pages append to their titles.
+
+    Cut only when the page says so: the part left is the page's own <h1>, or
+    the part cut is the outlet's name.
+    """
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    headings = {_fold(h.text_content()) for h in tree.iter("h1")}
+    for cut in range(len(parts) - 1, 0, -1):
+        head = _TITLE_SEPARATOR.split(title, maxsplit=cut)
+        kept = title[: len(title) - len(head[-1])].rstrip(" |-–—·:»")
+        if _fold(kept) in headings:
+            return kept
+    if outlet and _fold(parts[-1]) == _fold(outlet):
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—·:»")
+    return title
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _captions(tree: Any) -> list[str]:
     seen: dict[str, None] = {}
     for node in tree.iter("figcaption"):
@@ -131,7 +161,7 @@ def _declared(tree: Any) -> dict[str, tuple[Any, str]]:
         put("outlet", next(iter(_names(item.get("publisher"))), None), "json-ld")
         put("url", _text(item.get("url") or item.get("mainEntityOfPage")), "json-ld")
         put("description", _text(item.get("description")), "json-ld")
-        put("language", _text(item.get("inLanguage")), "json-ld")
+        put("language", _language(_text(item.get("inLanguage"))), "json-ld")
 
     meta = _meta_tags(tree)
     put("title", meta.get("og:title") or meta.get("twitter:title"), "meta tag")
@@ -197,7 +227,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, str) and value.strip():
-        return " ".join(value.split())
+        return " ".join(html_lib.unescape(value).split())  # JSON-LD often holds HTML entities
     return None
 
 

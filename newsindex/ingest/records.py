@@ -75,9 +75,9 @@ def parse_mapping(values: list[str] | tuple[str, ...]) -> Mapping_:
         if field == "date":
             field = "published"
         if not sep or not key:
-            raise InvalidValueError("--map", value, "expected FIELD=KEY, for example body=story.text")
+            raise InvalidValueError("--map", field or value, "expected FIELD=KEY, for example body=story.text")
         if field not in MAPPABLE:
-            raise InvalidValueError("--map", value, f"unknown field {field!r} (known: date, {', '.join(MAPPABLE)})")
+            raise InvalidValueError("--map", field, f"unknown field (known: date, {', '.join(MAPPABLE)})")
         pairs.append((field, key))
     return tuple(pairs)
 
@@ -179,9 +179,10 @@ def to_article(record: Record, mapping: Mapping_) -> ExtractedArticle:
         if value:
             fields[name] = value
             provenance[name] = f'{record.source} "{key}"'
+    for name in ("body", "description"):
+        if fields.get(name) and looks_like_html(fields[name]):
+            fields[name] = html_to_text(fields[name])
     body = fields.pop("body", None)
-    if body and looks_like_html(body):
-        body = html_to_text(body)
     if not body:
         if not fields.get("description"):
             raise SkipFile("no text field")
@@ -263,6 +264,7 @@ def _names(value: Any) -> tuple[str, ...]:
 def split_names(text: str) -> list[str]:
     """Names from one free-text author string: "A, B and C", "A; B", "By A | B"."""
     text = re.sub(r"^by\s+", "", text.strip(), flags=re.I)
+    text = re.split(r"\s+(?:in|at|for|via)\s+(?=[A-Z])", text)[0]  # "A in Washington", "B for the BBC"
     return [p for p in re.split(r"\s*(?:;|\||,|\s+and\s+|\s+&\s+)\s*", text) if p and len(p) <= 100]
 
 
