@@ -38,8 +38,10 @@ def read_feed(path: str) -> Iterator[Record | BadRecord]:
             "title": entry.get("title"),
             "content": body,
             "summary": entry.get("summary") if entry.get("summary") != body else None,
-            "published": _struct_time(entry.get("published_parsed")) or _struct_time(entry.get("created_parsed")),
-            "updated": _struct_time(entry.get("updated_parsed")),
+            # dict.get: feedparser's own get() answers <updated> when asked for
+            # <published>, and an update time is not a publication date.
+            "published": _struct_time(dict.get(entry, "published_parsed") or dict.get(entry, "created_parsed")),
+            "updated": _struct_time(dict.get(entry, "updated_parsed")),
             "authors": [a.get("name") for a in entry.get("authors", []) if a.get("name")] or entry.get("author"),
             "feed title": outlet,
             "link": entry.get("link"),

@@ -72,7 +72,7 @@ def sniff(head: bytes, named: str | None = None) -> str | None:
     if start.startswith((b"{", b"[")):
         if start.startswith(b"["):
             return JSON
-        if b"jsonfeed.org/version" in start[:4096]:
+        if b"jsonfeed.org" in start[:4096]:
             return FEED
         return JSONL if _is_json_lines(start) else JSON
     if start.startswith(b"<"):

@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import InvalidValueError
 from . import ExtractedArticle, SkipFile
 from .files import MAX_FILE_BYTES
+from .plaintext import WIRE_OUTLETS
 
 #: Article fields and the record keys recognised for each, in order of preference.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
@@ -94,7 +95,7 @@ def read_json_lines(path: str, mapping: Mapping_) -> Iterator[Record | BadRecord
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = json.loads(line.rstrip("\r\n"))
             except RecursionError:
                 yield BadRecord(str(number), "JSON nested too deeply")
                 continue
@@ -142,6 +143,10 @@ def read_csv(path: str, mapping: Mapping_, delimiter: str) -> Iterator[Record | 
     csv.field_size_limit(min(sys.maxsize, MAX_FILE_BYTES))
     with _open_text(path, newline="") as f:
         reader = csv.DictReader(f, delimiter=delimiter)
+        try:
+            _ = reader.fieldnames  # reads the header
+        except csv.Error as exc:
+            raise SkipFile(f"bad CSV header ({exc})") from None
         line = reader.line_num
         while True:
             try:
@@ -179,13 +184,21 @@ def to_article(record: Record, mapping: Mapping_) -> ExtractedArticle:
         if value:
             fields[name] = value
             provenance[name] = f'{record.source} "{key}"'
+    byline = fields.get("byline", ())
+    if byline and byline[-1].lower() in WIRE_OUTLETS:  # "Ana Silva, AP": a wire credit, not an author
+        fields["credit"], provenance["credit"] = byline[-1], provenance["byline"]
+        fields["byline"] = byline[:-1]
+        if not fields["byline"]:
+            del fields["byline"], provenance["byline"]
+        if "outlet" not in fields:
+            fields["outlet"], provenance["outlet"] = WIRE_OUTLETS[byline[-1].lower()], provenance["credit"]
     for name in ("body", "description"):
         if fields.get(name) and looks_like_html(fields[name]):
             fields[name] = html_to_text(fields[name])
     body = fields.pop("body", None)
     if not body:
         if not fields.get("description"):
-            raise SkipFile("no text field")
+            raise SkipFile("no text field" + (" (only a title)" if fields.get("title") else ""))
         # A record with only a standfirst (many datasets hold no full text):
         # that is the text there is to search, and the provenance says so.
         body = fields["description"]
@@ -194,8 +207,8 @@ def to_article(record: Record, mapping: Mapping_) -> ExtractedArticle:
 
 
 def _lookup(data: Mapping[str, Any], name: str, mapping: Mapping_) -> tuple[str, Any]:
-    for field, path in mapping:
-        if field == name:
+    for field, path in mapping:  # a record without the mapped key falls back to the usual names
+        if field == name and _dotted(data, path) not in (None, "", [], {}):
             return path, _dotted(data, path)
     for key in KNOWN_KEYS[name]:
         for candidate in (key, key.lower()):
@@ -264,6 +277,9 @@ def _names(value: Any) -> tuple[str, ...]:
 def split_names(text: str) -> list[str]:
     """Names from one free-text author string: "A, B and C", "A; B", "By A | B"."""
     text = re.sub(r"^by\s+", "", text.strip(), flags=re.I)
+    surname_first = re.fullmatch(r"([^,;]+),\s*((?:[A-Z]\.\s*)+)", text)  # "Hines, P. J."
+    if surname_first:
+        return [f"{surname_first[2].strip()} {surname_first[1].strip()}"]
     text = re.split(r"\s+(?:in|at|for|via)\s+(?=[A-Z])", text)[0]  # "A in Washington", "B for the BBC"
     return [p for p in re.split(r"\s*(?:;|\||,|\s+and\s+|\s+&\s+)\s*", text) if p and len(p) <= 100]
 
