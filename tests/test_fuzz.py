@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -77,3 +79,45 @@ def test_any_file_content_is_indexed_or_skipped_and_good_files_land(files: list[
                     assert outcome.reason and "\n" not in outcome.reason
             assert ni.search("Dnipro bridge").total == 2
             assert ni.check().ok
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=80),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(
+        st.sampled_from(["title", "text", "body", "date", "author", "url", "outlet", "x", "story"]), inner, max_size=6),
+    max_leaves=30,
+)
+structured = st.one_of(
+    st.binary(max_size=2000),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    st.lists(json_values, max_size=6).map(lambda vs: "\n".join(json.dumps(v) for v in vs).encode()),
+    st.lists(st.sampled_from(["title,text,date\n", '"a","b",2022-01-01\n', '"unclosed', ",,,\n", "x\ty\n"]),
+             max_size=10).map(lambda parts: "".join(parts).encode()),
+    st.lists(st.sampled_from(["<rss>", "<channel>", "<item>", "<title>T</title>", "<description>D d d</description>",
+                              "</item>", "<!ENTITY a 'b'>", "&a;", "<feed>", "<entry>", "<html>", "<p>",
+                              "WARC/1.0\r\n"]),
+             max_size=20).map(lambda parts: "".join(parts).encode()),
+)
+names = st.sampled_from(["f.json", "f.jsonl", "f.csv", "f.tsv", "f.rss", "f.xml", "f.html", "f.warc", "f.jsonl.gz",
+                         "f.json.gz"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(files=st.lists(st.tuples(names, structured), min_size=1, max_size=4))
+def test_any_structured_file_is_read_or_skipped_record_by_record(files: list[tuple[str, bytes]]):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "archive"
+        shutil.copytree(SEEDS, folder)
+        for i, (name, data) in enumerate(files):
+            (folder / f"{i}{name}").write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+        with NewsIndex(Path(tmp) / "index") as ni:
+            report = ni.add([folder])
+            for outcome in report.outcomes:
+                assert outcome.status in ("added", "duplicate", "skipped")
+                if outcome.status == "skipped":
+                    assert outcome.reason and "\n" not in outcome.reason
+            assert ni.search("Dnipro bridge").total == 2
+            assert ni.check().ok
+            again = ni.add([folder])  # a second run changes nothing already indexed
+            assert not again.added and not again.updated
+            assert ni.stats().articles == len(report.added)
