@@ -216,12 +216,13 @@ def _progress(console: Console) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--outlet, --byline, --since, --until: shared by search and timeline."""
+    """--outlet, --byline, --since, --until, --lang: shared by search and timeline."""
     for option in reversed([
         click.option("--outlet", metavar="NAME", help="Only articles whose outlet contains these words."),
         click.option("--byline", metavar="NAME", help="Only articles whose byline contains these words."),
         click.option("--since", metavar="DATE", help='From this date: 2022-11-01, 2022-11, "last week"...'),
         click.option("--until", metavar="DATE", help="Up to this date, the whole of it: 2022-11 ends on the 30th."),
+        click.option("--lang", metavar="CODE", help="Only articles in this language (en, de...) as declared."),
         click.option("--all", "mode", flag_value="all", help="Require every word."),
         click.option("--any", "mode", flag_value="any", help="Require any one word."),
     ]):
@@ -252,6 +253,7 @@ def search(
     byline: str | None,
     since: str | None,
     until: str | None,
+    lang: str | None,
     mode: str | None,
     facets: bool,
     all_copies: bool,
@@ -263,7 +265,7 @@ def search(
 
     Words: a query of up to three words requires all of them; a longer one,
     at least two or a fifth of them (--all, --any to choose). Also "phrases",
-    OR, NOT, field:value (title, body, captions, byline, outlet), and
+    OR, NOT, field:value (title, body, captions, byline, outlet, lang), and
     date:2022-11 or date:[2022-11-01 to 2022-11-30].
 
     Near-identical copies of a story (the same wire copy under several
@@ -280,7 +282,7 @@ def search(
     with NewsIndex(index_path) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", outlet=outlet, byline=byline,
-            since=since, until=until, facets=facets, all_copies=all_copies, like=like,
+            since=since, until=until, lang=lang, facets=facets, all_copies=all_copies, like=like,
         )
     _print_results(results, as_json)
 
@@ -338,6 +340,7 @@ def timeline(
     byline: str | None,
     since: str | None,
     until: str | None,
+    lang: str | None,
     mode: str | None,
     index_path: str,
     as_json: bool,
@@ -353,7 +356,7 @@ def timeline(
     """
     with NewsIndex(index_path) as ni:
         result = ni.timeline(
-            query, by=by, mode=mode or "auto", outlet=outlet, byline=byline, since=since, until=until
+            query, by=by, mode=mode or "auto", outlet=outlet, byline=byline, since=since, until=until, lang=lang
         )
     if as_json:
         for period in result.periods:

@@ -340,6 +340,7 @@ class NewsIndex:
         byline: str | None = None,
         since: DateLike | None = None,
         until: DateLike | None = None,
+        lang: str | None = None,
         facets: bool = False,
         snippets: bool = True,
         all_copies: bool = False,
@@ -352,7 +353,8 @@ class NewsIndex:
         ``sort``: "relevance", "newest" or "oldest" (undated articles last).
         ``outlet``/``byline`` keep articles whose outlet or byline contains
         those words; ``since``/``until`` take ISO dates, "2022-11", or natural
-        language ("last week"). ``facets`` counts outlets, bylines and months
+        language ("last week"); ``lang`` keeps articles in that language (a
+        code such as "en", as the source declared it). ``facets`` counts outlets, bylines and months
         over all hits. ``snippets=False`` skips highlighting, for callers that
         only want ids and metadata. Near-identical copies of an article (the
         same wire story under several outlets) fold into its best hit, listed
@@ -372,7 +374,7 @@ class NewsIndex:
             page=page,
             sort=sort,
             mode=mode,
-            filters=Filters(outlet, byline, since, until),
+            filters=Filters(outlet, byline, since, until, lang),
             facets=facets,
             snippets=snippets,
             fold_copies=not all_copies,
@@ -402,13 +404,14 @@ class NewsIndex:
         byline: str | None = None,
         since: DateLike | None = None,
         until: DateLike | None = None,
+        lang: str | None = None,
     ) -> Timeline:
         """Hits of ``query`` per "day", "week", "month" or "year" (chosen from the
         span when ``by`` is None), empty periods included; filters as in search."""
         from .searching import Filters, run_timeline
 
         return run_timeline(
-            self._current_searcher(), query, by=by, mode=mode, filters=Filters(outlet, byline, since, until)
+            self._current_searcher(), query, by=by, mode=mode, filters=Filters(outlet, byline, since, until, lang)
         )
 
     def get(self, ref: str) -> Article:

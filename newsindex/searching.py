@@ -32,6 +32,7 @@ class Filters(NamedTuple):
     byline: str | None = None
     since: DateLike | None = None
     until: DateLike | None = None
+    lang: str | None = None  # a language code: "en"
 
     @property
     def dated(self) -> bool:
@@ -247,6 +248,11 @@ def _name_filters(searcher: Searcher, filters: Filters) -> list[Query]:
         if not words:
             raise InvalidValueError("command line", field, f"{value!r} has no words to match")
         out.append(Term(field, words[0]) if len(words) == 1 else Phrase(field, words))
+    if filters.lang is not None:
+        code = filters.lang.strip().lower().replace("_", "-").split("-")[0]
+        if not code.isalpha():
+            raise InvalidValueError("command line", "lang", f"{filters.lang!r} is not a language code such as en")
+        out.append(Term("lang", code))
     return out
 
 

@@ -314,3 +314,15 @@ def test_rebuild_restores_records(tmp_path: Path, index_path: Path):
         assert report.articles == 3 and report.from_source == 3
         assert sorted(h.id for h in ni.search("harbour").hits) == ids
         assert not ni.add([archive]).added  # the manifest knows them again
+
+
+def test_lang_filter_keeps_articles_in_that_language(tmp_path: Path, run: Run):
+    write_jsonl(tmp_path / "mixed.jsonl", [story(1, language="en"), story(2, language="de-DE"), story(3)])
+    run("add", str(tmp_path))
+    hits, summary = json_hits(run("search", "harbour", "--lang", "de", "--json").stdout)
+    assert summary["total"] == 1 and hits[0]["language"] == "de"
+    assert run("search", "harbour lang:en").stdout.startswith("1 hit ")
+    bad = run("search", "harbour", "--lang", "12")
+    assert bad.exit_code == 2 and "'12' is not a language code" in bad.stderr
+    timeline, _ = json_hits(run("timeline", "harbour", "--lang", "en", "--json").stdout)
+    assert sum(p["count"] for p in timeline) == 1
