@@ -110,8 +110,11 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
 
 
 def story_hash(article: ExtractedArticle) -> str:
-    """Equal for the same headline and text, whatever format they came in."""
-    return text_hash(f"{article.title or ''}\n{article.body}")
+    """Equal for the same headline, text and day of publication, whatever format
+    they came in. A story sent again on another day is not a duplicate: it is
+    indexed, and folded with the first as a copy."""
+    day = article.published.date().isoformat() if article.published else ""
+    return text_hash(f"{article.title or ''}\n{article.body}\n{day}")
 
 
 def _mapping_digest(mapping: Mapping_) -> str:
@@ -152,10 +155,21 @@ def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | 
                 window = list(itertools.islice(jobs, WINDOW_FILES))
                 if not window:
                     break
-                windows.append(pool.imap(prepare, window, chunksize=CHUNK_FILES))
+                windows.append(_in_order(window, pool.imap(prepare, _jobs_only(window), chunksize=CHUNK_FILES)))
             if not windows:
                 return
             yield from windows.popleft()
+
+
+def _jobs_only(window: list[Job | FileDone]) -> list[Job]:
+    return [job for job in window if isinstance(job, Job)]
+
+
+def _in_order(window: list[Job | FileDone], results: Iterator[Prepared | FileDone]) -> Iterator[Prepared | FileDone]:
+    """The workers' results with the window's FileDone markers back in their
+    places: markers need no worker, so they never travel to one."""
+    for job in window:
+        yield job if isinstance(job, FileDone) else next(results)
 
 
 def _die_with_parent() -> None:

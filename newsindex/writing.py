@@ -62,7 +62,7 @@ class Batch:
         yield FileDone(source.path)
 
     def _plan(self, source: SourceFile, flags: Overrides, mapping: Mapping_) -> Iterator[FileOutcome | Job]:
-        fingerprint = source_fingerprint(source, flags, mapping)
+        fingerprint = source_fingerprint(source, stat_fingerprint(source.sidecar), flags, mapping)
         if is_single_article(source.path):
             entry = self.manifest.get(source.path)
             if entry and entry.fingerprint == fingerprint:
@@ -200,8 +200,9 @@ def plan_jobs(
     """The jobs for the articles of a file: one for a file of one article, one
     per record (then a RecordsRead) for a file of many; ``known`` gives the
     indexed version of a record key ("" for a whole file), if any."""
-    fingerprint = source_fingerprint(source, flags, mapping)
-    sidecar = source.sidecar if os.path.exists(source.sidecar) else None
+    sidecar_fp = stat_fingerprint(source.sidecar)
+    fingerprint = source_fingerprint(source, sidecar_fp, flags, mapping)
+    sidecar = source.sidecar if sidecar_fp else None
     fmt = detect(source.path)
     if fmt is None:
         reason = "not a format newsindex reads (text, HTML, JSON, CSV, feed, WARC)"
@@ -239,10 +240,11 @@ def is_single_article(path: str) -> bool:
     return by_name(path) in SINGLE_ARTICLE
 
 
-def source_fingerprint(source: SourceFile, flags: Overrides, mapping: Mapping_) -> str:
-    """What must stay the same for a file to count as unchanged without reading it."""
+def source_fingerprint(source: SourceFile, sidecar_fp: str | None, flags: Overrides, mapping: Mapping_) -> str:
+    """What must stay the same for a file to count as unchanged without reading
+    it: its size and time, its sidecar's (``sidecar_fp``), the flags and map."""
     mapped = ",".join(f"{field}={key}" for field, key in mapping)
-    return f"{source.size}:{source.mtime_ns}|{stat_fingerprint(source.sidecar)}|{flags.digest()}|{mapped}"
+    return f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest()}|{mapped}"
 
 
 def article_id_of(path: str, record: str) -> str:

@@ -276,7 +276,7 @@ def test_the_same_story_in_two_formats_is_a_duplicate(tmp_path: Path, index_path
         [outcome] = ni.add([page]).outcomes
         article = ni.get(outcome.id)
         dump = write_jsonl(tmp_path / "dump.jsonl", [{"title": article.title, "text": article.body,
-                                                      "url": "https://elsewhere.example/copy"}])
+                                                      "date": "2022-11-14", "url": "https://elsewhere.example/copy"}])
         report = ni.add([dump])
     assert report.duplicates[0].duplicate_of == outcome.id
 
