@@ -18,6 +18,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query import And, Every, FuzzyTerm, MultiTerm, NullQuery, Or, Query, Term, Wildcard
 from whoosh.reading import IndexReader
 
+from .daterange import column_date_ranges
 from .errors import InvalidValueError, QueryError
 from .matching import AtLeast
 from .schema import SEARCH_FIELDS
@@ -65,7 +66,7 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         raise QueryError(text, "nothing to search for (only stop words or punctuation)")
     if sum(1 for _ in query.leaves()) > MAX_QUERY_TERMS:
         raise QueryError(text, f"more than {MAX_QUERY_TERMS} terms")
-    query = query.accept(_every_document).accept(_union_tree)
+    query = column_date_ranges(query.accept(_every_document)).accept(_union_tree)
     return _relax_long_query(query) if mode == "auto" else query
 
 

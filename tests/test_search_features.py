@@ -99,3 +99,36 @@ def test_cli_filters_paging_and_json_summary(run: Run, tmp_path: Path):
     assert run("search", "bridge grain", "--any").exit_code == 0
     bad = run("search", "Kherson", "--since", "soonish")
     assert bad.exit_code == 2 and "'soonish' is not a date" in bad.stderr
+
+
+def test_date_ranges_read_from_the_column_match_the_dates_exactly(tmp_path):
+    """Dated, undated and removed articles over several segments: every date
+    filter and date: query keeps exactly the articles whose date is inside."""
+    import json
+    from datetime import datetime, timedelta
+
+    from newsindex import NewsIndex
+
+    start = datetime(2022, 1, 1, 6, 30)
+    dates = [start + timedelta(days=9 * n, hours=n) for n in range(40)]
+    records = [{"title": f"Report {n}", "text": f"Shipping report number {n} from the port.",
+                "date": d.isoformat(), "url": f"https://port.example/{n}"} for n, d in enumerate(dates)]
+    records += [{"title": f"Undated {n}", "text": f"Shipping notes {n}, no date."} for n in range(5)]
+    records.append({"title": "Zoned", "text": "Shipping zone report.", "date": "2022-03-01T23:30:00-05:00"})
+    (tmp_path / "port.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    with NewsIndex(tmp_path / "index") as ni:
+        report = ni.add([tmp_path / "port.jsonl"], batch_size=7)  # several segments
+        removed = [o.id for o in report.added[3:6]]
+        ni.remove(removed)
+        kept = {n: d for n, d in enumerate(dates) if n not in (3, 4, 5)}
+        kept[100] = datetime(2022, 3, 2, 4, 30)  # the zoned one, in UTC
+        for since, until in (("2022-02", "2022-03"), ("2022-03-02", "2022-03-02"), ("2022", None),
+                             (None, "2022-06-30"), ("2023-01-01", "2023-12-31"), ("2021", "2021")):
+            lo = datetime.fromisoformat(since + "-01-01"[len(since) - 4:]) if since else datetime.min
+            results = ni.search("shipping", since=since, until=until, limit=100)
+            expected = {n for n, d in kept.items()
+                        if d >= lo and (until is None or d.strftime("%Y-%m-%d")[:len(until)] <= until)}
+            assert results.total == len(expected), (since, until)
+            assert results.excluded_undated == 5
+        in_march = sum(1 for d in kept.values() if d.strftime("%Y-%m") == "2022-03")
+        assert ni.search("shipping date:2022-03", limit=100).total == in_march

@@ -1,0 +1,83 @@
+"""Date ranges answered from the sortable date column instead of Whoosh's numeric terms.
+
+Whoosh runs a ``DateRange`` as an OR of the numeric "tier" terms that cover
+the range, in every segment: measured on 100,000 articles in 20 segments, any
+date filter cost 130 to 250 ms, however few articles it kept. The date column
+holds the same values; read once per segment into a sorted array, a range is
+two binary searches and a slice.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+from whoosh.matching import ListMatcher, Matcher, NullMatcher
+from whoosh.query import DateRange, Query
+from whoosh.util.times import datetime_to_long
+
+from .documents import index_datetime
+
+
+class ColumnDateRange(DateRange):
+    """A ``DateRange`` on the ``date`` field (bounds included) whose matcher
+    reads the column; to everything else it is the DateRange it replaces."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Matcher:
+        reader = searcher.reader()
+        lo, hi = self._span(reader)
+        if lo >= hi:
+            return NullMatcher()
+        ids = sorted(_sorted_dates(reader)[1][lo:hi])
+        if reader.has_deletions():
+            ids = [d for d in ids if not reader.is_deleted(d)]
+        return ListMatcher(ids, all_weights=self.boost) if ids else NullMatcher()
+
+    # NumericRange answers these from its terms; the column answers them here.
+    def docs(self, searcher: Any) -> Any:
+        return Query.docs(self, searcher)
+
+    def simplify(self, ixreader: Any) -> Query:
+        return self
+
+    def estimate_size(self, ixreader: Any) -> int:
+        lo, hi = self._span(ixreader)
+        return max(hi - lo, 0)
+
+    estimate_min_size = estimate_size
+
+    def _span(self, reader: Any) -> tuple[int, int]:
+        """Where the range starts and ends in the reader's dates sorted."""
+        values = _sorted_dates(reader)[0]
+        lo, hi = 0, len(values)
+        if self.startdate is not None:
+            lo = bisect_left(values, datetime_to_long(index_datetime(self.startdate)))
+        if self.enddate is not None:
+            hi = bisect_right(values, datetime_to_long(index_datetime(self.enddate)))
+        return lo, hi
+
+
+def column_date_ranges(query: Query) -> Query:
+    """``query`` with every date range on the ``date`` field read from the column."""
+
+    def swap(q: Query) -> Query:
+        if type(q) is DateRange and q.fieldname == "date" and not q.startexcl and not q.endexcl:
+            return ColumnDateRange("date", q.startdate, q.enddate, boost=q.boost)
+        return q
+
+    return query.accept(swap)
+
+
+def _sorted_dates(reader: Any) -> tuple[array, array]:
+    """The segment's dated documents as (dates, document numbers), sorted by
+    date; read once per segment reader, which the index keeps open between
+    searches."""
+    cached = getattr(reader, "_newsindex_dates", None)
+    if cached is None:
+        undated = reader.column_reader("undated")
+        dates = reader.column_reader("date", translate=False)
+        pairs = sorted((dates[d], d) for d in range(reader.doc_count_all()) if undated[d] != "1")
+        cached = (array("q", (v for v, _ in pairs)), array("l", (d for _, d in pairs)))
+        reader._newsindex_dates = cached
+    return cached
