@@ -13,6 +13,7 @@ import pytest
 
 from newsindex import NewsIndex
 from newsindex.errors import InvalidValueError
+from newsindex.models import Article
 
 from .conftest import Run, corpus, json_hits, json_lines
 
@@ -62,12 +63,17 @@ def story(n: int, **extra: object) -> dict:
     }
 
 
-def test_html_page_fields_come_with_their_provenance(tmp_path: Path, index_path: Path):
-    page = tmp_path / "bridge.html"
+def add_page(ni: NewsIndex, folder: Path) -> Article:
+    """PAGE saved as bridge.html, added, and read back."""
+    page = folder / "bridge.html"
     page.write_text(PAGE, encoding="utf-8")
+    [outcome] = ni.add([page]).outcomes
+    return ni.get(outcome.id)
+
+
+def test_html_page_fields_come_with_their_provenance(tmp_path: Path, index_path: Path):
     with NewsIndex(index_path) as ni:
-        [outcome] = ni.add([page]).outcomes
-        article = ni.get(outcome.id)
+        article = add_page(ni, tmp_path)
     assert article.title == "Bridge reopens after repairs"  # the site name is not part of it
     assert article.byline == ("Olena Kovalenko", "Ivan Petrenko")
     assert article.published == datetime.fromisoformat("2022-11-14T09:30:00+02:00")
@@ -270,15 +276,12 @@ def test_warc_pages_become_articles_with_url_and_crawl_date(tmp_path: Path, inde
 
 
 def test_the_same_story_in_two_formats_is_a_duplicate(tmp_path: Path, index_path: Path):
-    page = tmp_path / "bridge.html"
-    page.write_text(PAGE, encoding="utf-8")
     with NewsIndex(index_path) as ni:
-        [outcome] = ni.add([page]).outcomes
-        article = ni.get(outcome.id)
+        article = add_page(ni, tmp_path)
         dump = write_jsonl(tmp_path / "dump.jsonl", [{"title": article.title, "text": article.body,
                                                       "date": "2022-11-14", "url": "https://elsewhere.example/copy"}])
         report = ni.add([dump])
-    assert report.duplicates[0].duplicate_of == outcome.id
+    assert report.duplicates[0].duplicate_of == article.id
 
 
 def test_gzip_bomb_deep_json_and_giant_lines_are_skipped(tmp_path: Path, index_path: Path):
