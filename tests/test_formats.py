@@ -293,12 +293,17 @@ def test_gzip_bomb_deep_json_and_giant_lines_are_skipped(tmp_path: Path, index_p
         f.write(b"\n" + json.dumps(story(2)).encode() + b"\n")
     (tmp_path / "deep.json").write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
     (tmp_path / "page.html.gz").write_bytes(gzip.compress(PAGE.encode()))
+    script = "<script>var x = '" + "tracking " * 600000 + "';</script>"  # 5 MB of script
+    (tmp_path / "scripted.html").write_text(PAGE.replace("<footer>", script + "<footer>")
+                                            .replace("Bridge reopens", "Ferry resumes"), encoding="utf-8")
     with NewsIndex(index_path) as ni:
         report = ni.add([tmp_path])
+        scripted = ni.get(str(tmp_path / "scripted.html"))
     reasons = {o.where.split("/")[-1]: o.reason for o in report.skipped}
     assert reasons["bomb.jsonl.gz:2"] == "line longer than 20 MB"
     assert reasons["deep.json"] == "JSON nested too deeply"
-    assert len(report.added) == 3  # both good records around the giant line, and the gzipped page
+    assert len(report.added) == 4  # both good records around the giant line, and the two pages
+    assert "tracking" not in scripted.body and "reopened to traffic" in scripted.body
 
 
 def test_add_json_reports_records(tmp_path: Path, run: Run):
