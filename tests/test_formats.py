@@ -334,3 +334,14 @@ def test_lang_filter_keeps_articles_in_that_language(tmp_path: Path, run: Run):
     assert bad.exit_code == 2 and "'12' is not a language code" in bad.stderr
     timeline, _ = json_hits(run("timeline", "harbour", "--lang", "en", "--json").stdout)
     assert sum(p["count"] for p in timeline) == 1
+
+
+def test_remove_takes_a_record_or_a_whole_file_of_records(tmp_path: Path, run: Run):
+    archive = write_jsonl(tmp_path / "archive.jsonl", [story(n) for n in range(1, 4)])
+    ids = [r["id"] for r in json_lines(run("add", str(archive), "--json").stdout)[:-1]]
+    assert run("remove", ids[1]).exit_code == 0
+    assert json_hits(run("search", "harbour", "--json").stdout)[1]["total"] == 2
+    again = json_lines(run("add", str(archive), "--json").stdout)  # a removed record comes back, as a file would
+    assert [r["status"] for r in again[:-1]].count("added") == 1
+    assert run("remove", str(archive)).exit_code == 0
+    assert run("search", "harbour").exit_code == 1
