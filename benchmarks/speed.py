@@ -19,6 +19,7 @@ of one run, not across runs.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import shutil
@@ -38,6 +39,8 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+
+import newsindex
 
 from . import peers, synthetic
 from .corpora import corpus, reuters_articles, write_articles
@@ -324,6 +327,10 @@ def main() -> None:
             console.print("ripgrep (rg) is not installed: skipped")
         else:
             systems.append(peer)
+    # A cold start reads compiled bytecode, as after `pip install` (which
+    # compiles the package); an editable checkout under PYTHONDONTWRITEBYTECODE
+    # would otherwise compile newsindex from source at every cold search.
+    compileall.compile_dir(Path(newsindex.__file__).parent, quiet=1)
     console.print(machine_line())
     if not args.no_analysis:
         console.print(analysis_report())

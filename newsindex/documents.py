@@ -79,7 +79,13 @@ def to_document(
         doc["month"] = doc["date"].strftime("%Y-%m")
         doc["undated"] = "0"
     doc["cluster"] = cluster
+    doc["cluster_key"] = cluster_key(cluster)
     return doc
+
+
+def cluster_key(cluster: str) -> int:
+    """The cluster label as a 64-bit number, for the index's fixed-width column."""
+    return int.from_bytes(hashlib.blake2b(cluster.encode(), digest_size=8).digest(), "big")
 
 
 def cluster_label(article_id: str, content_hash: str) -> str:

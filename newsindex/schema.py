@@ -27,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from .analysis import name_analyzer, text_analyzer
@@ -85,7 +86,11 @@ def build_schema() -> Schema:
         month=ID(sortable=True),  # "2022-11"; empty when undated
         lang=ID(sortable=True),  # "en", as the source declares it
         undated=ID(sortable=True),  # "1" when the article has no date: sorts after "0"
-        cluster=ID(stored=True, sortable=True),  # near-duplicate copies share it
+        cluster=ID(stored=True),  # near-duplicate copies share it
+        # The cluster as a 64-bit number, a fixed-width column read whole in
+        # one call: folding copies needs every document's cluster, and reading
+        # labels one by one cost 100 ms of a cold search at 20,000 articles.
+        cluster_key=COLUMN(NumericColumn("Q")),
         meta=STORED,
     )
 

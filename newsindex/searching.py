@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from array import array
 from collections import Counter
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -165,7 +167,7 @@ def _top(
 TWO_PASS_ABOVE = 5000
 
 
-def _count_stories(searcher: Searcher, query: Query, mask: Query | None, clusters: list[int]) -> tuple[int, int]:
+def _count_stories(searcher: Searcher, query: Query, mask: Query | None, clusters: array) -> tuple[int, int]:
     """How many articles match, and how many stories (clusters) they make."""
     masked = set(searcher.docs_for_query(mask)) if mask is not None else ()
     docnums = [d for d in searcher.docs_for_query(query) if d not in masked]
@@ -185,7 +187,7 @@ class _StoryCounter(WrappingCollector):
     """Counts the matches and their distinct clusters (stories) on their way
     to the collector it wraps, which must not skip any."""
 
-    def __init__(self, child: Collector, clusters: list[int]) -> None:
+    def __init__(self, child: Collector, clusters: array) -> None:
         super().__init__(child)
         self.clusters = clusters
         self.stories: set[int] = set()
@@ -197,15 +199,31 @@ class _StoryCounter(WrappingCollector):
         return self.child.collect(sub_docnum)
 
 
-def _cluster_numbers(searcher: Searcher) -> list[int]:
-    """Each document's cluster as a small number, read once per searcher:
-    folding and counting copies then costs a list index per match."""
+def _cluster_numbers(searcher: Searcher) -> array:
+    """Each document's cluster key, read once per searcher: folding and
+    counting copies then costs an array index per match."""
     cached = getattr(searcher, "_newsindex_clusters", None)
     if cached is None:
-        numbers: dict[str, int] = {}
-        cached = [numbers.setdefault(label, len(numbers)) for label in searcher.reader().column_reader("cluster")]
+        cached = array("Q")
+        for reader, _offset in searcher.reader().leaf_readers():  # in document order
+            cached.extend(_column_array(reader, "cluster_key"))
         searcher._newsindex_clusters = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _column_array(reader: Any, name: str) -> array:
+    """A segment's fixed-width numeric column as an array, in one read
+    (Whoosh's column reader unpacks a value per call)."""
+    column = reader.column_reader(name, translate=False)
+    count = reader.doc_count_all()
+    raw = getattr(column, "_dbfile", None)
+    if raw is None or getattr(column, "_fixedlen", 0) != 8:  # an empty segment: no column written
+        return array("Q", (column[d] for d in range(count)))
+    values = array("Q", raw.get(column._basepos, column._count * 8))
+    if sys.byteorder == "little":
+        values.byteswap()  # Whoosh writes columns big-endian
+    values.extend([0] * (count - len(values)))  # documents after the last written value
+    return values
 
 
 #: Key terms taken from an article to find others like it.
