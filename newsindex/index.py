@@ -43,7 +43,7 @@ from .models import (
 )
 from .neardup import signature
 from .schema import is_current, weighting
-from .storage import create_index, open_index
+from .storage import create_index, open_index, open_writer
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -291,7 +291,7 @@ class NewsIndex:
                         not_found.append(ref)
                     entries.update(((e.path, e.record), e) for e in found)
                 if entries:
-                    writer = ix.writer()
+                    writer = open_writer(ix)
                     try:
                         for entry in entries.values():
                             writer.delete_by_term("id", entry.id)

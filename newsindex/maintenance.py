@@ -21,7 +21,7 @@ from .neardup import Clusterer
 from .neardup import signature as neardup_signature
 from .prepare import Job, Prepared, prepare
 from .schema import build_schema, signature
-from .storage import create_index, open_index
+from .storage import create_index, open_index, open_writer
 from .writing import article_id_of, cancel_quietly, plan_jobs, stat_fingerprint
 
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
@@ -126,7 +126,7 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
 
     if ix is None:
         ix = create_index(path, build_schema())
-    writer = ix.writer()
+    writer = open_writer(ix)
     _bring_schema_up_to_date(writer, ix.schema, build_schema())
     entries: list[Entry] = []
     from_source = from_index = 0

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from whoosh.fields import Schema
 
+from .analysis import index_postings
 from .documents import text_hash
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.records import Mapping_, Record
@@ -130,7 +131,7 @@ def _analyse(article: ExtractedArticle) -> dict[str, Analysed]:
         "byline": "\n".join(article.byline),
         "outlet": article.outlet,
     }
-    return {name: Analysed(list(schema[name].index(value))) for name, value in values.items() if value}
+    return {name: Analysed(index_postings(schema[name], value)) for name, value in values.items() if value}
 
 
 @lru_cache(maxsize=1)

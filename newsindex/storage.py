@@ -9,6 +9,8 @@ milliseconds and memory flat, for about a quarter more time per warm query.
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
@@ -16,6 +18,13 @@ from whoosh.index import Index
 
 def open_index(path: str) -> Index:
     return FileStorage(path, supports_mmap=False).open_index()
+
+
+def open_writer(ix: Index, **options: Any) -> Any:
+    """The index's writer (segments.py); it takes the index's write lock."""
+    from .segments import SegmentBuilder
+
+    return SegmentBuilder(ix, **options)
 
 
 def create_index(path: str, schema: Schema) -> Index:

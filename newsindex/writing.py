@@ -22,9 +22,7 @@ from .manifest import Entry, Manifest
 from .models import FileOutcome
 from .neardup import Clusterer
 from .prepare import FileDone, Job, Prepared
-
-#: Whoosh's posting buffer; a batch of the default size fits in it.
-WRITER_MEMORY_MB = 256
+from .storage import open_writer
 
 
 class Batch:
@@ -151,21 +149,19 @@ class Batch:
         if self.writer is None:
             # Room for a whole batch's postings in memory: spilling them to
             # temporary files and merging those back doubles the cost of a commit.
-            self.writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
+            self.writer = open_writer(self.ix)
         return self.writer
 
     def _changed(self) -> None:
         self.changes += 1
         if self.changes >= self.batch_size:
-            self.commit(final=False)
+            self.commit()
 
-    def commit(self, final: bool = True) -> None:
-        """Commit the batch. Segments are merged only at the ``final`` commit of
-        an add: Whoosh's merges rewrite every posting of the merged segments, and
-        merging after each batch would cost more than indexing itself."""
+    def commit(self) -> None:
+        """Commit the batch, merging segments as segments.merge_tiers decides."""
         if self.writer is not None:
             writer, self.writer = self.writer, None
-            writer.commit(merge=final)  # if this fails, Whoosh has cleaned up and released its lock
+            writer.commit()  # if this fails, Whoosh has cleaned up and released its lock
         if self.upserts or self.deletes or self.containers:
             self.manifest.apply(
                 self.upserts.values(),

@@ -1,0 +1,63 @@
+"""Indexing analyses text in bulk (analysis.index_postings); queries and
+highlighting analyse it through Whoosh's chain. A word indexed one way and
+searched the other must meet: the two give the same terms and positions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsindex import analysis
+from newsindex.analysis import index_postings
+from newsindex.schema import build_schema
+
+SCHEMA = build_schema()
+FIELDS = ("title", "body", "captions", "byline", "outlet")
+
+TRICKY = [
+    "",
+    "the of and",  # only stop words
+    "The bridges over the Dnipro were BOMBED on 3.11.2022 by U.S.-made drones",
+    "Zelénskyy met Ørsted's CEO in Malmö; naïve café façade",
+    "ΟΔΟΣ ΑΣ.Β Σ σ ς — Greek final sigma, İstanbul, ß and ẞ, ﬁnance ligature",
+    "a b c x y z I",  # one-letter words are not indexed
+    "x" * 64 + " " + "y" * 65 + " ok",  # the longest word indexed, and one longer
+    "snake_case words*with*stars and.dots. trailing. 19.6 pct 1,000,000",
+    "日本語のテキスト と 한국어 and العربية mixed with English",
+    "tabs\tand\nnew\r\nlines\x0bvertical\x0cfeed",
+]
+
+
+def whoosh_postings(name: str, text: str) -> list[tuple[bytes, int, float, bytes]]:
+    return sorted(SCHEMA[name].index(text))
+
+
+@pytest.mark.parametrize("text", TRICKY)
+@pytest.mark.parametrize("name", FIELDS)
+def test_bulk_analysis_gives_whooshs_terms_and_positions(name: str, text: str) -> None:
+    assert sorted(index_postings(SCHEMA[name], text)) == whoosh_postings(name, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300), name=st.sampled_from(FIELDS), chunk=st.sampled_from([1 << 20, 7, 40]))
+def test_bulk_analysis_agrees_on_any_text(text: str, name: str, chunk: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(analysis, "CHUNK_CHARS", chunk)  # long texts go in pieces
+        assert sorted(index_postings(SCHEMA[name], text)) == whoosh_postings(name, text)
+
+
+def test_long_texts_are_analysed_in_pieces_with_the_same_result(monkeypatch) -> None:
+    text = " ".join(TRICKY) * 20
+    expected = whoosh_postings("body", text)
+    monkeypatch.setattr(analysis, "CHUNK_CHARS", 100)
+    assert sorted(index_postings(SCHEMA["body"], text)) == expected
+
+
+def test_a_stemmed_word_is_found_by_its_other_forms(tmp_path) -> None:
+    from newsindex import NewsIndex
+
+    (tmp_path / "a.txt").write_text("Bridges collapsed\n\nTwo bridges over the river collapsed.\n")
+    ix = NewsIndex(tmp_path / "index")
+    ix.add([tmp_path / "a.txt"])
+    assert [hit.title for hit in ix.search("bridge collapsing").hits] == ["Bridges collapsed"]
