@@ -106,7 +106,7 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
     for chunk in _chunks(text):
         words = _WORD.findall(chunk)
         folded = _SEPARATOR.join(words).lower().translate(accent_map).split(_SEPARATOR)
-        places = [i for i, w in enumerate(folded) if _MIN_TOKEN_CHARS <= len(w) <= MAX_TOKEN_CHARS and w not in STOP_WORDS]
+        places = [i for i, w in enumerate(folded) if _indexed(w)]
         if places:
             if next_pos is None:
                 next_pos = seen + places[0]
@@ -122,6 +122,11 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
     fmt = field.format
     boost = fmt.field_boost
     return [(t.encode("utf-8"), len(p), len(p) * boost, fmt.encode(p)) for t, p in positions.items()]
+
+
+def _indexed(word: str) -> bool:
+    """What StopFilter lets through."""
+    return _MIN_TOKEN_CHARS <= len(word) <= MAX_TOKEN_CHARS and word not in STOP_WORDS
 
 
 def _chunks(text: str) -> Iterator[str]:
