@@ -105,7 +105,7 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
     next_pos: int | None = None  # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
     for chunk in _chunks(text):
         words = _WORD.findall(chunk)
-        folded = _SEPARATOR.join(words).lower().translate(accent_map).split(_SEPARATOR)
+        folded = _fold(words)
         places = [i for i, w in enumerate(folded) if _indexed(w)]
         if places:
             if next_pos is None:
@@ -122,6 +122,37 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
     fmt = field.format
     boost = fmt.field_boost
     return [(t.encode("utf-8"), len(p), len(p) * boost, fmt.encode(p)) for t, p in positions.items()]
+
+
+def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """Every word of ``text`` (at least up to ``charlimit``): its character
+    offsets, and its text as the field's analyzer leaves it with stop words
+    kept (``removestops=False``: stop words folded, not stemmed), which is
+    what Whoosh's highlighter matches query terms and phrases against."""
+    stem = _stemmer(field.analyzer)
+    spans: list[tuple[int, int]] = []
+    words: list[str] = []
+    base = 0
+    for chunk in _chunks(text):
+        matches = list(_WORD.finditer(chunk))
+        folded = _fold([m.group() for m in matches])
+        places = [i for i, w in enumerate(folded) if _indexed(w)]
+        if stem and places:
+            for i, term in zip(places, stem([folded[i] for i in places]), strict=True):
+                folded[i] = term
+        spans += [(base + m.start(), base + m.end()) for m in matches]
+        words += folded
+        base += len(chunk)
+        if base > charlimit:
+            break
+    return spans, words
+
+
+def _fold(words: list[str]) -> list[str]:
+    """LowercaseFilter and CharsetFilter(accent_map) over all the words at once."""
+    if not words:
+        return []
+    return _SEPARATOR.join(words).lower().translate(accent_map).split(_SEPARATOR)
 
 
 def _indexed(word: str) -> bool:

@@ -61,3 +61,14 @@ def test_a_stemmed_word_is_found_by_its_other_forms(tmp_path) -> None:
     ix = NewsIndex(tmp_path / "index")
     ix.add([tmp_path / "a.txt"])
     assert [hit.title for hit in ix.search("bridge collapsing").hits] == ["Bridges collapsed"]
+
+
+def test_snippets_mark_every_form_of_a_searched_word(tmp_path) -> None:
+    from newsindex import NewsIndex
+
+    (tmp_path / "a.txt").write_text("Bridge talks\n\nThe bridges reopened. Nobody crossed the old bridge.\n")
+    ix = NewsIndex(tmp_path / "index")
+    ix.add([tmp_path / "a.txt"])
+    (hit,) = ix.search("bridge").hits
+    marked = [s.text[span.start : span.end] for s in hit.snippets for span in s.matches]
+    assert sorted(marked) == ["bridge", "bridges"]
