@@ -1,0 +1,97 @@
+"""newsindex writes segments its own way (segments.py, codec.py); what it
+writes must read back as what Whoosh's own writer would have written: the
+same terms, postings, positions and term statistics, through merges and
+deletions."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from whoosh.writing import OPTIMIZE, SegmentWriter
+
+from newsindex.schema import build_schema
+from newsindex.segments import SegmentBuilder
+from newsindex.storage import create_index
+
+WORDS = (
+    "bridge bridges Dnipro Kyiv mayor repairs river talks said will the of and café naïve Zelénskyy "
+    "ΟΔΟΣ 19.6 U.S pct strike strikes ceasefire Odesa grain ships port".split()
+)
+
+
+def documents(count: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    docs = []
+    for n in range(count):
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 400)))
+        docs.append({
+            "id": f"doc{n}",
+            "title": " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 8))),
+            "body": body,
+            "byline": rng.choice(["Jane Doe", "John Smith\nJane Doe", None]),
+            "outlet_key": rng.choice(["BBC", "Reuters"]),
+            "cluster": f"c{n % 7}",
+            "meta": {"n": n},
+        })
+    return docs
+
+
+def contents(path: Path) -> dict[tuple[str, bytes], Any]:
+    """Every term: its statistics, and its postings by document id."""
+    from newsindex.storage import open_index
+
+    ix = open_index(str(path))
+    found = {}
+    with ix.reader() as reader:
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        for fieldname, btext in reader.all_terms():
+            info = reader.term_info(fieldname, btext)
+            matcher = reader.postings(fieldname, btext)
+            postings = []
+            while matcher.is_active():
+                value = matcher.value() if matcher.supports("positions") else None
+                postings.append((ids[matcher.id()], matcher.weight(), value))
+                matcher.next()
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
+            found[(fieldname, btext)] = (stats, sorted(postings))
+    return found
+
+
+def test_segments_read_back_as_whooshs_own(tmp_path: Path) -> None:
+    schema = build_schema()
+    docs = documents(120, seed=3)
+    replaced = {f"doc{n}": doc for n, doc in zip(range(0, 120, 9), documents(14, seed=4), strict=False)}
+    for doc_id, doc in replaced.items():
+        doc["id"] = doc_id
+
+    # Whoosh's writer, once, with the final version of each document.
+    (tmp_path / "whoosh").mkdir()
+    reference = create_index(str(tmp_path / "whoosh"), schema)
+    writer = SegmentWriter(reference)
+    for doc in docs:
+        writer.add_document(**replaced.get(doc["id"], doc))
+    writer.commit()
+
+    # newsindex's, in batches of 10 (merged as it goes), then the replacements
+    # (deleting the first versions), then one merge of everything.
+    (tmp_path / "ours").mkdir()
+    ours = create_index(str(tmp_path / "ours"), schema)
+    for start in range(0, len(docs), 10):
+        writer = SegmentBuilder(ours)
+        for doc in docs[start : start + 10]:
+            writer.add_document(**doc)
+        writer.commit()
+    assert len(ours.refresh()._segments()) < 12  # merged along the way
+    writer = SegmentBuilder(ours)
+    for doc in replaced.values():
+        writer.update_document(**doc)
+    writer.commit()
+    expected = contents(tmp_path / "whoosh")
+    assert contents(tmp_path / "ours") == expected
+
+    writer = SegmentBuilder(ours)
+    writer.commit(mergetype=OPTIMIZE)
+    assert len(ours.refresh()._segments()) == 1
+    assert contents(tmp_path / "ours") == expected
