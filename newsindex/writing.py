@@ -120,7 +120,10 @@ class Batch:
         )
         for name, analysed in prepared.analysed.items():
             doc[f"_stored_{name}"], doc[name] = doc[name], analysed
-        self._writer().update_document(**doc)
+        if entry:  # its old version goes
+            self._writer().update_document(**doc)
+        else:  # not in the index: no need to look for it there
+            self._writer().add_document(**doc)
         self.hashes[content_hash] = article_id
         self.upserts[(path, key)] = Entry(path, key, article_id, job.fingerprint, content_hash, digest)
         self.deletes.discard((path, key))

@@ -143,6 +143,14 @@ def test_batches_commit_as_they_go(index_path: Path, tmp_path: Path):
         assert ni.search("topic6").total == 1
 
 
+def test_a_file_named_twice_is_indexed_once(index_path: Path, seeds: Path):
+    nyt = str(seeds / NYT_SEED)
+    with NewsIndex(index_path) as ni:
+        report = ni.add([nyt, str(seeds), nyt])  # by name, in its folder, and by name again
+        assert report.counts()["added"] == 2
+        assert ni.stats().articles == 2
+
+
 def test_searcher_sees_new_commits(ni: NewsIndex, tmp_path: Path):
     assert ni.search("Antonivskyi").total == 0
     extra = tmp_path / "extra.txt"

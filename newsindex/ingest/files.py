@@ -57,15 +57,21 @@ def discover(paths: Iterable[str]) -> Iterator[SourceFile | UnreadablePath]:
     sidecars and files whose extension names no format newsindex reads are
     passed over in folders.
     """
+    paths = list(paths)
+    # A file named on the command line and also found in a folder given
+    # there is read once, at its own place in the list.
+    named = frozenset(p for p in paths if not os.path.isdir(p))
     seen_dirs: set[tuple[int, int]] = set()
+    seen_named: set[str] = set()
     for top in paths:
         if os.path.isdir(top):
-            yield from _walk(top, seen_dirs)
-        else:
+            yield from _walk(top, seen_dirs, named)
+        elif top not in seen_named:
+            seen_named.add(top)
             yield _source(top)
 
 
-def _walk(top: str, seen_dirs: set[tuple[int, int]]) -> Iterator[SourceFile | UnreadablePath]:
+def _walk(top: str, seen_dirs: set[tuple[int, int]], named: frozenset[str]) -> Iterator[SourceFile | UnreadablePath]:
     try:
         st = os.stat(top)
         entries = sorted(os.scandir(top), key=lambda e: e.name)
@@ -84,8 +90,8 @@ def _walk(top: str, seen_dirs: set[tuple[int, int]]) -> Iterator[SourceFile | Un
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(entry.path, seen_dirs)
-        elif by_name(entry.name) is not None and not entry.name.endswith(SIDECAR_SUFFIX):
+            yield from _walk(entry.path, seen_dirs, named)
+        elif by_name(entry.name) is not None and not entry.name.endswith(SIDECAR_SUFFIX) and entry.path not in named:
             yield _source(entry.path)
 
 
