@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 
 from .daterange import ColumnDateRange
 from .dates import parse_bound
-from .documents import index_datetime
+from .documents import cluster_key, index_datetime
 from .errors import InvalidValueError, QueryError
 from .highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
 from .models import Copy, FacetCount, Facets, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
@@ -208,6 +208,16 @@ def _cluster_numbers(searcher: Searcher) -> array:
         for reader, _offset in searcher.reader().leaf_readers():  # in document order
             cached.extend(_column_array(reader, "cluster_key"))
         searcher._newsindex_clusters = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _cluster_sizes(searcher: Searcher) -> Counter[int]:
+    """How many documents (deleted ones too) each cluster key has, counted once
+    per searcher: most articles have no copy, and a lookup of the cluster's
+    documents for each hit shown cost more than the search."""
+    cached = getattr(searcher, "_newsindex_cluster_sizes", None)
+    if cached is None:
+        cached = searcher._newsindex_cluster_sizes = Counter(_cluster_numbers(searcher))  # type: ignore[attr-defined]
     return cached
 
 
@@ -406,6 +416,8 @@ class _Highlighters(NamedTuple):
 
 def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool]:
     """The other articles of a cluster, and whether ``article_id`` is its first seen."""
+    if _cluster_sizes(searcher)[cluster_key(cluster)] < 2:  # alone: no need to look
+        return (), False
     members = [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(Term("cluster", cluster))]
     if len(members) < 2:
         return (), False
