@@ -21,11 +21,20 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 from operator import sub
 from typing import Any
 
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    COMPRESSION_MIN_SIZE,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3TermInfo,
+)
+from whoosh.matching import ListMatcher
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
@@ -109,6 +118,38 @@ class NewsFieldWriter(W3FieldWriter):
         head = pickle.dumps(summary, PROTOCOL)
         size = len(head) + len(data)
         self._postfile.write(pack_int(-size if last else size) + head + data)
+
+
+def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float] | None, Sequence[bytes] | None]]:
+    """A term's postings as they are stored, a block at a time: (document
+    numbers, weights, values), where Whoosh's matchers give them one call at
+    a time. ``matcher`` is a term's raw matcher (no deletions filtered)."""
+    if isinstance(matcher, ListMatcher):  # inlined in the term entry
+        yield matcher._ids, matcher._weights, matcher._values
+        return
+    assert isinstance(matcher, W3LeafMatcher)
+    while True:
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        yield matcher._ids, matcher._weights, matcher._values
+        if matcher._lastblock:
+            return
+        matcher._next_block()
+
+
+def posting_ids(matcher: Any) -> Iterator[Iterable[int]]:
+    """Only the document numbers of :func:`posting_blocks`, decoded in C."""
+    if isinstance(matcher, ListMatcher):
+        yield matcher._ids
+        return
+    assert isinstance(matcher, W3LeafMatcher)
+    while True:
+        matcher._read_data()
+        yield accumulate(matcher._data[0])  # stored as gaps
+        if matcher._lastblock:
+            return
+        matcher._next_block()
 
 
 def _minified(weights: Sequence[float]) -> Any:

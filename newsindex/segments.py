@@ -20,19 +20,18 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.index import Index
-from whoosh.matching import ListMatcher
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from .codec import NewsCodec
+from .codec import NewsCodec, posting_blocks
 
 #: Segments of about the same size merged at once: each article is rewritten
 #: about log(archive / batch) / log(MERGE_FACTOR) times over an archive's life.
@@ -151,7 +150,7 @@ class SegmentBuilder(SegmentWriter):
                 reader, renumber = readers[k]
                 terms = reader._terms
                 matcher = terms._codec.postings_reader(terms._postfile, info, field_format)
-                for block_ids, block_weights, block_values in _blocks(matcher):
+                for block_ids, block_weights, block_values in posting_blocks(matcher):
                     if block_weights is None:
                         block_weights = [1.0] * len(block_ids)
                     if not keep_values or not block_values:
@@ -177,21 +176,6 @@ def _term_entries(reader: SegmentReader, name: str, source: int) -> Iterator[tup
         if fieldname != name:
             return
         yield btext, source, info
-
-
-def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float] | None, Sequence[bytes] | None]]:
-    if isinstance(matcher, ListMatcher):  # inlined in the term entry
-        yield matcher._ids, matcher._weights, matcher._values
-        return
-    assert isinstance(matcher, W3LeafMatcher)
-    while True:
-        matcher._read_ids()
-        matcher._read_weights()
-        matcher._read_values()
-        yield matcher._ids, matcher._weights, matcher._values
-        if matcher._lastblock:
-            return
-        matcher._next_block()
 
 
 def _lengths(reader: Any, name: str, count: int) -> list[int]:

@@ -1,0 +1,81 @@
+"""The documents a query matches, as sets, for counting them.
+
+Whoosh's matchers step through matches one document at a time, about a
+microsecond each in Python: counting the 68,000 matches of a common word in
+100,000 articles took 250 ms. Here a term's postings are read a block at a
+time (codec.posting_ids) and combined with set operations, which run in C.
+Words, OR, AND, NOT, "at least k of", date ranges and ``*`` are done so;
+anything else (phrases, wildcards, fuzzy terms) is left to Whoosh's matchers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
+from whoosh.searching import Searcher
+
+from .codec import posting_ids
+from .daterange import ColumnDateRange
+from .matching import AtLeast
+
+
+def matching_docs(searcher: Searcher, query: Query) -> Iterator[tuple[set[int], int]]:
+    """For each segment: the documents ``query`` matches (numbered within the
+    segment, deleted ones left out) and the segment's first document number."""
+    for sub, offset in searcher.leaf_searchers():
+        yield _docs(query, sub), offset
+
+
+def _docs(query: Query, searcher: Searcher) -> set[int]:
+    reader = searcher.reader()
+    kind = type(query)
+    if kind is Term:
+        return _term_docs(reader, query.fieldname, query.text)
+    if isinstance(query, AtLeast):
+        counts = Counter()
+        for sub in query.subqueries:
+            counts.update(_docs(sub, searcher))
+        return {doc for doc, n in counts.items() if n >= query.k}
+    if isinstance(query, Or):
+        return set().union(*(_docs(sub, searcher) for sub in query.subqueries))
+    if kind is And:
+        wanted = [sub for sub in query.subqueries if not isinstance(sub, Not)]
+        unwanted = [sub.query for sub in query.subqueries if isinstance(sub, Not)]
+        found = set.intersection(*(_docs(sub, searcher) for sub in wanted)) if wanted else _all_docs(reader)
+        for sub in unwanted:
+            found -= _docs(sub, searcher)
+        return found
+    if kind is AndNot:
+        return _docs(query.a, searcher) - _docs(query.b, searcher)
+    if kind is Not:
+        return _all_docs(reader) - _docs(query.query, searcher)
+    if kind is Every:
+        return _all_docs(reader)
+    if query is NullQuery:
+        return set()
+    if isinstance(query, ColumnDateRange):
+        return set(query.matcher(searcher).all_ids())
+    return set(query.matcher(searcher, searcher.boolean_context()).all_ids())
+
+
+def _term_docs(reader: Any, fieldname: str, text: str | bytes) -> set[int]:
+    field = reader.schema[fieldname]
+    btext = field.to_bytes(text) if isinstance(text, str) else text
+    if (fieldname, btext) not in reader:
+        return set()
+    docs: set[int] = set()
+    for ids in posting_ids(reader._terms.matcher(fieldname, btext, field.format)):
+        docs.update(ids)
+    if reader.has_deletions():
+        docs -= reader.deleted_docs_set
+    return docs
+
+
+def _all_docs(reader: Any) -> set[int]:
+    docs = set(range(reader.doc_count_all()))
+    if reader.has_deletions():
+        docs -= reader.deleted_docs_set
+    return docs
