@@ -42,7 +42,7 @@ def _docs(query: Query, searcher: Searcher) -> set[int]:
     if isinstance(query, Or):
         return set().union(*(_docs(sub, searcher) for sub in query.subqueries))
     if kind is And:
-        wanted = [sub for sub in query.subqueries if not isinstance(sub, Not)]
+        wanted = [sub for sub in query.subqueries if not isinstance(sub, Not) and not _is_everything(sub)]
         unwanted = [sub.query for sub in query.subqueries if isinstance(sub, Not)]
         found = set.intersection(*(_docs(sub, searcher) for sub in wanted)) if wanted else _all_docs(reader)
         for sub in unwanted:
@@ -52,13 +52,17 @@ def _docs(query: Query, searcher: Searcher) -> set[int]:
         return _docs(query.a, searcher) - _docs(query.b, searcher)
     if kind is Not:
         return _all_docs(reader) - _docs(query.query, searcher)
-    if kind is Every:
+    if _is_everything(query):
         return _all_docs(reader)
     if query is NullQuery:
         return set()
     if isinstance(query, ColumnDateRange):
         return set(query.matcher(searcher).all_ids())
     return set(query.matcher(searcher, searcher.boolean_context()).all_ids())
+
+
+def _is_everything(query: Query) -> bool:
+    return type(query) is Every and not query.fieldname
 
 
 def _term_docs(reader: Any, fieldname: str, text: str | bytes) -> set[int]:

@@ -27,9 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.util.numeric import byte_to_length
 
 from .analysis import name_analyzer, text_analyzer
 from .postings import CompactPositions
@@ -40,7 +42,36 @@ BM25_B = 0.9
 
 
 def weighting() -> BM25F:
-    return BM25F(B=BM25_B, K1=BM25_K1)
+    return InMemoryLengthsBM25F(B=BM25_B, K1=BM25_K1)
+
+
+class InMemoryLengthsBM25F(BM25F):
+    """BM25F reading each document's field length from the segment's length
+    column held in memory (a byte a document, read once per segment reader)
+    instead of from the file at every match: measured at 100,000 articles,
+    an eighth of a search's time went to those reads."""
+
+    def scorer(self, searcher: Any, fieldname: str, text: str, qf: int = 1) -> Any:
+        scorer = super().scorer(searcher, fieldname, text, qf)
+        if isinstance(scorer, BM25FScorer):
+            encoded = _length_bytes(searcher.reader(), fieldname)
+            if encoded is not None:
+                scorer.dfl = lambda docnum: byte_to_length(encoded[docnum])
+        return scorer
+
+
+def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """A segment's field lengths as Whoosh stores them, a byte a document."""
+    cache = reader.__dict__.setdefault("_newsindex_lengths", {})
+    if fieldname not in cache:
+        perdoc = getattr(reader, "_perdoc", None)  # only a segment's reader has one
+        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) if perdoc is not None else None
+        if column is None or getattr(column, "_fixedlen", 0) != 1:
+            cache[fieldname] = None
+        else:
+            raw = column._dbfile.get(column._basepos, column._count)
+            cache[fieldname] = raw + bytes(reader.doc_count_all() - len(raw))  # after the last value: 0
+    return cache[fieldname]
 
 
 @dataclass(frozen=True)

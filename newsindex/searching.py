@@ -343,7 +343,7 @@ def _count_undated(searcher: Searcher, parsed: Query, names: list[Query]) -> int
     undated_query = parsed.accept(lambda q: Every() if isinstance(q, DateRange) else q)
     combined = _and([undated_query, *names, Term("undated", "1")])
     assert combined is not None
-    return sum(1 for _ in searcher.docs_for_query(combined))
+    return sum(len(docs) for docs, _ in matching_docs(searcher, combined))
 
 
 def _facets(searcher: Searcher, query: Query | None) -> Facets:

@@ -1,15 +1,15 @@
 """Counting matches in bulk (docsets.py) must count what Whoosh's matchers
-match, in every segment, deleted documents left out."""
+match, and scoring with field lengths held in memory (schema.py) must score
+as Whoosh's BM25F, in every segment, deleted documents left out."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from whoosh.scoring import BM25F
 
 from newsindex.docsets import matching_docs
 from newsindex.query import parse_query
-from newsindex.schema import build_schema
+from newsindex.schema import BM25_B, BM25_K1, build_schema, weighting
 from newsindex.segments import SegmentBuilder
 from newsindex.storage import create_index
 
@@ -22,6 +22,7 @@ QUERIES = [
     "bridge NOT grain",
     "NOT bridge",
     "*",
+    "bridge *",
     '"grain ships"',
     "bridge mayor repairs river talks strike ceasefire odesa port",  # at least a share of the words
     "title:strike (odesa OR port)",
@@ -59,3 +60,13 @@ def test_bulk_counts_match_whooshs(index, text: str) -> None:
         found = sorted(offset + doc for docs, offset in matching_docs(searcher, query) for doc in docs)
     assert found == expected
     assert text == "nosuchword" or found
+
+
+@pytest.mark.parametrize("text", QUERIES[:-1])
+def test_in_memory_lengths_score_as_whooshs_bm25f(index, text: str) -> None:
+    query = parse_query(text, index.schema)
+    scores = []
+    for model in (weighting(), BM25F(B=BM25_B, K1=BM25_K1)):
+        with index.searcher(weighting=model) as searcher:
+            scores.append([(hit.docnum, hit.score) for hit in searcher.search(query, limit=None)])
+    assert scores[0] == scores[1] and scores[0]
