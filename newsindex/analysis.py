@@ -92,6 +92,7 @@ _MIN_TOKEN_CHARS = 2  # StopFilter's default minsize
 _SEPARATOR = "\x00"  # never in a token; ends a word for lower()'s final sigma rule
 _NOT_IN_WORD = re.compile(r"[^\w*.]")
 CHUNK_CHARS = 1 << 20
+_PHRASE_MARGIN = 4096  # characters a phrase that starts before a snippet's limit may run on
 
 
 def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float, bytes]]:
@@ -124,28 +125,23 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
     return [(t.encode("utf-8"), len(p), len(p) * boost, fmt.encode(p)) for t, p in positions.items()]
 
 
-def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[tuple[int, int]], list[str]]:
-    """Every word of ``text`` (at least up to ``charlimit``): its character
-    offsets, and its text as the field's analyzer leaves it with stop words
-    kept (``removestops=False``: stop words folded, not stemmed), which is
-    what Whoosh's highlighter matches query terms and phrases against."""
+def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[re.Match[str]], list[str]]:
+    """The words of ``text`` up to a little past ``charlimit`` (enough for a
+    phrase to end): each word's match (its offsets), and its text as the
+    field's analyzer leaves it with stop words kept (``removestops=False``:
+    stop words folded, not stemmed), which is what Whoosh's highlighter
+    matches query terms and phrases against."""
+    end = len(text)
+    if end > charlimit + _PHRASE_MARGIN:
+        boundary = _NOT_IN_WORD.search(text, charlimit + _PHRASE_MARGIN)
+        end = boundary.start() if boundary else end
+    matches = list(_WORD.finditer(text, 0, end))
+    folded = _fold([m.group() for m in matches])
     stem = _stemmer(field.analyzer)
-    spans: list[tuple[int, int]] = []
-    words: list[str] = []
-    base = 0
-    for chunk in _chunks(text):
-        matches = list(_WORD.finditer(chunk))
-        folded = _fold([m.group() for m in matches])
-        places = [i for i, w in enumerate(folded) if _indexed(w)]
-        if stem and places:
-            for i, term in zip(places, stem([folded[i] for i in places]), strict=True):
-                folded[i] = term
-        spans += [(base + m.start(), base + m.end()) for m in matches]
-        words += folded
-        base += len(chunk)
-        if base > charlimit:
-            break
-    return spans, words
+    if not stem:
+        return matches, folded
+    stems = stem(folded)
+    return matches, [s if _indexed(f) else f for f, s in zip(folded, stems, strict=True)]
 
 
 def _fold(words: list[str]) -> list[str]:

@@ -142,25 +142,38 @@ class BulkHighlighter(Highlighter):
         field = results.searcher.schema[fieldname]
         if text is None:
             text = hitobj[fieldname]
-        phrases: Sequence[Any] = ()
-        if strict_phrase:
-            query_terms, phrases = results.q.phrases()
-            terms = frozenset(term.text for term in query_terms)
-        else:
-            if results.has_matched_terms():
-                bterms = [term for term in results.matched_terms() if term[0] == fieldname]
-            else:
-                bterms = results.query_terms(expand=True, fieldname=fieldname)
-            terms = frozenset(field.from_bytes(term[1]) for term in bterms)
+        terms, phrases = self._searched(results, fieldname, strict_phrase)
         charlimit = self.fragmenter.charlimit or len(text)
         tokens = _matched_tokens(*highlight_tokens(field, text, charlimit), terms, phrases, charlimit)
         fragments = self.fragmenter.fragment_tokens(text, tokens)
         fragments = top_fragments(fragments, top, self.scorer, self.order, minscore=minscore)
         return self.formatter.format(fragments)
 
+    def _searched(self, results: Any, fieldname: str, strict_phrase: bool) -> tuple[frozenset[str], Sequence[Any]]:
+        """The terms (and phrases) to mark, the same for every hit of the results."""
+        if self.__dict__.get("_searched_for") is not results:  # kept, so its id is not reused
+            self._searched_for = results
+            self._searched_cache: dict[tuple[str, bool], tuple[frozenset[str], Sequence[Any]]] = {}
+        cache = self._searched_cache
+        key = (fieldname, strict_phrase)
+        if key not in cache:
+            phrases: Sequence[Any] = ()
+            if strict_phrase:
+                query_terms, phrases = results.q.phrases()
+                terms = frozenset(term.text for term in query_terms)
+            else:
+                if results.has_matched_terms():
+                    bterms = [term for term in results.matched_terms() if term[0] == fieldname]
+                else:
+                    bterms = results.query_terms(expand=True, fieldname=fieldname)
+                from_bytes = results.searcher.schema[fieldname].from_bytes
+                terms = frozenset(from_bytes(term[1]) for term in bterms)
+            cache[key] = (terms, phrases)
+        return cache[key]
+
 
 def _matched_tokens(
-    spans: list[tuple[int, int]], words: list[str], terms: frozenset[str], phrases: Sequence[Any], charlimit: int
+    matches: list[re.Match[str]], words: list[str], terms: frozenset[str], phrases: Sequence[Any], charlimit: int
 ) -> Iterator[Token]:
     """The matched words, as Whoosh's set_matched_filter (or, with phrases,
     set_matched_filter_phrases) marks them among all the tokens."""
@@ -168,7 +181,7 @@ def _matched_tokens(
     for phrase in phrases:
         matched |= _phrase_matches(words, list(phrase.words), phrase.slop)
     for i in sorted(matched):
-        start, end = spans[i]
+        start, end = matches[i].span()
         if end > charlimit:
             return
         yield Token(text=words[i], startchar=start, endchar=end, matched=True, boost=1.0)
