@@ -143,7 +143,9 @@ class SegmentBuilder(SegmentWriter):
         field_format = self.schema[name].format
         keep_values = field_format.fixed_value_size() != 0
         for btext, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
-            ids, weights, values = new.get(btext) or (array("I"), array("f"), [])
+            # Popped, not looked up: the merged postings join these arrays, which
+            # must go once written, or a merge would hold every posting it writes.
+            ids, weights, values = new.pop(btext, None) or (array("I"), array("f"), [])
             for _, k, info in group:
                 if k < 0:
                     continue
