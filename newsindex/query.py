@@ -15,12 +15,12 @@ from math import ceil
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.query import And, Every, FuzzyTerm, MultiTerm, NullQuery, Or, Query, Term, Wildcard
+from whoosh.query import And, Every, FuzzyTerm, MultiTerm, NullQuery, Or, Phrase, Query, Term, Wildcard
 from whoosh.reading import IndexReader
 
 from .daterange import column_date_ranges
 from .errors import InvalidValueError, QueryError
-from .matching import AtLeast
+from .matching import AtLeast, ExactPhrase
 from .schema import SEARCH_FIELDS
 
 DATE_FORMS = "2022, 2022-11, 2022-11-11 or [2022-11-01 to 2022-11-30]"
@@ -66,7 +66,7 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         raise QueryError(text, "nothing to search for (only stop words or punctuation)")
     if sum(1 for _ in query.leaves()) > MAX_QUERY_TERMS:
         raise QueryError(text, f"more than {MAX_QUERY_TERMS} terms")
-    query = column_date_ranges(query.accept(_every_document)).accept(_union_tree)
+    query = column_date_ranges(query.accept(_every_document)).accept(_union_tree).accept(_exact_phrase)
     return _relax_long_query(query) if mode == "auto" else query
 
 
@@ -111,6 +111,13 @@ def _is_field_term(query: Query) -> bool:
     if isinstance(query, And):
         return all(_is_field_term(q) for q in query.subqueries)
     return isinstance(query, Term) and query.fieldname in SEARCH_FIELDS
+
+
+def _exact_phrase(query: Query) -> Query:
+    if type(query) is Phrase:
+        q = query
+        return ExactPhrase(q.fieldname, q.words, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
+    return query
 
 
 def _every_document(query: Query) -> Query:

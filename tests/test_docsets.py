@@ -24,6 +24,10 @@ QUERIES = [
     "*",
     "bridge *",
     '"grain ships"',
+    '"bridge bridge"',
+    '"grain ships port"',
+    'title:"strike strikes"',
+    '"dnipro kyiv"~3',
     "bridge mayor repairs river talks strike ceasefire odesa port",  # at least a share of the words
     "title:strike (odesa OR port)",
     "brid*",
@@ -70,3 +74,19 @@ def test_in_memory_lengths_score_as_whooshs_bm25f(index, text: str) -> None:
         with index.searcher(weighting=model) as searcher:
             scores.append([(hit.docnum, hit.score) for hit in searcher.search(query, limit=None)])
     assert scores[0] == scores[1] and scores[0]
+
+
+@pytest.mark.parametrize("text", [q for q in QUERIES if '"' in q])
+def test_exact_phrases_match_and_score_as_whooshs_phrases(index, text: str) -> None:
+    from whoosh.query import Phrase
+
+    from newsindex.matching import ExactPhrase
+
+    ours = parse_query(text, index.schema)
+    assert any(isinstance(leaf, ExactPhrase) for leaf in ours.leaves())
+    whooshs = ours.accept(
+        lambda q: Phrase(q.fieldname, q.words, slop=q.slop, boost=q.boost) if isinstance(q, ExactPhrase) else q
+    )
+    with index.searcher(weighting=weighting()) as searcher:
+        found = [[(hit.docnum, hit.score) for hit in searcher.search(q, limit=None)] for q in (ours, whooshs)]
+    assert found[0] == found[1] and found[0]
