@@ -66,13 +66,16 @@ class Batch:
             if entry and entry.fingerprint == fingerprint:
                 yield FileOutcome(source.path, "unchanged", id=entry.id)
                 return
+            known = {"": entry} if entry else {}
         else:
             known = {e.record: e for e in self.manifest.of_file(source.path)}
             if known and self.manifest.container(source.path) == fingerprint:
                 for entry in known.values():
                     yield FileOutcome(source.path, "unchanged", id=entry.id, record=entry.record)
                 return
-        for planned in plan_jobs(source, flags, mapping, lambda key: self.manifest.get(source.path, key)):
+        # What the manifest knows of the file's articles, looked up once: it
+        # only spares extracting an unchanged article; write() decides.
+        for planned in plan_jobs(source, flags, mapping, known.get):
             if isinstance(planned, RecordsRead):
                 self.read_whole[source.path] = planned
             else:
