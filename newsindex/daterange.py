@@ -14,15 +14,16 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from whoosh.matching import ListMatcher, Matcher, NullMatcher
-from whoosh.query import DateRange, Query
+from whoosh.query import DateRange, Query, Term
 from whoosh.util.times import datetime_to_long
 
 from .documents import index_datetime
 
 
 class ColumnDateRange(DateRange):
-    """A ``DateRange`` on the ``date`` field (bounds included) whose matcher
-    reads the column; to everything else it is the DateRange it replaces."""
+    """A ``DateRange`` on the ``date`` field whose matcher reads the column; to
+    everything else it is the DateRange it replaces. The date field indexes no
+    terms (see schema.py): every date query is one of these."""
 
     def matcher(self, searcher: Any, context: Any = None) -> Matcher:
         reader = searcher.reader()
@@ -52,18 +53,24 @@ class ColumnDateRange(DateRange):
         values = _sorted_dates(reader)[0]
         lo, hi = 0, len(values)
         if self.startdate is not None:
-            lo = bisect_left(values, datetime_to_long(index_datetime(self.startdate)))
+            start = datetime_to_long(index_datetime(self.startdate))
+            lo = (bisect_right if self.startexcl else bisect_left)(values, start)
         if self.enddate is not None:
-            hi = bisect_right(values, datetime_to_long(index_datetime(self.enddate)))
+            end = datetime_to_long(index_datetime(self.enddate))
+            hi = (bisect_left if self.endexcl else bisect_right)(values, end)
         return lo, hi
 
 
-def column_date_ranges(query: Query) -> Query:
-    """``query`` with every date range on the ``date`` field read from the column."""
+def column_date_ranges(query: Query, schema: Any) -> Query:
+    """``query`` with every date range or exact date on the ``date`` field
+    read from the column."""
 
     def swap(q: Query) -> Query:
-        if type(q) is DateRange and q.fieldname == "date" and not q.startexcl and not q.endexcl:
-            return ColumnDateRange("date", q.startdate, q.enddate, boost=q.boost)
+        if type(q) is DateRange and q.fieldname == "date":
+            return ColumnDateRange("date", q.startdate, q.enddate, q.startexcl, q.endexcl, boost=q.boost)
+        if type(q) is Term and q.fieldname == "date":
+            moment = schema["date"].from_bytes(q.text) if isinstance(q.text, bytes) else q.text
+            return ColumnDateRange("date", moment, moment, boost=q.boost)
         return q
 
     return query.accept(swap)

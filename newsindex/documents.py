@@ -22,6 +22,19 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(normal.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def source_digest(state: str) -> str:
+    """A source's state as read (its text's hash, its overrides, the flags and
+    field mapping it was read with) as one 128-bit hash: equal when nothing
+    indexed from it can have changed."""
+    return hashlib.blake2b(state.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def current_digest(stored: str) -> str:
+    """A stored digest as this version computes it: versions before 0.2 stored
+    the state itself (hashes joined by colons), which this hashes."""
+    return stored if len(stored) == 32 and ":" not in stored else source_digest(stored)
+
+
 def to_document(
     article: ExtractedArticle,
     *,

@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
-from .documents import index_datetime, path_id, stored_article
+from .documents import current_digest, index_datetime, path_id, stored_article
 from .errors import (
     AmbiguousIdError,
     ArticleNotFoundError,
@@ -189,7 +189,7 @@ class NewsIndex:
                     meta = fields["meta"]
                     entries.append(
                         Entry(fields["path"], meta.get("record", ""), fields["id"], meta["fingerprint"],
-                              meta["content_hash"], meta["digest"])
+                              meta["content_hash"], current_digest(meta["digest"]))
                     )
                     sig = signature(fields.get("body", ""))  # not stored: recomputed, on this rare path
                     signatures.append(Signature(fields["id"], fields["cluster"], sig))

@@ -11,7 +11,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from .documents import cluster_label, from_stored, to_document
+from .documents import cluster_label, current_digest, from_stored, to_document
 from .ingest.files import SourceFile
 from .ingest.records import Mapping_
 from .ingest.sidecar import Overrides
@@ -69,10 +69,10 @@ def check(path: str) -> CheckReport:
         problems.append(f"{len(repeated)} ids appear more than once (for example {repeated[0]})")
 
     try:
-        manifest = Manifest(path)
+        manifest = Manifest(path, upgrade=False)
         try:
-            listed = {(e.path, e.id) for e in manifest.entries()}
             in_step = manifest.generation == ix.latest_generation()
+            listed = {(e.path, e.id) for e in manifest.entries()} if in_step else set()
         finally:
             manifest.close()
     except sqlite3.Error as exc:  # a cache: the index itself is what matters
@@ -155,7 +155,7 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
                 writer.add_document(**doc)
                 entries.append(
                     Entry(source_path, meta["record"], doc["id"], meta["fingerprint"], meta["content_hash"],
-                          meta["digest"])
+                          current_digest(meta["digest"]))
                 )
     except BaseException:
         cancel_quietly(writer)
@@ -248,7 +248,7 @@ def _carry_over(stored: dict[str, Any], clusters: Clusterer) -> dict[str, Any]:
         mapping=_recorded_mapping(stored),
         fingerprint=meta["fingerprint"],
         content_hash=meta["content_hash"],
-        digest=meta["digest"],
+        digest=current_digest(meta["digest"]),
         cluster=clusters.assign(stored["id"], cluster_label(stored["id"], meta["content_hash"]), sig),
     )
 

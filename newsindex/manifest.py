@@ -19,6 +19,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 FILENAME = "newsindex-manifest.sqlite"
 
@@ -40,35 +41,51 @@ class Signature:
     sig: bytes
 
 
+#: Recorded in the manifest. A manifest of another layout, or holding
+#: signatures of another shape, is emptied on opening and rebuilt from the
+#: index by the next write (its generation is forgotten).
+LAYOUT = "ids as integers, hashes as bytes; bands by one 31-bit key"
+
+
 class Manifest:
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, *, upgrade: bool = True) -> None:
+        """Open (or create) the manifest of the index in ``folder``. A manifest
+        of another layout is emptied, unless ``upgrade`` is False (a reader
+        without the write lock): it then reads as lagging the index."""
+        from .neardup import SHAPE
+
         self._db = sqlite3.connect(os.path.join(folder, FILENAME), isolation_level=None)
         self._db.executescript(
             """
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+            """
+        )
+        layout = f"{LAYOUT}; {SHAPE}"
+        row = self._db.execute("SELECT value FROM state WHERE key='layout'").fetchone()
+        self._outdated = not row or row[0] != layout
+        if self._outdated and upgrade:
+            self._outdated = False
+            with self._transaction():
+                for table in ("files", "sources", "containers", "signatures", "bands"):
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                self._db.execute("DELETE FROM state")
+                self._db.execute("INSERT INTO state VALUES ('layout', ?)", (layout,))
+        self._db.executescript(
+            """
+            -- Ids as integers and hashes as bytes: half the room of their hexadecimal.
             CREATE TABLE IF NOT EXISTS sources (
-                path TEXT NOT NULL, record TEXT NOT NULL, id TEXT NOT NULL, fingerprint TEXT NOT NULL,
-                content_hash TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (path, record));
+                path TEXT NOT NULL, record TEXT NOT NULL, id INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+                content_hash BLOB NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (path, record));
             CREATE INDEX IF NOT EXISTS sources_hash ON sources(content_hash);
             CREATE INDEX IF NOT EXISTS sources_id ON sources(id);
             CREATE TABLE IF NOT EXISTS containers (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
-            """
-        )
-        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name='files'").fetchone():
-            # Written by a version that knew one article per file: rebuilt from the index.
-            self._db.execute("DROP TABLE files")
-            self._db.execute("DELETE FROM state WHERE key='generation'")
-        self._match_signature_shape()
-        self._db.executescript(
-            """
-            -- Article ids are hexadecimal: as integers, the band rows take half the room.
-            CREATE TABLE IF NOT EXISTS signatures (
-                doc INTEGER PRIMARY KEY, id TEXT NOT NULL, cluster TEXT NOT NULL, sig BLOB NOT NULL);
-            CREATE TABLE IF NOT EXISTS bands (
-                band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
-                PRIMARY KEY (band, key, doc)) WITHOUT ROWID;
+            -- A band row's key packs the band number and the band's values
+            -- into 31 bits (see neardup.bands).
+            CREATE TABLE IF NOT EXISTS signatures (doc INTEGER PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
+                WITHOUT ROWID;
             """
         )
 
@@ -77,16 +94,18 @@ class Manifest:
 
     @property
     def generation(self) -> int | None:
+        if self._outdated:
+            return None
         row = self._db.execute("SELECT value FROM state WHERE key='generation'").fetchone()
         return int(row[0]) if row else None
 
     def get(self, path: str, record: str = "") -> Entry | None:
         row = self._db.execute("SELECT * FROM sources WHERE path=? AND record=?", (path, record)).fetchone()
-        return Entry(*row) if row else None
+        return _entry(row) if row else None
 
     def of_file(self, path: str) -> list[Entry]:
         """Every article read from the file at ``path``: one, or one per record."""
-        return [Entry(*row) for row in self._db.execute("SELECT * FROM sources WHERE path=?", (path,))]
+        return [_entry(row) for row in self._db.execute("SELECT * FROM sources WHERE path=?", (path,))]
 
     def container(self, path: str) -> str | None:
         """The fingerprint a file of records had when all its records were last read."""
@@ -95,13 +114,13 @@ class Manifest:
 
     def by_hash(self, content_hash: str) -> Entry | None:
         row = self._db.execute(
-            "SELECT * FROM sources WHERE content_hash=? LIMIT 1", (content_hash,)
+            "SELECT * FROM sources WHERE content_hash=? LIMIT 1", (bytes.fromhex(content_hash),)
         ).fetchone()
-        return Entry(*row) if row else None
+        return _entry(row) if row else None
 
     def by_id(self, article_id: str) -> Entry | None:
-        row = self._db.execute("SELECT * FROM sources WHERE id=?", (article_id,)).fetchone()
-        return Entry(*row) if row else None
+        row = self._db.execute("SELECT * FROM sources WHERE id=?", (int(article_id, 16),)).fetchone()
+        return _entry(row) if row else None
 
     def under(self, folder: str) -> list[Entry]:
         prefix = folder.rstrip(os.sep) + os.sep
@@ -109,22 +128,22 @@ class Manifest:
             "SELECT * FROM sources WHERE substr(path, 1, ?) = ? ORDER BY path, record",
             (len(prefix), prefix),
         )
-        return [Entry(*row) for row in rows]
+        return [_entry(row) for row in rows]
 
     def entries(self) -> Iterator[Entry]:
         for row in self._db.execute("SELECT * FROM sources"):
-            yield Entry(*row)
+            yield _entry(row)
 
-    def near(self, keys: Iterable[tuple[int, int]]) -> list[Signature]:
-        """Signatures sharing at least one LSH band with ``keys``."""
+    def near(self, keys: Iterable[int]) -> list[Signature]:
+        """Signatures sharing at least one LSH band key with ``keys``."""
         keys = list(keys)
         rows = self._db.execute(
-            "SELECT id, cluster, sig FROM signatures WHERE doc IN (SELECT doc FROM bands WHERE "
-            + " OR ".join(["(band=? AND key=?)"] * len(keys))
-            + ") ORDER BY id",
-            [value for key in keys for value in key],
+            "SELECT doc, cluster, sig FROM signatures WHERE doc IN (SELECT doc FROM bands WHERE key IN ("
+            + ", ".join("?" * len(keys))
+            + ")) ORDER BY doc",
+            keys,
         )
-        return [Signature(*row) for row in rows]
+        return [Signature(_article_id(doc), cluster, sig) for doc, cluster, sig in rows]
 
     def apply(
         self,
@@ -173,37 +192,17 @@ class Manifest:
             row = self._db.execute("SELECT sig FROM signatures WHERE doc=?", (doc,)).fetchone()
             if row:
                 self._db.execute("DELETE FROM signatures WHERE doc=?", (doc,))
-                self._db.executemany(
-                    "DELETE FROM bands WHERE band=? AND key=? AND doc=?",
-                    ((band, key, doc) for band, key in bands(row[0])),
-                )
+                self._db.executemany("DELETE FROM bands WHERE key=? AND doc=?", ((key, doc) for key in bands(row[0])))
 
     def _add_signatures(self, signatures: Iterable[Signature]) -> None:
         from .neardup import bands
 
-        for sig in signatures:
-            doc = int(sig.id, 16)
-            self._db.execute(
-                "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?, ?)", (doc, sig.id, sig.cluster, sig.sig)
-            )
-            self._db.executemany(
-                "INSERT OR IGNORE INTO bands VALUES (?, ?, ?)", ((band, key, doc) for band, key in bands(sig.sig))
-            )
-
-    def _match_signature_shape(self) -> None:
-        """Signatures of another shape (another MinHash or band layout) cannot be
-        compared with new ones: drop the manifest's tables, so that it is rebuilt
-        from the index on the next write."""
-        from .neardup import SHAPE
-
-        row = self._db.execute("SELECT value FROM state WHERE key='signatures'").fetchone()
-        if row and row[0] == SHAPE:
-            return
-        with self._transaction():
-            self._db.execute("DROP TABLE IF EXISTS signatures")
-            self._db.execute("DROP TABLE IF EXISTS bands")
-            self._db.execute("DELETE FROM state WHERE key='generation'")
-            self._db.execute("INSERT OR REPLACE INTO state VALUES ('signatures', ?)", (SHAPE,))
+        # Inserted in key order: SQLite then fills its pages instead of
+        # splitting them at random places (a tenth less room for a batch).
+        rows = sorted((int(sig.id, 16), sig.cluster, sig.sig) for sig in signatures)
+        self._db.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", rows)
+        keys = sorted((key, doc) for doc, _, sig in rows for key in bands(sig))
+        self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", keys)
 
     def _set_generation(self, generation: int) -> None:
         self._db.execute(
@@ -214,8 +213,17 @@ class Manifest:
         return _Transaction(self._db)
 
 
-def _row(e: Entry) -> tuple[str, ...]:
-    return (e.path, e.record, e.id, e.fingerprint, e.content_hash, e.digest)
+def _article_id(doc: int) -> str:
+    return f"{doc:012x}"
+
+
+def _row(e: Entry) -> tuple[str | int | bytes, ...]:
+    return (e.path, e.record, int(e.id, 16), e.fingerprint, bytes.fromhex(e.content_hash), bytes.fromhex(e.digest))
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    path, record, doc, fingerprint, content_hash, digest = row
+    return Entry(path, record, _article_id(doc), fingerprint, content_hash.hex(), digest.hex())
 
 
 class _Transaction:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from whoosh.fields import Schema
 
 from .analysis import index_postings
-from .documents import text_hash
+from .documents import source_digest, text_hash
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.records import Mapping_, Record
 from .ingest.sidecar import Overrides
@@ -91,7 +91,8 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
         source, overrides, extract = read_source(job)
     except SkipFile as exc:
         return Prepared(job, skip_reason=str(exc))
-    digest = f"{text_hash(source)}:{overrides.digest()}:{job.flags.digest()}:{_mapping_digest(job.mapping)}"
+    state = f"{text_hash(source)}:{overrides.digest()}:{job.flags.digest()}:{_mapping_digest(job.mapping)}"
+    digest = source_digest(state)
     if digest == job.known_digest:
         return Prepared(job, digest=digest, unchanged=True)
     try:

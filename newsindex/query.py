@@ -66,7 +66,7 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         raise QueryError(text, "nothing to search for (only stop words or punctuation)")
     if sum(1 for _ in query.leaves()) > MAX_QUERY_TERMS:
         raise QueryError(text, f"more than {MAX_QUERY_TERMS} terms")
-    query = column_date_ranges(query.accept(_every_document)).accept(_union_tree).accept(_exact_phrase)
+    query = column_date_ranges(query.accept(_every_document), schema).accept(_union_tree).accept(_exact_phrase)
     return _relax_long_query(query) if mode == "auto" else query
 
 

@@ -172,3 +172,25 @@ def test_an_index_before_its_first_commit_searches_empty(index_path: Path):
         assert ni.timeline("profits").total == 0
         with pytest.raises(QueryError):
             ni.search("*ing")
+
+
+def test_an_index_of_an_earlier_version_keeps_its_files_unchanged(index_path: Path, seeds: Path, monkeypatch):
+    """Versions before 0.2 stored a source's state itself as its digest; with
+    the manifest rebuilt from such an index, files touched but unchanged are
+    still known as unchanged, not read and indexed again."""
+    import os
+
+    import newsindex.prepare
+    from newsindex.manifest import FILENAME, Manifest
+
+    with monkeypatch.context() as patch:
+        patch.setattr(newsindex.prepare, "source_digest", lambda state: state)
+        patch.setattr(Manifest, "apply", lambda *args, **kwargs: None)  # its manifest: gone below
+        with NewsIndex(index_path) as ni:
+            ni.add([seeds])
+    os.remove(index_path / FILENAME)
+    for article in seeds.glob("*.txt"):
+        os.utime(article, (1_700_000_000, 1_700_000_000))
+    with NewsIndex(index_path) as ni:
+        report = ni.add([seeds])
+        assert report.counts()["unchanged"] == 2 and not report.added and not report.updated

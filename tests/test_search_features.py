@@ -132,3 +132,22 @@ def test_date_ranges_read_from_the_column_match_the_dates_exactly(tmp_path):
             assert results.excluded_undated == 5
         in_march = sum(1 for d in kept.values() if d.strftime("%Y-%m") == "2022-03")
         assert ni.search("shipping date:2022-03", limit=100).total == in_march
+        # The date field indexes no terms: Whoosh's own date queries (exclusive
+        # bounds, an exact moment) are read from the column as well.
+        from whoosh.query import DateRange, Term
+
+        from newsindex.daterange import column_date_ranges
+
+        ix = ni._open()
+        first, fifth = dates[0], dates[4]
+        cases = {
+            DateRange("date", first, fifth, startexcl=True, endexcl=True): 2,  # 1, 2 (3 and 4 removed)
+            DateRange("date", first, fifth): 3,  # 0, 1, 2
+            DateRange("date", first, dates[2], startexcl=True): 2,
+            DateRange("date", first, dates[2], endexcl=True): 2,
+            Term("date", ix.schema["date"].to_bytes(dates[7])): 1,
+            Term("date", ix.schema["date"].to_bytes(dates[7] + timedelta(seconds=1))): 0,
+        }
+        with ix.searcher() as searcher:
+            for query, expected in cases.items():
+                assert len(searcher.search(column_date_ranges(query, ix.schema), limit=None)) == expected, query

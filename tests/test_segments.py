@@ -9,6 +9,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+from whoosh.columns import VarBytesColumn
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from newsindex.schema import build_schema
@@ -38,14 +40,16 @@ def documents(count: int, seed: int) -> list[dict[str, Any]]:
     return docs
 
 
-def contents(path: Path) -> dict[tuple[str, bytes], Any]:
-    """Every term: its statistics, and its postings by document id."""
+def contents(path: Path) -> dict[tuple[str, Any], Any]:
+    """Every term: its statistics, and its postings by document id; and
+    every document's stored fields."""
     from newsindex.storage import open_index
 
     ix = open_index(str(path))
-    found = {}
+    found: dict[tuple[str, Any], Any] = {}
     with ix.reader() as reader:
         ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        found.update((("stored", fields["id"]), fields) for _, fields in reader.iter_docs())
         for fieldname, btext in reader.all_terms():
             info = reader.term_info(fieldname, btext)
             matcher = reader.postings(fieldname, btext)
@@ -95,3 +99,48 @@ def test_segments_read_back_as_whooshs_own(tmp_path: Path) -> None:
     writer.commit(mergetype=OPTIMIZE)
     assert len(ours.refresh()._segments()) == 1
     assert contents(tmp_path / "ours") == expected
+
+
+def test_segments_written_before_the_stored_fields_dictionary_still_read(tmp_path: Path, monkeypatch) -> None:
+    """An index whose stored fields older versions wrote as Whoosh's own
+    reads, merges and rewrites into the current layout unchanged."""
+    import zlib
+
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from newsindex.codec import NewsCodec
+
+    schema = build_schema()
+    docs = documents(40, seed=6)
+    (tmp_path / "reference").mkdir()
+    reference = create_index(str(tmp_path / "reference"), schema)
+    writer = SegmentBuilder(reference)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+
+    def raw_stored(ix: Any) -> list[bytes]:
+        with ix.reader() as reader:
+            return [leaf._perdoc.column_reader("_stored", VarBytesColumn())[0] for leaf, _ in reader.leaf_readers()]
+
+    (tmp_path / "old").mkdir()
+    ix = create_index(str(tmp_path / "old"), schema)
+    with monkeypatch.context() as patch:
+        patch.setattr(NewsCodec, "per_document_writer", W3Codec.per_document_writer)
+        writer = SegmentBuilder(ix)
+        for doc in docs[:20]:
+            writer.add_document(**doc)
+        writer.commit()
+    zlib.decompress(raw_stored(ix)[0])  # Whoosh's layout: deflated without a dictionary
+    writer = SegmentBuilder(ix)
+    writer.mergetype = None
+    for doc in docs[20:]:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    expected = contents(tmp_path / "reference")
+    assert contents(tmp_path / "old") == expected
+    writer = SegmentBuilder(ix)
+    writer.commit(mergetype=OPTIMIZE)
+    with pytest.raises(zlib.error):  # rewritten with the dictionary
+        zlib.decompress(raw_stored(ix)[0])
+    assert contents(tmp_path / "old") == expected
