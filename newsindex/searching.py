@@ -72,11 +72,12 @@ def run_search(
     dates = _date_filter(filters)
     if like is None:
         assert parsed is not None
-        scored, mask, restriction = parsed, None, _and([*names, dates])
+        scored, mask = _split_exclusions(parsed)
+        restriction = _and([*names, dates])
     else:
         scored, mask = _like(searcher, like)
         restriction = _and([parsed, *names, dates])
-    matching = _and([scored, restriction, Not(mask) if mask is not None else None])
+    matching = _and([parsed if like is None else scored, restriction, Not(mask) if like is not None else None])
     assert matching is not None
 
     offset = (page - 1) * limit
@@ -85,7 +86,7 @@ def run_search(
     # score every match of the words first.
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     top, total, folded = _top(searcher, searched, mask, _sort_keys(sort), offset + limit, fold_copies)
-    highlighters = _Highlighters.for_query(scored) if snippets else None
+    highlighters = _Highlighters.for_query(parsed if like is None else scored) if snippets else None
     hits = tuple(
         _hit(offset + rank, result, highlighters, searcher if fold_copies else None)
         for rank, result in enumerate(top[offset : offset + limit], 1)
@@ -95,7 +96,7 @@ def run_search(
         excluded = _count_undated(searcher, parsed, names)
     suggestion = None
     if like is None and total < SUGGEST_BELOW:
-        suggestion = _better_query(searcher, query, scored, restriction, mode, total)
+        suggestion = _better_query(searcher, query, parsed, restriction, mode, total)
     return SearchResults(
         query=query,
         total=total,
@@ -129,20 +130,22 @@ def _top(
     time of one pass that scores every match, and a third for common words.
     Sorted by date every match is looked at anyway, and phrases are checked
     by Whoosh's matchers either way: one pass scores and counts."""
+    masks = list(matching_docs(searcher, mask)) if mask is not None else None
+    excluded = {offset + doc for docs, offset in masks for doc in docs} if masks is not None else None
     if not fold_copies:
-        results = searcher.search(scored, mask=mask, limit=want, sortedby=sortedby)
+        results = searcher.search(scored, mask=excluded, limit=want, sortedby=sortedby)
         return list(results), len(results), 0
     clusters = _cluster_numbers(searcher)
     fetch = want * 2 + 10
     two_pass = sortedby is None and not any(isinstance(leaf, Phrase) for leaf in scored.leaves())
     if two_pass:
-        matched, stories = _count_stories(searcher, scored, mask, clusters)
+        matched, stories = _count_stories(searcher, scored, masks, clusters)
     while True:
         if two_pass:
-            results = searcher.search(scored, mask=mask, limit=fetch)
+            results = searcher.search(scored, mask=excluded, limit=fetch)
         else:
             counter = _StoryCounter(_every_match_collector(fetch, sortedby), clusters)
-            collector = FilterCollector(counter, None, mask) if mask is not None else counter
+            collector = FilterCollector(counter, None, excluded) if excluded is not None else counter
             searcher.search_with_collector(scored, collector)
             results = collector.results()
             matched, stories = counter.matched, len(counter.stories)
@@ -160,14 +163,32 @@ def _top(
         fetch *= 4
 
 
-def _count_stories(searcher: Searcher, query: Query, mask: Query | None, clusters: array) -> tuple[int, int]:
-    """How many articles match, and how many stories (clusters) they make."""
+def _split_exclusions(query: Query) -> tuple[Query, Query | None]:
+    """``a b NOT c`` as the query ``a b`` and the documents to leave out,
+    ``c``: the best hits of ``a b`` are then found skipping the postings that
+    cannot make the top, which Whoosh's AND NOT matcher does not do (a NOT
+    query scored every match of its words). Scores are the same: a NOT
+    clause adds nothing to them."""
+    if type(query) is not And:
+        return query, None
+    kept = [sub for sub in query.subqueries if not isinstance(sub, Not)]
+    left_out = [sub.query for sub in query.subqueries if isinstance(sub, Not)]
+    if not kept or not left_out:
+        return query, None
+    scored = kept[0] if len(kept) == 1 and query.boost == 1.0 else And(kept, boost=query.boost)
+    return scored, left_out[0] if len(left_out) == 1 else Or(left_out)
+
+
+def _count_stories(
+    searcher: Searcher, query: Query, masks: list[tuple[set[int], int]] | None, clusters: array
+) -> tuple[int, int]:
+    """How many articles match, and how many stories (clusters) they make;
+    ``masks``: the documents left out, per segment."""
     matched = 0
     stories: set[int] = set()
-    masks = matching_docs(searcher, mask) if mask is not None else None
-    for docs, offset in matching_docs(searcher, query):
+    for segment, (docs, offset) in enumerate(matching_docs(searcher, query)):
         if masks is not None:
-            docs -= next(masks)[0]
+            docs -= masks[segment][0]
         matched += len(docs)
         stories.update(map(clusters.__getitem__, map(offset.__add__, docs)))
     return matched, len(stories)

@@ -5,6 +5,7 @@ as Whoosh's BM25F, in every segment, deleted documents left out."""
 from __future__ import annotations
 
 import pytest
+from whoosh.query import Not
 from whoosh.scoring import BM25F
 
 from newsindex.docsets import matching_docs
@@ -90,3 +91,25 @@ def test_exact_phrases_match_and_score_as_whooshs_phrases(index, text: str) -> N
     with index.searcher(weighting=weighting()) as searcher:
         found = [[(hit.docnum, hit.score) for hit in searcher.search(q, limit=None)] for q in (ours, whooshs)]
     assert found[0] == found[1] and found[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["bridge NOT grain", "bridge OR kyiv NOT grain NOT port", "title:strike NOT (mayor OR talks)"]
+)
+def test_not_queries_split_into_words_and_exclusions_give_whooshs_hits(index, text: str) -> None:
+    """The best hits of ``a NOT b``, found as ``a`` with ``b``'s documents left
+    out (skipping what cannot make the top), are Whoosh's own, in the same
+    order, with the scores of ``a`` (Whoosh adds 1 for each NOT clause)."""
+    from newsindex.searching import _split_exclusions, _top
+
+    query = parse_query(text, index.schema)
+    scored, left_out = _split_exclusions(query)
+    assert left_out is not None
+    nots = sum(isinstance(sub, Not) for sub in query.subqueries)
+    with index.searcher(weighting=weighting()) as searcher:
+        for limit in (3, 10, 1000):
+            expected = [(hit.docnum, hit.score - nots) for hit in searcher.search(query, limit=limit)]
+            top, total, _ = _top(searcher, scored, left_out, None, limit, fold_copies=False)
+            assert [hit.docnum for hit in top] == [docnum for docnum, _ in expected] and expected
+            assert [hit.score for hit in top] == pytest.approx([score for _, score in expected])
+            assert total == len(searcher.search(query, limit=None))
