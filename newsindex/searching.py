@@ -6,6 +6,7 @@ import sys
 import time
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -306,7 +307,20 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
     dated = _and([parsed, *names, _date_filter(filters), Term("undated", "0")])
     assert dated is not None
     undated = _count_undated(searcher, parsed, names)
-    return build_timeline(searcher, query, list(searcher.docs_for_query(dated)), by, undated)
+    dates: list[int] = []
+    for reader, docs in _matches_by_segment(searcher, dated):
+        column = reader.column_reader("date", translate=False)
+        dates.extend(map(column.__getitem__, docs))
+    return build_timeline(query, dates, by, undated)
+
+
+def _matches_by_segment(searcher: Searcher, query: Query) -> Iterator[tuple[Any, set[int]]]:
+    """Each segment's reader and the documents ``query`` matches in it: read
+    per segment, a column costs a lookup per document (through the whole
+    index's reader, a search for the segment first)."""
+    leaves = searcher.leaf_searchers()
+    for (docs, _offset), (leaf, _) in zip(matching_docs(searcher, query), leaves, strict=True):
+        yield leaf.reader(), docs
 
 
 def _and(queries: list[Query | None]) -> Query | None:
@@ -369,28 +383,19 @@ def _count_undated(searcher: Searcher, parsed: Query, names: list[Query]) -> int
 
 def _facets(searcher: Searcher, query: Query | None) -> Facets:
     assert query is not None
-    reader = searcher.reader()
-    outlets = reader.column_reader("outlet_key")
-    bylines = reader.column_reader("byline_key")
-    months = reader.column_reader("month")
     outlet_counts: Counter[str] = Counter()
     byline_counts: Counter[str] = Counter()
     month_counts: Counter[str] = Counter()
-    undated = no_outlet = 0
-    for docnum in searcher.docs_for_query(query):
-        outlet = outlets[docnum]
-        if outlet:
-            outlet_counts[outlet] += 1
-        else:
-            no_outlet += 1
-        for name in (bylines[docnum] or "").split("\n"):
-            if name:
-                byline_counts[name] += 1
-        month = months[docnum]
-        if month:
-            month_counts[month] += 1
-        else:
-            undated += 1
+    for reader, docs in _matches_by_segment(searcher, query):
+        outlet_counts.update(map(reader.column_reader("outlet_key").__getitem__, docs))
+        month_counts.update(map(reader.column_reader("month").__getitem__, docs))
+        bylines = reader.column_reader("byline_key")
+        for authors in map(bylines.__getitem__, docs):
+            if authors:
+                byline_counts.update(authors.split("\n"))
+    no_outlet = outlet_counts.pop("", 0)
+    undated = month_counts.pop("", 0)
+    byline_counts.pop("", None)
 
     def top(counter: Counter[str]) -> tuple[FacetCount, ...]:
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]

@@ -3,36 +3,40 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
-
-from whoosh.searching import Searcher
-from whoosh.util.times import long_to_datetime
 
 from .errors import InvalidValueError
 from .models import Period, Timeline
 
 PERIODS = ("day", "week", "month", "year")
+_MICROSECONDS_A_DAY = 86_400_000_000
 
 
 def build_timeline(
-    searcher: Searcher, query_text: str, dated_docnums: list[int], by: str | None, undated: int
+    query_text: str, dates: Iterable[int], by: str | None, undated: int
 ) -> Timeline:
-    """The timeline of the dated hits; ``undated`` is how many hits have no date."""
+    """The timeline of the dated hits, given as the date column holds them
+    (Whoosh's microseconds since 0001-01-01); ``undated`` is how many hits
+    have no date."""
     if by is not None and by not in PERIODS:
         raise InvalidValueError("command line", "by", f"{by!r} is not one of {', '.join(PERIODS)}")
-    dates_column = searcher.reader().column_reader("date", translate=False)
-    days = [long_to_datetime(dates_column[docnum]).date() for docnum in dated_docnums]
-    if not days:
+    # Counted by day number first: a date object for each distinct day, not for each hit.
+    per_day = Counter(value // _MICROSECONDS_A_DAY for value in dates)
+    if not per_day:
         return Timeline(query_text, by or "day", (), 0, undated)
+    days = {date.fromordinal(1 + number): count for number, count in per_day.items()}
     first, last = min(days), max(days)
     by = by or _period_for_span((last - first).days)
-    counts = Counter(_start(day, by) for day in days)
+    counts: Counter[date] = Counter()
+    for day, count in days.items():
+        counts[_start(day, by)] += count
     periods = []
     current = _start(first, by)
     while current <= last:
         periods.append(Period(current, _label(current, by), counts.get(current, 0)))
         current = _next(current, by)
-    return Timeline(query_text, by, tuple(periods), len(days), undated)
+    return Timeline(query_text, by, tuple(periods), sum(per_day.values()), undated)
 
 
 def _period_for_span(days: int) -> str:

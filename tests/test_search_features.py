@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,14 @@ def test_date_ranges_read_from_the_column_match_the_dates_exactly(tmp_path):
             assert results.excluded_undated == 5
         in_march = sum(1 for d in kept.values() if d.strftime("%Y-%m") == "2022-03")
         assert ni.search("shipping date:2022-03", limit=100).total == in_march
+        # Facets and the timeline, read segment by segment, see the same articles.
+        facets = ni.search("shipping", facets=True).facets
+        assert facets is not None and facets.undated == 5
+        assert {f.value: f.count for f in facets.month} == dict(Counter(d.strftime("%Y-%m") for d in kept.values()))
+        by_month = ni.timeline("shipping", by="month")
+        assert (by_month.total, by_month.undated) == (len(kept), 5)
+        assert {p.label: p.count for p in by_month.periods if p.count} == {
+            f.value: f.count for f in facets.month}
         # The date field indexes no terms: Whoosh's own date queries (exclusive
         # bounds, an exact moment) are read from the column as well.
         from whoosh.query import DateRange, Term
