@@ -185,7 +185,8 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float
         return
     assert isinstance(matcher, W3LeafMatcher)
     while True:
-        matcher._read_ids()
+        matcher._read_data()
+        matcher._ids = list(accumulate(matcher._data[0]))  # W3's _read_ids undoes the gaps in Python
         matcher._read_weights()
         matcher._read_values()
         yield matcher._ids, matcher._weights, matcher._values

@@ -12,16 +12,21 @@ Span object for every position of every word and comparing them pair by
 pair: about 12 microseconds an article, and common words make tens of
 thousands of candidates. ``ExactPhrase`` checks a phrase without slop with
 set operations on the positions instead; articles and scores are Whoosh's.
+When its words are all common, stepping from one article holding them all to
+the next costs more than the check: the phrase's articles are then found
+from the words' postings read a block at a time (``FoundPhraseMatcher``).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
+from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher, WrappingMatcher
 from whoosh.query import Or, Phrase, Query, SpanNear2, Term
 from whoosh.query.spans import Span
+from whoosh.util import make_binary_tree
 
 
 class AtLeast(Or):
@@ -163,7 +168,14 @@ class ExactPhrase(Phrase):
                 return NullMatcher()
             terms.append(Term(self.fieldname, btext))
         span_context = SpanNear2._span_context(context)
-        matcher: Matcher = AdjacentWordsMatcher([t.matcher(searcher, span_context) for t in terms])
+        words = [t.matcher(searcher, span_context) for t in terms]
+        frequencies = [reader.doc_frequency(self.fieldname, t.text) for t in terms]
+        matcher: Matcher
+        if hasattr(reader, "_terms") and min(frequencies) * BULK_RATIO >= sum(frequencies):
+            found = _phrase_docs(reader, self.fieldname, [t.text for t in terms], field.format)
+            matcher = FoundPhraseMatcher(found, words) if found else NullMatcher()
+        else:
+            matcher = AdjacentWordsMatcher(words)
         if self.boost != 1.0:
             matcher = WrappingMatcher(matcher, boost=self.boost)
         return matcher
@@ -181,10 +193,114 @@ class AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
         return AdjacentWordsMatcher([m.copy() for m in self.ms])
 
     def _get_spans(self) -> list[Span]:
-        starts = set(self.ms[0].value_as("positions"))
-        for offset, matcher in enumerate(self.ms[1:], 1):
-            starts.intersection_update([p - offset for p in matcher.value_as("positions")])
+        return _adjacent_spans(self.ms)
+
+
+def _adjacent_spans(words: list[Matcher]) -> list[Span]:
+    """Where the words' matchers, all on one article, are one after the other."""
+    starts = set(words[0].value_as("positions"))
+    for offset, matcher in enumerate(words[1:], 1):
+        starts.intersection_update([p - offset for p in matcher.value_as("positions")])
+        if not starts:
+            return []
+    last = len(words) - 1
+    return [Span(p, p + last) for p in sorted(starts)]
+
+
+#: A phrase's articles are found in bulk when its rarest word is in more than
+#: 1/BULK_RATIO of the articles its words are in: stepping to each article
+#: holding them all (several microseconds each) would then cost more than
+#: reading every posting of its words a block at a time (a tenth of one).
+BULK_RATIO = 64
+
+
+def _phrase_docs(reader: Any, fieldname: str, words: list[bytes], format_: Any) -> list[int]:
+    """The segment's articles holding ``words`` one after the other, found
+    from the words' postings read a block at a time: candidates are the
+    articles holding every word (dictionary key sets intersected in C), and
+    each candidate's positions are compared as in AdjacentWordsMatcher."""
+    from .codec import posting_blocks
+
+    order = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
+    values: dict[bytes, dict[int, bytes]] = {}
+    candidates: set[int] | None = None
+    for word in order:
+        found: dict[int, bytes] = {}
+        for ids, _weights, block_values in posting_blocks(reader._terms.matcher(fieldname, word, format_)):
+            block = dict(zip(ids, block_values, strict=True))
+            if candidates is None:
+                found.update(block)
+            else:
+                found.update((doc, block[doc]) for doc in candidates.intersection(block))
+        values[word] = found
+        candidates = set(found)
+        if not candidates:
+            return []
+    assert candidates is not None
+    if reader.has_deletions():
+        candidates -= reader.deleted_docs_set
+    decode = format_.decode_positions
+    first, rest = values[words[0]], [(values[word], (-offset).__add__) for offset, word in enumerate(words[1:], 1)]
+    matched = []
+    for doc in sorted(candidates):
+        starts = set(decode(first[doc]))
+        for positions, back in rest:
+            starts.intersection_update(map(back, decode(positions[doc])))  # where the phrase would start
             if not starts:
-                return []
-        last = len(self.ms) - 1
-        return [Span(p, p + last) for p in sorted(starts)]
+                break
+        else:
+            matched.append(doc)
+    return matched
+
+
+class FoundPhraseMatcher(WrappingMatcher):
+    """Steps through articles already found to hold the phrase
+    (:func:`_phrase_docs`), scored as Whoosh scores a phrase: by the
+    intersection of its words' matchers, moved to each article."""
+
+    def __init__(self, found: list[int], words: list[Matcher], boost: float = 1.0, at: int = 0) -> None:
+        super().__init__(make_binary_tree(IntersectionMatcher, words), boost)
+        self._words = words
+        self._found = found
+        self._at = at
+        if at < len(found):
+            self.child.skip_to(found[at])
+
+    def copy(self) -> FoundPhraseMatcher:
+        return FoundPhraseMatcher(self._found, [m.copy() for m in self._words], self.boost, self._at)
+
+    def spans(self) -> list[Span]:
+        return _adjacent_spans(self._words)
+
+    def replace(self, minquality: float = 0) -> Matcher:
+        return self if self.is_active() else NullMatcher()
+
+    def is_active(self) -> bool:
+        return self._at < len(self._found)
+
+    def id(self) -> int:
+        return self._found[self._at]
+
+    def all_ids(self) -> Iterator[int]:
+        return iter(self._found[self._at :])
+
+    def reset(self) -> None:
+        self.child.reset()
+        self._at = 0
+        if self._found:
+            self.child.skip_to(self._found[0])
+
+    def next(self) -> None:
+        self._at += 1
+        if self._at < len(self._found):
+            self.child.skip_to(self._found[self._at])
+
+    def skip_to(self, id: int) -> None:
+        at = bisect_left(self._found, id, self._at)
+        if at != self._at:
+            self._at = at
+            if at < len(self._found):
+                self.child.skip_to(self._found[at])
+
+    def supports_block_quality(self) -> bool:
+        return False
