@@ -26,10 +26,10 @@ def matching_docs(searcher: Searcher, query: Query) -> Iterator[tuple[set[int], 
     """For each segment: the documents ``query`` matches (numbered within the
     segment, deleted ones left out) and the segment's first document number."""
     for sub, offset in searcher.leaf_searchers():
-        yield _docs(query, sub), offset
+        yield segment_docs(query, sub), offset
 
 
-def _docs(query: Query, searcher: Searcher) -> set[int]:
+def segment_docs(query: Query, searcher: Searcher) -> set[int]:
     reader = searcher.reader()
     kind = type(query)
     if kind is Term:
@@ -37,21 +37,21 @@ def _docs(query: Query, searcher: Searcher) -> set[int]:
     if isinstance(query, AtLeast):
         counts = Counter()
         for sub in query.subqueries:
-            counts.update(_docs(sub, searcher))
+            counts.update(segment_docs(sub, searcher))
         return {doc for doc, n in counts.items() if n >= query.k}
     if isinstance(query, Or):
-        return set().union(*(_docs(sub, searcher) for sub in query.subqueries))
+        return set().union(*(segment_docs(sub, searcher) for sub in query.subqueries))
     if kind is And:
         wanted = [sub for sub in query.subqueries if not isinstance(sub, Not) and not _is_everything(sub)]
         unwanted = [sub.query for sub in query.subqueries if isinstance(sub, Not)]
-        found = set.intersection(*(_docs(sub, searcher) for sub in wanted)) if wanted else _all_docs(reader)
+        found = set.intersection(*(segment_docs(sub, searcher) for sub in wanted)) if wanted else _all_docs(reader)
         for sub in unwanted:
-            found -= _docs(sub, searcher)
+            found -= segment_docs(sub, searcher)
         return found
     if kind is AndNot:
-        return _docs(query.a, searcher) - _docs(query.b, searcher)
+        return segment_docs(query.a, searcher) - segment_docs(query.b, searcher)
     if kind is Not:
-        return _all_docs(reader) - _docs(query.query, searcher)
+        return _all_docs(reader) - segment_docs(query.query, searcher)
     if _is_everything(query):
         return _all_docs(reader)
     if query is NullQuery:

@@ -54,13 +54,13 @@ class InMemoryLengthsBM25F(BM25F):
     def scorer(self, searcher: Any, fieldname: str, text: str, qf: int = 1) -> Any:
         scorer = super().scorer(searcher, fieldname, text, qf)
         if isinstance(scorer, BM25FScorer):
-            encoded = _length_bytes(searcher.reader(), fieldname)
+            encoded = length_bytes(searcher.reader(), fieldname)
             if encoded is not None:
                 scorer.dfl = lambda docnum: byte_to_length(encoded[docnum])
         return scorer
 
 
-def _length_bytes(reader: Any, fieldname: str) -> bytes | None:
+def length_bytes(reader: Any, fieldname: str) -> bytes | None:
     """A segment's field lengths as Whoosh stores them, a byte a document."""
     cache = reader.__dict__.setdefault("_newsindex_lengths", {})
     if fieldname not in cache:

@@ -14,8 +14,9 @@ from whoosh import sorting
 from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector, WrappingCollector
 from whoosh.highlight import Highlighter
 from whoosh.query import And, DateRange, Every, Not, Or, Phrase, Query, Term
-from whoosh.searching import Searcher
+from whoosh.searching import Results, Searcher
 
+from .bulkscores import scored_matches, top
 from .daterange import ColumnDateRange
 from .dates import parse_bound
 from .docsets import matching_docs
@@ -125,12 +126,13 @@ def _top(
     many matching articles were folded into another hit. (Whoosh's own
     collapsing misses some copies.)
 
-    Ranked by relevance, the best hits are found by a pass that skips the
-    postings which cannot make the top (Whoosh's block quality), and the
-    matches are counted in bulk (docsets.py): at 100,000 articles, half the
-    time of one pass that scores every match, and a third for common words.
-    Sorted by date every match is looked at anyway, and phrases are checked
-    by Whoosh's matchers either way: one pass scores and counts."""
+    Ranked by relevance, a query of words has every match scored in bulk
+    (bulkscores.py), which gives the best hits and the counts at once; other
+    queries find their best hits by a pass that skips the postings which
+    cannot make the top (Whoosh's block quality) and count their matches in
+    bulk (docsets.py). Sorted by date every match is looked at anyway, and
+    phrases are checked by Whoosh's matchers either way: one pass scores and
+    counts."""
     masks = list(matching_docs(searcher, mask)) if mask is not None else None
     excluded = {offset + doc for docs, offset in masks for doc in docs} if masks is not None else None
     if not fold_copies:
@@ -138,11 +140,18 @@ def _top(
         return list(results), len(results), 0
     clusters = _cluster_numbers(searcher)
     fetch = want * 2 + 10
+    scores = scored_matches(searcher, scored) if sortedby is None else None
     two_pass = sortedby is None and not any(isinstance(leaf, Phrase) for leaf in scored.leaves())
-    if two_pass:
+    if scores is not None:
+        for doc in excluded or ():
+            scores.pop(doc, None)
+        matched, stories = len(scores), len(set(map(clusters.__getitem__, scores)))
+    elif two_pass:
         matched, stories = _count_stories(searcher, scored, masks, clusters)
     while True:
-        if two_pass:
+        if scores is not None:
+            results = Results(searcher, scored, top(scores, fetch))
+        elif two_pass:
             results = searcher.search(scored, mask=excluded, limit=fetch)
         else:
             counter = _StoryCounter(_every_match_collector(fetch, sortedby), clusters)

@@ -4,6 +4,8 @@ as Whoosh's BM25F, in every segment, deleted documents left out."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from whoosh.query import Not
 from whoosh.scoring import BM25F
@@ -113,3 +115,42 @@ def test_not_queries_split_into_words_and_exclusions_give_whooshs_hits(index, te
             assert [hit.docnum for hit in top] == [docnum for docnum, _ in expected] and expected
             assert [hit.score for hit in top] == pytest.approx([score for _, score in expected])
             assert total == len(searcher.search(query, limit=None))
+
+
+#: The queries of QUERIES made of words only, which bulkscores.py scores.
+WORDS_ONLY = {
+    "bridge", "bridge kyiv", "bridge OR grain", QUERIES[12], "title:strike (odesa OR port)", "bridgs~1", "nosuchword"
+}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_bulk_scores_are_whooshs_scores(index, text: str) -> None:
+    """Queries of words are scored in bulk (bulkscores.py): every match with
+    Whoosh's score (up to the order of floating-point sums), and the same
+    best hits in the same order, a restriction joined unscored or not;
+    anything else is left to Whoosh."""
+    from whoosh.query import And, Term
+
+    from newsindex.bulkscores import scored_matches, top
+
+    query = parse_query(text, index.schema)
+    restricted = And([query, Term("outlet_key", "BBC").with_boost(0.0)])
+    with index.searcher(weighting=weighting()) as searcher:
+        for q in (query, restricted):
+            scores = scored_matches(searcher, q)
+            if text not in WORDS_ONLY:
+                assert scores is None
+                continue
+            assert scores is not None
+            expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+            assert scores.keys() == expected.keys() and (expected or text == "nosuchword")
+            assert all(scores[doc] == pytest.approx(expected[doc], rel=1e-12) for doc in expected)
+            ours = top(scores, 10)
+            best = [hit.docnum for hit in searcher.search(q, limit=10)]
+            assert [doc for _, doc in ours] == best or _near_ties(ours)
+
+
+def _near_ties(ranked: list[tuple[float, int]]) -> bool:
+    """Two hits whose scores differ in the last places, which a sum taken in
+    another order may swap."""
+    return any(abs(a - b) <= 1e-12 * abs(a) for (a, _), (b, _) in itertools.pairwise(ranked))
