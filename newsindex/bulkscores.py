@@ -126,6 +126,13 @@ def _at_least(children: list[dict[int, float]], k: int) -> dict[int, float]:
 def top(scores: dict[int, float], count: int) -> list[tuple[float, int]]:
     """The ``count`` best (score, document), as Whoosh's TopCollector ranks
     them: highest score first, the lower document number first on a tie."""
-    best = heapq.nlargest(count, ((score, -doc) for doc, score in scores.items()))
-    return [(score, -negated) for score, negated in best]
+    if len(scores) > count:
+        # The count-th best score, from the scores alone (compared in C), then
+        # the few documents at or above it ranked: not a tuple per match.
+        least = heapq.nlargest(count, scores.values())[-1]
+        contenders = [(score, doc) for doc, score in scores.items() if score >= least]
+    else:
+        contenders = [(score, doc) for doc, score in scores.items()]
+    contenders.sort(key=lambda hit: (-hit[0], hit[1]))
+    return contenders[:count]
 
