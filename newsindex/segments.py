@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -98,13 +98,19 @@ class SegmentBuilder(SegmentWriter):
         """Merge a segment: its documents now, its postings at the flush."""
         self._check_state()
         start = self.docnum
-        fieldnames = set(self.schema.names()) | {n for n in reader.indexed_field_names() if n in self.schema}
-        docmap = self.write_per_doc(fieldnames, reader)
+        count = reader.doc_count_all()
+        alive: Sequence[int] = range(count)
         renumber: int | list[int] = start  # no deletions: document numbers shift by the start
-        if docmap is not None:
-            renumber = [-1] * reader.doc_count_all()  # -1: deleted
-            for old, new in docmap.items():
+        if reader.has_deletions():
+            deleted = set(reader._perdoc.deleted_docs())
+            alive = [doc for doc in range(count) if doc not in deleted]
+            renumber = [-1] * count  # -1: deleted
+            for new, old in enumerate(alive, start):
                 renumber[old] = new
+        columns = {f"_{name}_len": LENGTHS_COLUMN for name, field in self.schema.items() if field.scorable}
+        columns.update((name, field.column_type) for name, field in self.schema.items() if field.column_type)
+        self.perdocwriter.copy_documents(reader._perdoc, alive, columns)
+        self.docnum += len(alive)
         self._merged.append((reader.segment(), renumber))
         self._added = True
 

@@ -6,6 +6,7 @@ deletions."""
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ def documents(count: int, seed: int) -> list[dict[str, Any]]:
             "byline": rng.choice(["Jane Doe", "John Smith\nJane Doe", None]),
             "outlet_key": rng.choice(["BBC", "Reuters"]),
             "cluster": f"c{n % 7}",
+            "date": datetime(2022, 11, 1 + n % 30, 9, 30) if n % 3 else None,
             "meta": {"n": n},
         })
     return docs
@@ -42,7 +44,7 @@ def documents(count: int, seed: int) -> list[dict[str, Any]]:
 
 def contents(path: Path) -> dict[tuple[str, Any], Any]:
     """Every term: its statistics, and its postings by document id; and
-    every document's stored fields."""
+    every document's stored fields, field lengths and column values."""
     from newsindex.storage import open_index
 
     ix = open_index(str(path))
@@ -50,6 +52,14 @@ def contents(path: Path) -> dict[tuple[str, Any], Any]:
     with ix.reader() as reader:
         ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
         found.update((("stored", fields["id"]), fields) for _, fields in reader.iter_docs())
+        scorable = [name for name, field in ix.schema.items() if field.scorable]
+        sortable = [name for name, field in ix.schema.items() if field.column_type]
+        for docnum, doc_id in ids.items():
+            found[("lengths", doc_id)] = [reader.doc_field_length(docnum, name) for name in scorable]
+        for leaf, offset in reader.leaf_readers():
+            for name in sortable:
+                values = leaf.column_reader(name, translate=False)
+                found.update(((name, ids[offset + doc]), values[doc]) for doc in leaf.all_doc_ids())
         for fieldname, btext in reader.all_terms():
             info = reader.term_info(fieldname, btext)
             matcher = reader.postings(fieldname, btext)
@@ -99,6 +109,10 @@ def test_segments_read_back_as_whooshs_own(tmp_path: Path) -> None:
     writer.commit(mergetype=OPTIMIZE)
     assert len(ours.refresh()._segments()) == 1
     assert contents(tmp_path / "ours") == expected
+    with ours.reader() as reader:  # BM25's average lengths: as Whoosh's merge counts them
+        for name in ("title", "body", "byline"):
+            lengths = [reader.doc_field_length(doc, name) or 0 for doc in reader.all_doc_ids()]
+            assert reader.field_length(name) == sum(lengths) > 0
 
 
 def test_segments_written_before_the_stored_fields_dictionary_still_read(tmp_path: Path, monkeypatch) -> None:
