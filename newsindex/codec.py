@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import sub
@@ -151,6 +152,10 @@ class NewsPerDocReader(W3PerDocReader):
 
 
 class NewsFieldWriter(W3FieldWriter):
+    def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
+        super().__init__(codec, storage, segment)
+        self._tindex.buckets = [_HashSlots() for _ in self._tindex.buckets]
+
     def start_field(self, fieldname: str, fieldobj: Any) -> None:
         super().start_field(fieldname, fieldobj)
         self._fixed_size = self._format.fixed_value_size()
@@ -217,6 +222,29 @@ class NewsFieldWriter(W3FieldWriter):
         head = pickle.dumps(summary, BLOCK_PROTOCOL)
         size = len(head) + len(data)
         self._postfile.write(pack_int(-size if last else size) + head + data)
+
+
+class _HashSlots:
+    """One of the 256 buckets in which Whoosh's term file writer keeps the
+    (hash, position) of every term until it writes the hash tables at the
+    end: two arrays of numbers instead of a list of tuples of Python ints, 12
+    bytes a term instead of about 120. A segment of 300,000 articles has
+    660,000 terms (each article's id and cluster are terms), so a merge
+    writing it held 80 MB more with the tuples."""
+
+    def __init__(self) -> None:
+        self._hashes = array("I")  # Whoosh writes them as 32-bit numbers
+        self._positions = array("q")
+
+    def append(self, entry: tuple[int, int]) -> None:
+        self._hashes.append(entry[0])
+        self._positions.append(entry[1])
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._hashes, self._positions, strict=True)
 
 
 def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float] | None, Sequence[bytes] | None]]:

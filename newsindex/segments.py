@@ -186,12 +186,14 @@ def _term_entries(reader: SegmentReader, name: str, source: int) -> Iterator[tup
         yield btext, source, info
 
 
-def _lengths(reader: Any, name: str, count: int) -> list[int]:
-    """The field's length in each document, as Whoosh stores it (one byte)."""
+def _lengths(reader: Any, name: str, count: int) -> array:
+    """The field's length in each document, as Whoosh stores it (one byte),
+    as an array: a list of Python ints held 36 bytes a document and field,
+    50 MB while merging 300,000 articles."""
     column = f"_{name}_len"
     if not reader.has_column(column):
-        return [0] * count
-    return [byte_to_length(b) for b in reader.column_reader(column, LENGTHS_COLUMN)]
+        return array("I", bytes(4 * count))
+    return array("I", map(byte_to_length, reader.column_reader(column, LENGTHS_COLUMN)))
 
 
 def merge_tiers(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
