@@ -229,8 +229,9 @@ class _HashSlots:
     (hash, position) of every term until it writes the hash tables at the
     end: two arrays of numbers instead of a list of tuples of Python ints, 12
     bytes a term instead of about 120. A segment of 300,000 articles has
-    660,000 terms (each article's id and cluster are terms), so a merge
-    writing it held 80 MB more with the tuples."""
+    660,000 terms (each article's id and cluster are terms); with the field
+    lengths as arrays too (segments._lengths), adding those 300,000 articles
+    peaked at 381 MB instead of 434 MB."""
 
     def __init__(self) -> None:
         self._hashes = array("I")  # Whoosh writes them as 32-bit numbers
