@@ -19,7 +19,7 @@ from rich.console import Console
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
-from .models import SearchResults
+from .models import FileOutcome, SearchResults
 from .searching import SORTS
 from .timeline import PERIODS
 
@@ -168,6 +168,19 @@ def add(
         if "=" not in value:
             raise click.BadParameter(f"{value!r}: expected FIELD=KEY, for example body=story.text", param_hint="--map")
     mapping = dict(value.split("=", 1) for value in field_map)
+
+    def show(outcome: FileOutcome) -> None:
+        # Each outcome as it holds (an article's once committed), not all at
+        # the end: a script sees progress, and memory stays flat.
+        if as_json:
+            _print_json(outcome.__dict__)
+            return
+        shown = render.display_path(outcome.path) + (f":{outcome.record}" if outcome.record else "")
+        if outcome.status == "skipped":
+            err.print(f"{shown}: skipped: {outcome.reason}", markup=False)
+        elif outcome.status == "duplicate" and verbose:
+            err.print(f"{shown}: duplicate of {outcome.duplicate_of}", markup=False)
+
     with NewsIndex(index_path) as ni, _progress(err) as progress:
         report = ni.add(
             paths,
@@ -179,20 +192,13 @@ def add(
             wait=wait,
             batch_size=batch_size,
             progress=progress,
+            on_outcome=show,
         )
     if as_json:
-        for outcome in report.outcomes:
-            _print_json(outcome.__dict__)
         _print_json({"summary": {**report.counts(), "seconds": round(report.seconds, 3)}})
     else:
-        for outcome in report.outcomes:
-            shown = render.display_path(outcome.path) + (f":{outcome.record}" if outcome.record else "")
-            if outcome.status == "skipped":
-                err.print(f"{shown}: skipped: {outcome.reason}", markup=False)
-            elif outcome.status == "duplicate" and verbose:
-                err.print(f"{shown}: duplicate of {outcome.duplicate_of}", markup=False)
         _console().print(render.add_summary(report))
-    sys.exit(1 if report.skipped else 0)
+    sys.exit(1 if report.counts()["skipped"] else 0)
 
 
 @contextmanager

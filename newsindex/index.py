@@ -210,6 +210,7 @@ class NewsIndex:
         wait: float = DEFAULT_WAIT,
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Progress | None = None,
+        on_outcome: Callable[[FileOutcome], None] | None = None,
     ) -> AddReport:
         """Index the articles at ``paths`` (files or folders, recursively).
 
@@ -222,8 +223,13 @@ class NewsIndex:
         elsewhere is reported as a duplicate. Raises :class:`NewsIndexError`
         (nothing changed) for a missing input path, a bad override or map, or
         a busy index.
+
+        ``progress(done, total)`` is called as files are done. ``on_outcome``
+        receives each file's (or record's) outcome once it holds (an added
+        article's after the commit that wrote it), and the report then keeps
+        only the counts: memory stays flat however many files there are.
         """
-        from .ingest.files import check_inputs, discover
+        from .ingest.files import check_inputs, count_inputs, discover
         from .ingest.records import parse_mapping
         from .ingest.sidecar import parse_overrides
         from .prepare import FileDone, Job, prepared
@@ -238,31 +244,36 @@ class NewsIndex:
         inputs = check_inputs(os.fspath(p) for p in paths)
 
         report = AddReport()
+
+        def emit(outcome: FileOutcome) -> None:
+            report.count(outcome)
+            (on_outcome or report.outcomes.append)(outcome)
+
         with self._writing(wait) as ix:
             manifest = self._manifest(ix)
             try:
-                sources = list(discover(inputs))
-                batch = Batch(ix, manifest, batch_size)
+                total = count_inputs(inputs)
+                batch = Batch(ix, manifest, batch_size, emit)
                 try:
                     files_done = 0
 
                     def jobs() -> Iterator[Job | FileDone]:
-                        # Planned as the workers need them, not all first: memory
-                        # stays flat however many files there are.
-                        for source in sources:
+                        # Found and planned as the workers need them, not all
+                        # first: memory stays flat however many files there are.
+                        for source in discover(inputs):
                             for planned in batch.plan(source, flags, mapping):
                                 if isinstance(planned, FileOutcome):
-                                    report.outcomes.append(planned)
+                                    batch.tell(planned)
                                 else:
                                     yield planned
 
-                    for ready in prepared(jobs(), len(sources)):
+                    for ready in prepared(jobs(), total):
                         outcome = batch.write(ready)
                         if outcome is not None:
-                            report.outcomes.append(outcome)
+                            batch.tell(outcome)
                         elif progress:  # a file's last article was written
                             files_done += 1
-                            progress(files_done, len(sources))
+                            progress(files_done, max(total, files_done))
                     batch.commit()
                 except BaseException:
                     batch.cancel()

@@ -203,12 +203,15 @@ class SearchResults:
         return data
 
 
+OUTCOME_STATUSES = ("added", "updated", "unchanged", "duplicate", "skipped")
+
+
 @dataclass(frozen=True)
 class FileOutcome:
     """What `add` did with one input file, or one record of a file of many."""
 
     path: str
-    status: str  # "added" | "updated" | "unchanged" | "duplicate" | "skipped"
+    status: str  # one of OUTCOME_STATUSES
     id: str | None = None
     reason: str | None = None  # why it was skipped
     duplicate_of: str | None = None  # id of the article it duplicates
@@ -222,8 +225,22 @@ class FileOutcome:
 
 @dataclass
 class AddReport:
+    """What ``add`` did. ``outcomes`` holds every file's (or record's)
+    outcome, unless ``add`` was given ``on_outcome``, which then receives them
+    instead, and the report keeps only the counts: memory then stays flat
+    however many files an add reads."""
+
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    #: Outcomes by status, and skipped ones by reason (the reason up to its first colon).
+    tally: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOME_STATUSES, 0))
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def count(self, outcome: FileOutcome) -> None:
+        self.tally[outcome.status] += 1
+        if outcome.status == "skipped":
+            reason = (outcome.reason or "unknown").split(":")[0]
+            self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
 
     def _with(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -249,8 +266,7 @@ class AddReport:
         return self._with("skipped")
 
     def counts(self) -> dict[str, int]:
-        keys = ("added", "updated", "unchanged", "duplicate", "skipped")
-        return {k: sum(1 for o in self.outcomes if o.status == k) for k in keys}
+        return dict(self.tally)
 
 
 @dataclass(frozen=True)

@@ -157,19 +157,11 @@ def add_summary(report: AddReport) -> Text:
     parts = [f"{counts[k]} {k}" for k in ("added", "updated", "unchanged")]
     parts.append(f"{counts['duplicate']} duplicate")
     skipped = f"{counts['skipped']} skipped"
-    reasons = _reason_counts(report)
+    reasons = sorted(report.skip_reasons.items(), key=lambda kv: -kv[1])
     if reasons:
         skipped += " (" + ", ".join(f"{n} {reason}" for reason, n in reasons) + ")"
     parts.append(skipped)
     return Text(", ".join(parts) + f" in {report.seconds:.2f} s")
-
-
-def _reason_counts(report: AddReport) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for outcome in report.skipped:
-        reason = (outcome.reason or "unknown").split(":")[0]
-        counts[reason] = counts.get(reason, 0) + 1
-    return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
 def article(a: Article) -> RenderableType:

@@ -30,10 +30,14 @@ class Batch:
 
     The manifest is updated only after each commit, so it never claims more
     than the index holds, and a killed run loses at most the batch in flight.
+    Outcomes go to ``emit`` once they hold: an article's outcome after the
+    commit that wrote it (held outcomes count toward the batch).
     """
 
-    def __init__(self, ix: Index, manifest: Manifest, batch_size: int) -> None:
+    def __init__(self, ix: Index, manifest: Manifest, batch_size: int, emit: Callable[[FileOutcome], None]) -> None:
         self.ix = ix
+        self.emit = emit
+        self.held: list[FileOutcome] = []
         self.manifest = manifest
         self.batch_size = max(1, batch_size)
         self.writer: Any = None
@@ -81,6 +85,15 @@ class Batch:
             else:
                 yield planned
 
+    def tell(self, outcome: FileOutcome) -> None:
+        """Emit ``outcome`` now if nothing before it awaits a commit, else at the next commit."""
+        if not self.changes and not self.held:
+            self.emit(outcome)
+            return
+        self.held.append(outcome)
+        if len(self.held) >= self.batch_size:
+            self.commit()
+
     def write(self, prepared: Prepared | FileDone) -> FileOutcome | None:
         """Index a prepared article, unless it is unchanged or a duplicate; at
         the end of a file of records, forget the records it no longer holds."""
@@ -96,6 +109,7 @@ class Batch:
         content_hash, digest = prepared.content_hash, prepared.digest
         if prepared.unchanged and entry:  # touched, not changed
             self.upserts[(path, key)] = replace(entry, fingerprint=job.fingerprint)
+            self._changed()
             return FileOutcome(path, "unchanged", id=entry.id, record=where)
 
         article_id = article_id_of(path, key)
@@ -179,6 +193,9 @@ class Batch:
             )
         self.upserts, self.deletes, self.containers, self.hashes, self.changes = {}, set(), {}, {}, 0
         self.clusters.reset()
+        held, self.held = self.held, []
+        for outcome in held:
+            self.emit(outcome)
 
     def cancel(self) -> None:
         if self.writer is not None:

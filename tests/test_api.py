@@ -11,6 +11,7 @@ import pytest
 from newsindex import (
     AddReport,
     Article,
+    FileOutcome,
     Hit,
     NewsIndex,
     NewsIndexError,
@@ -141,6 +142,27 @@ def test_batches_commit_as_they_go(index_path: Path, tmp_path: Path):
         assert len(report.added) == 7
         assert ni.stats().articles == 7
         assert ni.search("topic6").total == 1
+
+
+def test_outcomes_stream_once_committed(index_path: Path, tmp_path: Path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(7):
+        (folder / f"{i}.txt").write_text(f"Story number {i}\n\nBody of story {i} about topic{i}.")
+    (folder / "7.txt").write_bytes(b"")
+    seen: list[tuple[str, bool]] = []
+
+    def on_outcome(outcome: FileOutcome) -> None:
+        # Another process's view: an added article is already in the index.
+        with NewsIndex(index_path) as reader:
+            seen.append((outcome.status, bool(outcome.id) and reader.search(f"topic{Path(outcome.path).stem}").total == 1))
+
+    with NewsIndex(index_path) as ni:
+        report = ni.add([folder], batch_size=3, on_outcome=on_outcome)
+    assert seen == [("added", True)] * 7 + [("skipped", False)]
+    assert report.outcomes == []  # given to on_outcome, not kept
+    assert report.counts() == {"added": 7, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": 1}
+    assert report.skip_reasons == {"empty file": 1}
 
 
 def test_a_file_named_twice_is_indexed_once(index_path: Path, seeds: Path):
