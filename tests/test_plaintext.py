@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
 from newsindex.ingest.files import read_text
-from newsindex.ingest.plaintext import extract, parse_byline, parse_date_line
+from newsindex.ingest.plaintext import extract, parse_byline, parse_date, parse_date_line
 
 from .conftest import LBC_SEED, NYT_SEED, SEEDS
 
@@ -93,6 +94,23 @@ def test_date_lines():
     assert (published.year, published.hour, published.minute) == (2022, 12, 51)
     assert published.utcoffset().total_seconds() == 0
     assert parse_date_line("2022-11-11") == (datetime(2022, 11, 11), None)
+
+
+def test_common_date_shapes_read_as_dateutil_reads_them():
+    # The common shapes are read without dateutil: the same datetimes, or
+    # nothing where dateutil finds nothing (31 February, 24:00, "Mayo").
+    from dateutil import parser
+
+    days, years = ("1", "09", "29", "31"), ("1987", "2024")
+    months = ("February", "Feb", "sept", "SEPTEMBER", "May", "Mayo")
+    times = ("", ", 15:01", " 9:05", " 24:00", " 12:75")
+    for day, month, year, time in itertools.product(days, months, years, times):
+        for text in (f"{day} {month} {year}{time}", f"{month} {day}, {year}{time}"):
+            try:
+                expected = parser.parse(text)
+            except ValueError:
+                expected = None
+            assert parse_date(text) == expected, text
 
 
 def test_incomplete_or_ambiguous_dates_are_not_invented():

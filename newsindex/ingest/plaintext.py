@@ -73,6 +73,21 @@ _MONTH = re.compile(
 )
 _DAY = re.compile(r"(?<![\d:.])\d{1,2}(?:st|nd|rd|th)?(?![\d:])")
 _DOT_TIME = re.compile(r"\b(\d{1,2})\.(\d{2})(?=\s*(?:am|pm|[A-Z]{2,4}\b|$))", re.I)
+# The date lines most news text carries ("26 February 1987, 15:01", "Nov 11,
+# 2022"), read without dateutil, which takes a tenth of a worker's time per
+# article on Reuters-21578; anything else still goes to dateutil.
+_MONTH_NUMBERS = {
+    name: number
+    for number, month in enumerate(
+        ("january february march april may june july august september october november december").split(), 1
+    )
+    for name in (month, month[:3], *(("sept",) if number == 9 else ()))
+}
+_TIME = r"(?:,?\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+_COMMON_DATES = (
+    re.compile(r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\s+(?P<year>\d{4})" + _TIME),
+    re.compile(r"(?P<month>[A-Za-z]{3,9})\s+(?P<day>\d{1,2}),\s+(?P<year>\d{4})" + _TIME),
+)
 
 
 def extract(text: str) -> ExtractedArticle:
@@ -233,6 +248,23 @@ def parse_date_line(line: str) -> tuple[datetime | None, datetime | None] | None
     return published, updated
 
 
+def _common_date(text: str) -> datetime | None:
+    """The date of a line in one of the common shapes, as dateutil reads it, or None."""
+    for shape in _COMMON_DATES:
+        found = shape.fullmatch(text)
+        if found is None:
+            continue
+        month = _MONTH_NUMBERS.get(found["month"].lower())
+        if month is None:
+            return None
+        hour, minute = found["hour"], found["minute"]
+        try:
+            return datetime(int(found["year"]), month, int(found["day"]), int(hour or 0), int(minute or 0))
+        except ValueError:
+            return None
+    return None
+
+
 def parse_date(text: str) -> datetime | None:
     """A complete date (day, month, year; time optional) written out in ``text``, or None."""
     text = text.strip().rstrip(".")
@@ -240,6 +272,9 @@ def parse_date(text: str) -> datetime | None:
         return None
     if not (_ISO_DATE.search(text) or (_MONTH.search(text) and _DAY.search(_YEAR.sub("", text)))):
         return None
+    common = _common_date(text)
+    if common is not None:
+        return common
     from dateutil import parser  # imported here: searching never needs it
 
     text = _DOT_TIME.sub(r"\1:\2", text)
