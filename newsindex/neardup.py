@@ -52,9 +52,11 @@ def _minhash() -> Any:
 
 def signature(text: str) -> bytes:
     """The MinHash signature of ``text``'s word shingles, as bytes to store."""
-    words = _WORD.findall(text.lower())
-    n = SHINGLE_WORDS
-    shingles = {" ".join(words[i : i + n]).encode() for i in range(max(1, len(words) - n + 1))}
+    words = [word.encode() for word in _WORD.findall(text.lower())]
+    if len(words) < SHINGLE_WORDS:
+        shingles = {b" ".join(words)}
+    else:  # encoded once a word, not once a shingle: a fifth less time
+        shingles = set(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)))))
     # CRC-32 as the shingle hash: stable across runs and ten times cheaper than
     # datasketch's default SHA-1, which would be most of the cost of an add.
     minhash = _minhash()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
@@ -206,7 +207,11 @@ def _decode_detected(data: bytes) -> str:
     return str(best)
 
 
+#: Control characters that text does not hold (all below the space but tab,
+#: newline, form feed and carriage return).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:_SNIFF_BYTES]
-    control = sum(1 for c in sample if c < " " and c not in "\t\n\r\f")
-    return control > len(sample) * 0.01
+    return len(_CONTROL.findall(sample)) > len(sample) * 0.01
