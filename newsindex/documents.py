@@ -45,12 +45,13 @@ def to_document(
     fingerprint: str,
     content_hash: str,
     digest: str,
-    cluster: str,
+    cluster: str | None,
 ) -> dict[str, Any]:
     """The Whoosh fields for ``article``; empty fields are left out, not stored as ''.
 
     ``cluster`` names the article's group of near-identical copies (an article
-    with no copies is a cluster of its own).
+    with no copies is a cluster of its own); None leaves it to
+    :func:`set_cluster`, for the writer to decide.
     """
     meta = {
         "outlet": article.outlet,
@@ -91,9 +92,14 @@ def to_document(
         doc["date"] = index_datetime(article.published)
         doc["month"] = doc["date"].strftime("%Y-%m")
         doc["undated"] = "0"
+    if cluster is not None:
+        set_cluster(doc, cluster)
+    return doc
+
+
+def set_cluster(doc: dict[str, Any], cluster: str) -> None:
     doc["cluster"] = cluster
     doc["cluster_key"] = cluster_key(cluster)
-    return doc
 
 
 def cluster_key(cluster: str) -> int:

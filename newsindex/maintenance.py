@@ -11,7 +11,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from .documents import cluster_label, current_digest, from_stored, to_document
+from .documents import cluster_label, current_digest, from_stored, set_cluster, to_document
 from .ingest.files import SourceFile
 from .ingest.records import Mapping_
 from .ingest.sidecar import Overrides
@@ -197,20 +197,12 @@ def _from_source(
         if not isinstance(job, Job):
             continue
         ready = prepare(job)
-        if not isinstance(ready, Prepared) or ready.article is None:
+        if not isinstance(ready, Prepared) or ready.document is None:
             continue
         article_id = article_id_of(source_path, job.key)
-        docs[job.key] = to_document(
-            ready.article,
-            article_id=article_id,
-            path=source_path,
-            record=job.key,
-            mapping=mapping,
-            fingerprint=job.fingerprint,
-            content_hash=ready.content_hash,
-            digest=ready.digest,
-            cluster=clusters.assign(article_id, cluster_label(article_id, ready.content_hash), ready.signature),
-        )
+        cluster = clusters.assign(article_id, cluster_label(article_id, ready.content_hash), ready.signature)
+        set_cluster(ready.document, cluster)
+        docs[job.key] = ready.document
     return docs
 
 

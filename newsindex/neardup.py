@@ -56,7 +56,7 @@ def signature(text: str) -> bytes:
     if len(words) < SHINGLE_WORDS:
         shingles = {b" ".join(words)}
     else:  # encoded once a word, not once a shingle: a fifth less time
-        shingles = set(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)))))
+        shingles = set(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
     # CRC-32 as the shingle hash: stable across runs and ten times cheaper than
     # datasketch's default SHA-1, which would be most of the cost of an add.
     minhash = _minhash()

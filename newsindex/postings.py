@@ -30,7 +30,7 @@ class CompactPositions(Positions):
         positions = poslist if type(poslist) is list else list(poslist)
         if len(positions) == 1 and positions[0] < 0x100:
             return _ONCE[positions[0]]
-        gaps = [b - a for a, b in zip([0, *positions], positions)]
+        gaps = [b - a for a, b in zip([0, *positions], positions, strict=False)]
         largest = max(gaps)
         typecode = "B" if largest < 0x100 else "H" if largest < 0x10000 else "I"
         values = array(typecode, gaps)

@@ -18,13 +18,15 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from whoosh.fields import Schema
 
 from .analysis import index_postings
-from .documents import source_digest, text_hash
+from .codec import pack_stored
+from .documents import source_digest, text_hash, to_document
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.records import Mapping_, Record
 from .ingest.sidecar import Overrides
@@ -75,9 +77,10 @@ class Prepared:
     content_hash: str = ""  # of headline and text: equal for the same story in any format
     digest: str = ""  # of the source and its overrides: changes when anything indexed may change
     unchanged: bool = False  # same source and overrides as the indexed version
-    article: ExtractedArticle | None = None
     signature: bytes = b""
-    analysed: dict[str, Analysed] = field(default_factory=dict)
+    #: The Whoosh document but its cluster (documents.set_cluster): text
+    #: fields as their postings, stored fields packed (``_packed_stored``).
+    document: dict[str, Any] | None = None
 
 
 def prepare(job: Job | FileDone) -> Prepared | FileDone:
@@ -85,7 +88,7 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
     if isinstance(job, FileDone):
         return job
     from .neardup import signature
-    from .writing import extract_article, read_source
+    from .writing import article_id_of, extract_article, read_source
 
     try:
         source, overrides, extract = read_source(job)
@@ -101,13 +104,24 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
         return Prepared(job, skip_reason=str(exc))
     except Exception as exc:  # one bad file never stops a batch
         return Prepared(job, skip_reason=f"could not extract: {exc}")
+    content_hash = story_hash(article)
+    document = to_document(
+        article,
+        article_id=article_id_of(job.path, job.key),
+        path=job.path,
+        record=job.key,
+        mapping=job.mapping,
+        fingerprint=job.fingerprint,
+        content_hash=content_hash,
+        digest=digest,
+        cluster=None,
+    )
     return Prepared(
         job,
-        content_hash=story_hash(article),
+        content_hash=content_hash,
         digest=digest,
-        article=article,
         signature=signature(article.body),
-        analysed=_analyse(article),
+        document=_for_writer(document, article),
     )
 
 
@@ -123,8 +137,12 @@ def _mapping_digest(mapping: Mapping_) -> str:
     return ",".join(f"{field}={key}" for field, key in mapping)
 
 
-def _analyse(article: ExtractedArticle) -> dict[str, Analysed]:
+def _for_writer(document: dict[str, Any], article: ExtractedArticle) -> dict[str, Any]:
+    """The document with its stored fields packed, as the stored column holds
+    them, and its text fields as their postings: the writer, the one process
+    that cannot share its work, then neither deflates nor analyses."""
     schema = _schema()
+    packed = pack_stored({name: value for name, value in document.items() if schema[name].stored})
     values = {
         "title": article.title,
         "body": article.body,
@@ -132,7 +150,8 @@ def _analyse(article: ExtractedArticle) -> dict[str, Analysed]:
         "byline": "\n".join(article.byline),
         "outlet": article.outlet,
     }
-    return {name: Analysed(index_postings(schema[name], value)) for name, value in values.items() if value}
+    analysed = {name: Analysed(index_postings(schema[name], value)) for name, value in values.items() if value}
+    return {**document, **analysed, "_packed_stored": packed}
 
 
 @lru_cache(maxsize=1)

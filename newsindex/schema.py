@@ -83,7 +83,7 @@ class Analysed:
 
 class PreAnalysableText(TEXT):
     """A TEXT field that also takes its postings analysed in another process
-    (see prepare.py); the stored text then comes as ``_stored_NAME``. Its
+    (see prepare.py), in a document whose stored fields come packed. Its
     positions are stored compactly (see postings.py)."""
 
     def __init__(self, *, field_boost: float = 1.0, **options: Any) -> None:

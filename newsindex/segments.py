@@ -31,7 +31,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from .codec import NewsCodec, posting_blocks
+from .codec import LATE_STORED_FIELD, STORED_COLUMN, NewsCodec, posting_blocks
 
 #: Segments of about the same size merged at once: each article is rewritten
 #: about log(archive / batch) / log(MERGE_FACTOR) times over an archive's life.
@@ -59,6 +59,8 @@ class SegmentBuilder(SegmentWriter):
         docnum = self.docnum
         names = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(self.schema, names)
+        # All stored fields but the cluster, packed by a worker process (prepare.py).
+        packed: bytes | None = fields.get("_packed_stored")
         indexed: list[tuple[str, list[tuple[bytes, int, float, bytes]]]] = []
         perdoc.start_doc(docnum)
         try:
@@ -73,10 +75,12 @@ class SegmentBuilder(SegmentWriter):
                     indexed.append((name, postings))
                     if field.scorable:
                         length = sum(freq for _, freq, _, _ in postings)
-                stored = fields.get(f"_stored_{name}", value)
-                perdoc.add_field(name, field, stored if field.stored else None, length)
-                if field.column_type and stored is not None:
-                    perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+                perdoc.add_field(name, field, value if field.stored and packed is None else None, length)
+                if field.column_type:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+            if packed is not None:
+                late = fields[LATE_STORED_FIELD].encode()
+                perdoc.add_column_value("_stored", STORED_COLUMN, packed + late)
         except ValueError:
             perdoc.cancel_doc()
             raise

@@ -10,7 +10,7 @@ from typing import Any
 
 from whoosh.index import Index
 
-from .documents import cluster_label, path_id, to_document
+from .documents import cluster_label, path_id, set_cluster
 from .errors import InvalidValueError
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.files import SourceFile, UnreadablePath
@@ -123,20 +123,9 @@ class Batch:
                 self._delete(entry)
             return FileOutcome(path, "duplicate", duplicate_of=original, record=where)
 
-        assert prepared.article is not None
-        doc = to_document(
-            prepared.article,
-            article_id=article_id,
-            path=path,
-            record=key,
-            mapping=job.mapping,
-            fingerprint=job.fingerprint,
-            content_hash=content_hash,
-            digest=digest,
-            cluster=self.clusters.assign(article_id, cluster_label(article_id, content_hash), prepared.signature),
-        )
-        for name, analysed in prepared.analysed.items():
-            doc[f"_stored_{name}"], doc[name] = doc[name], analysed
+        doc = prepared.document
+        assert doc is not None
+        set_cluster(doc, self.clusters.assign(article_id, cluster_label(article_id, content_hash), prepared.signature))
         if entry:  # its old version goes
             self._writer().update_document(**doc)
         else:  # not in the index: no need to look for it there

@@ -155,7 +155,8 @@ def test_outcomes_stream_once_committed(index_path: Path, tmp_path: Path):
     def on_outcome(outcome: FileOutcome) -> None:
         # Another process's view: an added article is already in the index.
         with NewsIndex(index_path) as reader:
-            seen.append((outcome.status, bool(outcome.id) and reader.search(f"topic{Path(outcome.path).stem}").total == 1))
+            found = bool(outcome.id) and reader.search(f"topic{Path(outcome.path).stem}").total == 1
+        seen.append((outcome.status, found))
 
     with NewsIndex(index_path) as ni:
         report = ni.add([folder], batch_size=3, on_outcome=on_outcome)

@@ -158,3 +158,34 @@ def test_segments_written_before_the_stored_fields_dictionary_still_read(tmp_pat
     with pytest.raises(zlib.error):  # rewritten with the dictionary
         zlib.decompress(raw_stored(ix)[0])
     assert contents(tmp_path / "old") == expected
+
+
+def test_stored_fields_packed_by_the_workers_read_as_written_field_by_field(tmp_path: Path) -> None:
+    """Workers pack a document's stored fields but its cluster, which the
+    writer appends (prepare.py, segments.py); they read back the same as
+    fields the writer stores one by one, before and after a merge."""
+    from newsindex.codec import pack_stored
+
+    schema = build_schema()
+    docs = documents(40, seed=7)
+    (tmp_path / "reference").mkdir()
+    reference = create_index(str(tmp_path / "reference"), schema)
+    writer = SegmentBuilder(reference)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+
+    (tmp_path / "packed").mkdir()
+    ix = create_index(str(tmp_path / "packed"), schema)
+    for half in (docs[:20], docs[20:]):
+        writer = SegmentBuilder(ix)
+        writer.mergetype = None
+        for doc in half:
+            stored = {name: value for name, value in doc.items() if schema[name].stored and name != "cluster"}
+            writer.add_document(**doc, _packed_stored=pack_stored(stored))
+        writer.commit(merge=False)
+    expected = contents(tmp_path / "reference")
+    assert contents(tmp_path / "packed") == expected
+    writer = SegmentBuilder(ix)
+    writer.commit(mergetype=OPTIMIZE)
+    assert contents(tmp_path / "packed") == expected
