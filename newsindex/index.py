@@ -48,7 +48,7 @@ from .storage import create_index, open_index, open_writer
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
 #: Articles written between two commits: a killed `add` loses at most one batch.
-DEFAULT_BATCH_SIZE = 5000
+DEFAULT_BATCH_SIZE = 10000
 DEFAULT_WAIT = 5.0
 
 Progress = Callable[[int, int], None]
@@ -225,9 +225,10 @@ class NewsIndex:
         a busy index.
 
         ``progress(done, total)`` is called as files are done. ``on_outcome``
-        receives each file's (or record's) outcome once it holds (an added
-        article's after the commit that wrote it), and the report then keeps
-        only the counts: memory stays flat however many files there are.
+        receives each file's (or record's) outcome once it holds (an added or
+        updated article's after the commit that wrote it, so not always in
+        the order of the files), and the report then keeps only the counts:
+        memory stays flat however many files there are.
         """
         from .ingest.files import check_inputs, count_inputs, discover
         from .ingest.records import parse_mapping

@@ -49,6 +49,8 @@ class SegmentBuilder(SegmentWriter):
         if unsupported:
             raise ValueError(f"term vectors and spelling fields are not supported: {unsupported}")
         self._terms: dict[str, dict[bytes, _Postings]] = {}
+        #: Postings held for this segment: what its memory grows with.
+        self.postings = 0
         #: Segments merged into this one: (segment, new number of each old document).
         self._merged: list[tuple[Any, int | list[int]]] = []
         self.mergetype = merge_tiers
@@ -94,6 +96,7 @@ class SegmentBuilder(SegmentWriter):
             raise
         perdoc.finish_doc()
         for name, postings in indexed:
+            self.postings += len(postings)
             terms = self._terms.setdefault(name, {})
             for tbytes, _, weight, vbytes in postings:
                 lists = terms.get(tbytes)

@@ -24,14 +24,21 @@ from .neardup import Clusterer
 from .prepare import FileDone, Job, Prepared
 from .storage import open_writer
 
+#: A batch also ends when its articles hold this many postings, whatever their
+#: number: what bounds the writer's memory (about 64 bytes a posting, with a
+#: few kilobytes an article; 130 MB for 2,000,000 postings of 2-kilobyte
+#: articles) for archives of long articles as of short ones.
+BATCH_POSTINGS = 2_000_000
+
 
 class Batch:
-    """Writes articles to the index, committing every ``batch_size`` changes.
+    """Writes articles to the index, committing every ``batch_size`` changes
+    or ``BATCH_POSTINGS`` postings.
 
     The manifest is updated only after each commit, so it never claims more
     than the index holds, and a killed run loses at most the batch in flight.
-    Outcomes go to ``emit`` once they hold: an article's outcome after the
-    commit that wrote it (held outcomes count toward the batch).
+    Outcomes go to ``emit`` once they hold: an article's after the commit
+    that wrote it.
     """
 
     def __init__(self, ix: Index, manifest: Manifest, batch_size: int, emit: Callable[[FileOutcome], None]) -> None:
@@ -86,13 +93,12 @@ class Batch:
                 yield planned
 
     def tell(self, outcome: FileOutcome) -> None:
-        """Emit ``outcome`` now if nothing before it awaits a commit, else at the next commit."""
-        if not self.changes and not self.held:
+        """Emit ``outcome``: an article written at the next commit (so at
+        most a batch of them wait), any other now."""
+        if outcome.status in ("added", "updated") and self.changes:
+            self.held.append(outcome)
+        else:
             self.emit(outcome)
-            return
-        self.held.append(outcome)
-        if len(self.held) >= self.batch_size:
-            self.commit()
 
     def write(self, prepared: Prepared | FileDone) -> FileOutcome | None:
         """Index a prepared article, unless it is unchanged or a duplicate; at
@@ -163,7 +169,7 @@ class Batch:
 
     def _changed(self) -> None:
         self.changes += 1
-        if self.changes >= self.batch_size:
+        if self.changes >= self.batch_size or (self.writer is not None and self.writer.postings >= BATCH_POSTINGS):
             self.commit()
 
     def commit(self) -> None:
