@@ -1,11 +1,11 @@
 """The per-file work of ``add``, done in worker processes.
 
-Reading, decoding, hashing, extracting metadata, the near-duplicate signature
-and the analysis of every text field into postings need nothing but the file,
-so worker processes do them while the one writer process decides what each
-file is (new, changed, a duplicate, a copy) and writes the postings it gets.
-Measured on Reuters-21578 (benchmarks/speed.py), this work is about half of
-an add's CPU time; the other half is Whoosh writing segments.
+Reading, decoding, hashing, extracting metadata, the near-duplicate signature,
+the analysis of every text field into postings and the packing of the stored
+fields need nothing but the file, so worker processes do them while the one
+writer process decides what each file is (new, changed, a duplicate, a copy)
+and writes the documents it gets. The writer is the one part of an add that
+cannot be shared between cores: whatever needs only the file is done here.
 """
 
 from __future__ import annotations
