@@ -176,11 +176,10 @@ def add(
         if as_json:
             _print_json(outcome.__dict__)
             return
-        shown = render.display_path(outcome.path) + (f":{outcome.record}" if outcome.record else "")
         if outcome.status == "skipped":
-            err.print(f"{shown}: skipped: {outcome.reason}", markup=False)
+            err.print(f"{_shown(outcome)}: skipped: {outcome.reason}", markup=False)
         elif outcome.status == "duplicate" and verbose:
-            err.print(f"{shown}: duplicate of {outcome.duplicate_of}", markup=False)
+            err.print(f"{_shown(outcome)}: duplicate of {outcome.duplicate_of}", markup=False)
 
     with NewsIndex(index_path) as ni, _progress(err) as progress:
         report = ni.add(
@@ -200,6 +199,10 @@ def add(
     else:
         _console().print(render.add_summary(report))
     sys.exit(1 if report.counts()["skipped"] else 0)
+
+
+def _shown(outcome: FileOutcome) -> str:
+    return render.display_path(outcome.path) + (f":{outcome.record}" if outcome.record else "")
 
 
 @contextmanager

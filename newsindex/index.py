@@ -48,7 +48,7 @@ from .storage import create_index, open_index, open_writer
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
 #: Articles written between two commits: a killed `add` loses at most one batch.
-DEFAULT_BATCH_SIZE = 10000
+DEFAULT_BATCH_SIZE = 5000
 DEFAULT_WAIT = 5.0
 
 Progress = Callable[[int, int], None]
