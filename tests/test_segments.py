@@ -115,6 +115,16 @@ def test_segments_read_back_as_whooshs_own(tmp_path: Path) -> None:
             assert reader.field_length(name) == sum(lengths) > 0
 
 
+def written_in_one_commit(path: Path, docs: list[dict[str, Any]]) -> dict[tuple[str, Any], Any]:
+    """The contents of an index of ``docs`` written by newsindex's writer in one commit."""
+    path.mkdir()
+    writer = SegmentBuilder(create_index(str(path), build_schema()))
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return contents(path)
+
+
 def test_segments_written_before_the_stored_fields_dictionary_still_read(tmp_path: Path, monkeypatch) -> None:
     """An index whose stored fields older versions wrote as Whoosh's own
     reads, merges and rewrites into the current layout unchanged."""
@@ -126,12 +136,7 @@ def test_segments_written_before_the_stored_fields_dictionary_still_read(tmp_pat
 
     schema = build_schema()
     docs = documents(40, seed=6)
-    (tmp_path / "reference").mkdir()
-    reference = create_index(str(tmp_path / "reference"), schema)
-    writer = SegmentBuilder(reference)
-    for doc in docs:
-        writer.add_document(**doc)
-    writer.commit()
+    expected = written_in_one_commit(tmp_path / "reference", docs)
 
     def raw_stored(ix: Any) -> list[bytes]:
         with ix.reader() as reader:
@@ -151,7 +156,6 @@ def test_segments_written_before_the_stored_fields_dictionary_still_read(tmp_pat
     for doc in docs[20:]:
         writer.add_document(**doc)
     writer.commit(merge=False)
-    expected = contents(tmp_path / "reference")
     assert contents(tmp_path / "old") == expected
     writer = SegmentBuilder(ix)
     writer.commit(mergetype=OPTIMIZE)
@@ -168,12 +172,7 @@ def test_stored_fields_packed_by_the_workers_read_as_written_field_by_field(tmp_
 
     schema = build_schema()
     docs = documents(40, seed=7)
-    (tmp_path / "reference").mkdir()
-    reference = create_index(str(tmp_path / "reference"), schema)
-    writer = SegmentBuilder(reference)
-    for doc in docs:
-        writer.add_document(**doc)
-    writer.commit()
+    expected = written_in_one_commit(tmp_path / "reference", docs)
 
     (tmp_path / "packed").mkdir()
     ix = create_index(str(tmp_path / "packed"), schema)
@@ -184,7 +183,6 @@ def test_stored_fields_packed_by_the_workers_read_as_written_field_by_field(tmp_
             stored = {name: value for name, value in doc.items() if schema[name].stored and name != "cluster"}
             writer.add_document(**doc, _packed_stored=pack_stored(stored))
         writer.commit(merge=False)
-    expected = contents(tmp_path / "reference")
     assert contents(tmp_path / "packed") == expected
     writer = SegmentBuilder(ix)
     writer.commit(mergetype=OPTIMIZE)
