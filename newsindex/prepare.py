@@ -30,7 +30,7 @@ from .documents import source_digest, text_hash, to_document
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.records import Mapping_, Record
 from .ingest.sidecar import Overrides
-from .schema import Analysed, build_schema
+from .schema import Analysed, PreAnalysableText, build_schema
 
 #: Below this many files to read, starting worker processes costs more than it saves.
 MIN_PARALLEL_FILES = 64
@@ -121,7 +121,7 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
         content_hash=content_hash,
         digest=digest,
         signature=signature(article.body),
-        document=_for_writer(document, article),
+        document=_for_writer(document),
     )
 
 
@@ -137,20 +137,17 @@ def _mapping_digest(mapping: Mapping_) -> str:
     return ",".join(f"{field}={key}" for field, key in mapping)
 
 
-def _for_writer(document: dict[str, Any], article: ExtractedArticle) -> dict[str, Any]:
+def _for_writer(document: dict[str, Any]) -> dict[str, Any]:
     """The document with its stored fields packed, as the stored column holds
     them, and its text fields as their postings: the writer, the one process
     that cannot share its work, then neither deflates nor analyses."""
     schema = _schema()
     packed = pack_stored({name: value for name, value in document.items() if schema[name].stored})
-    values = {
-        "title": article.title,
-        "body": article.body,
-        "captions": "\n".join(article.captions),
-        "byline": "\n".join(article.byline),
-        "outlet": article.outlet,
+    analysed = {
+        name: Analysed(index_postings(field, document[name]))
+        for name, field in schema.items()
+        if isinstance(field, PreAnalysableText) and document.get(name)
     }
-    analysed = {name: Analysed(index_postings(schema[name], value)) for name, value in values.items() if value}
     return {**document, **analysed, "_packed_stored": packed}
 
 
