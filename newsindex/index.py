@@ -183,7 +183,7 @@ class NewsIndex:
         manifest = Manifest(self.path)
         generation = ix.latest_generation()
         if manifest.generation != generation:
-            entries, signatures = [], []
+            entries = []
             with ix.reader() as reader:
                 for fields in reader.all_stored_fields():
                     meta = fields["meta"]
@@ -192,8 +192,8 @@ class NewsIndex:
                               meta["content_hash"], current_digest(meta["digest"]))
                     )
                     sig = signature(fields.get("body", ""))  # not stored: recomputed, on this rare path
-                    signatures.append(Signature(fields["id"], fields["cluster"], sig))
-            manifest.replace_all(entries, generation, signatures)
+                    manifest.stage(Signature(fields["id"], fields["cluster"], sig))
+            manifest.replace_all(entries, generation)
         return manifest
 
     # -- add -----------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
@@ -87,40 +86,31 @@ def similarity(a: bytes, b: bytes) -> float:
 class Clusterer:
     """Assigns each article written in a batch to a cluster of near-identical copies.
 
-    Looks among the committed articles (through the manifest's LSH bands) and
-    among the articles of the batch not yet committed.
+    Looks among the committed articles (through the manifest's LSH bands),
+    unless ``among_committed`` is False, and among the articles of the batch
+    not yet committed, whose signatures the manifest holds staged.
     """
 
-    def __init__(self, manifest: Manifest | None) -> None:
+    def __init__(self, manifest: Manifest, *, among_committed: bool = True) -> None:
         self.manifest = manifest
+        self.among_committed = among_committed
         self.reset()
 
     def reset(self) -> None:
-        self.pending: dict[str, Signature] = {}
-        self.pending_bands: dict[int, set[str]] = defaultdict(set)
+        """Start a batch: the last one's staged signatures are recorded."""
         self.removed: set[str] = set()
 
     def assign(self, article_id: str, own_label: str, sig: bytes) -> str:
         """The cluster of the article: a near copy's, or ``own_label`` if it has none."""
-        keys = bands(sig)
         candidates: dict[str, Signature] = {}
-        if self.manifest is not None:
-            for found in self.manifest.near(keys):
-                if found.id != article_id and found.id not in self.removed:
-                    candidates[found.id] = found
-        for key in keys:
-            for other in self.pending_bands.get(key, ()):
-                if other != article_id:
-                    candidates[other] = self.pending[other]
+        for found in self.manifest.near(bands(sig), committed=self.among_committed):
+            if found.id != article_id and found.id not in self.removed:
+                candidates[found.id] = found  # a staged signature comes last: the newer one wins
         scored = sorted(((similarity(c.sig, sig), c.id, c) for c in candidates.values()), reverse=True)
         cluster = scored[0][2].cluster if scored and scored[0][0] >= THRESHOLD else own_label
-        self.pending[article_id] = Signature(article_id, cluster, sig)
-        for key in keys:
-            self.pending_bands[key].add(article_id)
+        self.manifest.stage(Signature(article_id, cluster, sig))
         return cluster
 
     def remove(self, article_id: str) -> None:
         self.removed.add(article_id)
-        if self.pending.pop(article_id, None) is not None:
-            for ids in self.pending_bands.values():
-                ids.discard(article_id)
+        self.manifest.unstage(article_id)

@@ -182,7 +182,6 @@ class Batch:
                 self.upserts.values(),
                 self.deletes,
                 self.ix.latest_generation(),
-                signatures=self.clusters.pending.values(),
                 unsigned=self.clusters.removed,
                 containers=self.containers,
             )
