@@ -127,7 +127,7 @@ def cli(index_path: str) -> None:
     default=DEFAULT_BATCH_SIZE,
     show_default=True,
     help="Articles written between commits (a batch also ends at 2,000,000 postings, "
-    "about 130 MB): a crash loses at most one batch.",
+    "which bounds memory): a crash loses at most one batch.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also list each duplicate and what it duplicates.")
 @_wait_option

@@ -47,8 +47,11 @@ from .storage import create_index, open_index, open_writer
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
-#: Articles written between two commits: a killed `add` loses at most one batch.
-DEFAULT_BATCH_SIZE = 5000
+#: Articles written between two commits: a killed `add` loses at most one
+#: batch. A batch also ends at writing.BATCH_POSTINGS postings, which is what
+#: bounds memory; an archive of one batch is written once, never merged
+#: (Reuters-21578, 19,043 articles: 32 -> 23 s, against batches of 5,000).
+DEFAULT_BATCH_SIZE = 20_000
 DEFAULT_WAIT = 5.0
 
 Progress = Callable[[int, int], None]
@@ -183,7 +186,7 @@ class NewsIndex:
         manifest = Manifest(self.path)
         generation = ix.latest_generation()
         if manifest.generation != generation:
-            entries = []
+            entries, signatures = [], []
             with ix.reader() as reader:
                 for fields in reader.all_stored_fields():
                     meta = fields["meta"]
@@ -192,8 +195,8 @@ class NewsIndex:
                               meta["content_hash"], current_digest(meta["digest"]))
                     )
                     sig = signature(fields.get("body", ""))  # not stored: recomputed, on this rare path
-                    manifest.stage(Signature(fields["id"], fields["cluster"], sig))
-            manifest.replace_all(entries, generation)
+                    signatures.append(Signature(fields["id"], fields["cluster"], sig))
+            manifest.replace_all(entries, generation, signatures)
         return manifest
 
     # -- add -----------------------------------------------------------------
@@ -275,7 +278,7 @@ class NewsIndex:
                         elif progress:  # a file's last article was written
                             files_done += 1
                             progress(files_done, max(total, files_done))
-                    batch.commit()
+                    batch.commit(last=True)
                 except BaseException:
                     batch.cancel()
                     raise

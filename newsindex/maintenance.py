@@ -121,45 +121,49 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     try:
         for entry in manifest.entries():
             files.setdefault(entry.path, {}).setdefault(entry.record, None)
-        if ix is None:
-            ix = create_index(path, build_schema())
-        writer = open_writer(ix)
-        _bring_schema_up_to_date(writer, ix.schema, build_schema())
-        entries: list[Entry] = []
-        from_source = from_index = 0
-        lost: list[str] = []
-        seen_hashes: set[str] = set()
-        # Clusters are found again, among the rebuilt articles only.
-        clusters = Clusterer(manifest, among_committed=False)
-        try:
-            for source_path in sorted(files):
-                known = files[source_path]
-                docs = _from_source(source_path, known, clusters)
-                from_source += len(docs)
-                for record, stored in sorted(known.items()):
-                    if record in docs:
-                        continue
-                    if stored is not None:
-                        docs[record] = _carry_over(stored, clusters)
-                        from_index += 1
-                    else:
-                        lost.append(f"{source_path}:{record}" if record else source_path)
-                for doc in docs.values():
-                    meta = doc["meta"]
-                    if meta["content_hash"] in seen_hashes:
-                        clusters.remove(doc["id"])
-                        continue
-                    seen_hashes.add(meta["content_hash"])
-                    writer.add_document(**doc)
-                    entries.append(
-                        Entry(source_path, meta["record"], doc["id"], meta["fingerprint"], meta["content_hash"],
-                              current_digest(meta["digest"]))
-                    )
-        except BaseException:
-            cancel_quietly(writer)
-            raise
-        writer.commit(mergetype=CLEAR)
-        manifest.replace_all(entries, ix.latest_generation())
+    finally:
+        manifest.close()
+
+    if ix is None:
+        ix = create_index(path, build_schema())
+    writer = open_writer(ix)
+    _bring_schema_up_to_date(writer, ix.schema, build_schema())
+    entries: list[Entry] = []
+    from_source = from_index = 0
+    lost: list[str] = []
+    seen_hashes: set[str] = set()
+    clusters = Clusterer(None)  # clusters are found again, among the rebuilt articles only
+    try:
+        for source_path in sorted(files):
+            known = files[source_path]
+            docs = _from_source(source_path, known, clusters)
+            from_source += len(docs)
+            for record, stored in sorted(known.items()):
+                if record in docs:
+                    continue
+                if stored is not None:
+                    docs[record] = _carry_over(stored, clusters)
+                    from_index += 1
+                else:
+                    lost.append(f"{source_path}:{record}" if record else source_path)
+            for doc in docs.values():
+                meta = doc["meta"]
+                if meta["content_hash"] in seen_hashes:
+                    clusters.remove(doc["id"])
+                    continue
+                seen_hashes.add(meta["content_hash"])
+                writer.add_document(**doc)
+                entries.append(
+                    Entry(source_path, meta["record"], doc["id"], meta["fingerprint"], meta["content_hash"],
+                          current_digest(meta["digest"]))
+                )
+    except BaseException:
+        cancel_quietly(writer)
+        raise
+    writer.commit(mergetype=CLEAR)
+    manifest = Manifest(path)
+    try:
+        manifest.replace_all(entries, ix.latest_generation(), clusters.pending.values())
     finally:
         manifest.close()
     return RebuildReport(len(entries), from_source, from_index, tuple(lost), time.perf_counter() - started)

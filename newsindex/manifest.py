@@ -88,21 +88,6 @@ class Manifest:
                 WITHOUT ROWID;
             """
         )
-        # The signatures of a batch not yet committed wait in a private
-        # temporary database that SQLite deletes on closing: in Python sets
-        # they took 4 kilobytes an article, most of a batch's memory. Here they
-        # take SQLite's page cache (2 MB), the rest on disk, and a commit moves
-        # them in one statement.
-        self._db.executescript(
-            """
-            ATTACH DATABASE '' AS staged;
-            PRAGMA staged.journal_mode=OFF;
-            PRAGMA staged.synchronous=OFF;
-            CREATE TABLE staged.signatures (doc INTEGER PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
-            CREATE TABLE staged.bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
-                WITHOUT ROWID;
-            """
-        )
 
     def close(self) -> None:
         self._db.close()
@@ -149,51 +134,34 @@ class Manifest:
         for row in self._db.execute("SELECT * FROM sources"):
             yield _entry(row)
 
-    def near(self, keys: Iterable[int], *, committed: bool = True) -> list[Signature]:
-        """Signatures sharing at least one LSH band key with ``keys``: the
-        staged ones, and the committed ones unless ``committed`` is False."""
+    def near(self, keys: Iterable[int]) -> list[Signature]:
+        """Signatures sharing at least one LSH band key with ``keys``."""
         keys = list(keys)
-        within = f"IN (SELECT doc FROM {{}}bands WHERE key IN ({', '.join('?' * len(keys))}))"
-        query = "SELECT doc, cluster, sig FROM staged.signatures WHERE doc " + within.format("staged.")
-        if committed:
-            query = f"SELECT doc, cluster, sig FROM signatures WHERE doc {within.format('')} UNION ALL {query}"
-            keys += keys
-        return [Signature(_article_id(doc), cluster, sig) for doc, cluster, sig in self._db.execute(query, keys)]
-
-    def stage(self, signature: Signature) -> None:
-        """Keep an article's signature until the next :meth:`apply` (or
-        :meth:`replace_all`) records it; :meth:`near` finds it meanwhile."""
-        from .neardup import bands
-
-        doc = int(signature.id, 16)
-        row = (doc, signature.cluster, signature.sig)
-        try:
-            self._db.execute("INSERT INTO staged.signatures VALUES (?, ?, ?)", row)
-        except sqlite3.IntegrityError:  # staged again in the same batch: the last one counts
-            self.unstage(signature.id)
-            self._db.execute("INSERT INTO staged.signatures VALUES (?, ?, ?)", row)
-        keys = ((key, doc) for key in bands(signature.sig))
-        self._db.executemany("INSERT OR IGNORE INTO staged.bands VALUES (?, ?)", keys)
-
-    def unstage(self, article_id: str) -> None:
-        self._remove_signatures([article_id], "staged.")
+        rows = self._db.execute(
+            "SELECT doc, cluster, sig FROM signatures WHERE doc IN (SELECT doc FROM bands WHERE key IN ("
+            + ", ".join("?" * len(keys))
+            + ")) ORDER BY doc",
+            keys,
+        )
+        return [Signature(_article_id(doc), cluster, sig) for doc, cluster, sig in rows]
 
     def apply(
         self,
         upserts: Iterable[Entry],
         deleted: Iterable[tuple[str, str]],
         generation: int,
+        signatures: Iterable[Signature] = (),
         unsigned: Iterable[str] = (),
         containers: Mapping[str, str | None] | None = None,
     ) -> None:
         """Record a committed batch, in one transaction, as matching ``generation``.
 
-        ``deleted`` are the (path, record) of sources gone; ``unsigned`` the
-        ids of articles removed, whose signatures go; ``containers`` the
-        fingerprints of files of records read whole (None: to be read again
-        next time). The staged signatures are recorded, replacing those the
-        same articles had.
+        ``deleted`` are the (path, record) of sources gone; ``signatures`` the
+        near-duplicate signatures of articles written; ``unsigned`` the ids of
+        articles removed, whose signatures go; ``containers`` the fingerprints
+        of files of records read whole (None: to be read again next time).
         """
+        signatures = list(signatures)
         with self._transaction():
             self._db.executemany("DELETE FROM sources WHERE path=? AND record=?", deleted)
             self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", map(_row, upserts))
@@ -202,46 +170,39 @@ class Manifest:
                     self._db.execute("DELETE FROM containers WHERE path=?", (path,))
                 else:
                     self._db.execute("INSERT OR REPLACE INTO containers VALUES (?, ?)", (path, fingerprint))
-            self._remove_signatures(unsigned)
-            self._record_staged()
+            self._remove_signatures([*unsigned, *(s.id for s in signatures)])
+            self._add_signatures(signatures)
             self._set_generation(generation)
 
-    def replace_all(self, entries: Iterable[Entry], generation: int) -> None:
-        """Forget everything recorded, and record ``entries`` and the staged
-        signatures as matching ``generation``."""
+    def replace_all(self, entries: Iterable[Entry], generation: int, signatures: Iterable[Signature] = ()) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM sources")
             self._db.execute("DELETE FROM containers")  # their files are read again next time
             self._db.execute("DELETE FROM signatures")
             self._db.execute("DELETE FROM bands")
             self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", map(_row, entries))
-            self._record_staged()
+            self._add_signatures(signatures)
             self._set_generation(generation)
 
-    def _remove_signatures(self, ids: Iterable[str], schema: str = "") -> None:
+    def _remove_signatures(self, ids: Iterable[str]) -> None:
         from .neardup import bands
 
         for article_id in ids:
             doc = int(article_id, 16)
-            row = self._db.execute(f"SELECT sig FROM {schema}signatures WHERE doc=?", (doc,)).fetchone()
+            row = self._db.execute("SELECT sig FROM signatures WHERE doc=?", (doc,)).fetchone()
             if row:
-                self._db.execute(f"DELETE FROM {schema}signatures WHERE doc=?", (doc,))
-                self._db.executemany(
-                    f"DELETE FROM {schema}bands WHERE key=? AND doc=?", ((key, doc) for key in bands(row[0]))
-                )
+                self._db.execute("DELETE FROM signatures WHERE doc=?", (doc,))
+                self._db.executemany("DELETE FROM bands WHERE key=? AND doc=?", ((key, doc) for key in bands(row[0])))
 
-    def _record_staged(self) -> None:
-        """Move the staged signatures into the recorded ones, in key order
-        (SQLite then fills its pages instead of splitting them at random
-        places: a tenth less room), replacing what the same articles had."""
-        replaced = self._db.execute(
-            "SELECT doc FROM signatures WHERE doc IN (SELECT doc FROM staged.signatures)"
-        ).fetchall()
-        self._remove_signatures(_article_id(doc) for doc, in replaced)
-        self._db.execute("INSERT INTO signatures SELECT * FROM staged.signatures ORDER BY doc")
-        self._db.execute("INSERT OR IGNORE INTO bands SELECT * FROM staged.bands ORDER BY key, doc")
-        self._db.execute("DELETE FROM staged.signatures")
-        self._db.execute("DELETE FROM staged.bands")
+    def _add_signatures(self, signatures: Iterable[Signature]) -> None:
+        from .neardup import bands
+
+        # Inserted in key order: SQLite then fills its pages instead of
+        # splitting them at random places (a tenth less room for a batch).
+        rows = sorted((int(sig.id, 16), sig.cluster, sig.sig) for sig in signatures)
+        self._db.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", rows)
+        keys = sorted((key, doc) for doc, _, sig in rows for key in bands(sig))
+        self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", keys)
 
     def _set_generation(self, generation: int) -> None:
         self._db.execute(

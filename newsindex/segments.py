@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -234,7 +234,29 @@ def merge_tiers(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
         merged += group
         remaining = remaining[len(group) :]
         pending += sum(s.doc_count() for s in group)
-    for segment in merged:
+    _merge(writer, merged)
+    return remaining
+
+
+def merge_at_end(written: Container[str]) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
+    """The merge policy of the last commit of a run of commits that did not
+    merge (an ``add`` of many batches): the segments they ``written`` (by
+    segment id) merged with this commit's articles, in one pass, then the
+    tiers. Each article's postings are then written twice, whatever the
+    number of batches, where merging by tiers along the way rewrote them
+    log4(batches) times, and the run leaves one segment of its own."""
+
+    def policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+        own = [s for s in segments if s.segment_id() in written]
+        if len(own) + (writer.doc_count() > 0) < 2:  # nothing to merge it with: left to the tiers
+            own = []
+        _merge(writer, own)
+        return merge_tiers(writer, [s for s in segments if s not in own])
+
+    return policy
+
+
+def _merge(writer: SegmentWriter, segments: list[Any]) -> None:
+    for segment in segments:
         with SegmentReader(writer.storage, writer.schema, segment) as reader:
             writer.add_reader(reader)
-    return remaining

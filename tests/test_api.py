@@ -142,6 +142,17 @@ def test_batches_commit_as_they_go(index_path: Path, tmp_path: Path):
         assert len(report.added) == 7
         assert ni.stats().articles == 7
         assert ni.search("topic6").total == 1
+        # The add's last commit merged the segments of its first two: one segment.
+        assert ni.check().segments == 1
+        for i in (7, 8):
+            (folder / f"{i}.txt").write_text(f"Story number {i}\n\nBody of story {i} about topic{i}.")
+        report = ni.add([folder], batch_size=1)
+        assert len(report.added) == 2 and len(report.unchanged) == 7
+        # One segment of its own, the first add's left as it was (tiers merge four of a size).
+        check = ni.check()
+        assert (check.segments, check.ok) == (2, True)
+        assert ni.search("topic8").total == 1 and ni.stats().articles == 9
+        assert len(ni.add([folder]).unchanged) == 9  # the manifest matches the last commit
 
 
 def test_outcomes_stream_once_committed(index_path: Path, tmp_path: Path):

@@ -116,10 +116,14 @@ def test_date_ranges_read_from_the_column_match_the_dates_exactly(tmp_path):
                 "date": d.isoformat(), "url": f"https://port.example/{n}"} for n, d in enumerate(dates)]
     records += [{"title": f"Undated {n}", "text": f"Shipping notes {n}, no date."} for n in range(5)]
     records.append({"title": "Zoned", "text": "Shipping zone report.", "date": "2022-03-01T23:30:00-05:00"})
-    (tmp_path / "port.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
     with NewsIndex(tmp_path / "index") as ni:
-        report = ni.add([tmp_path / "port.jsonl"], batch_size=7)  # several segments
-        removed = [o.id for o in report.added[3:6]]
+        added = []
+        for part in range(3):  # an add a segment: three segments
+            path = tmp_path / f"port{part}.jsonl"
+            path.write_text("\n".join(json.dumps(r) for r in records[part * 16 : part * 16 + 16]), encoding="utf-8")
+            added += ni.add([path]).added
+        assert ni.check().segments == 3
+        removed = [o.id for o in added[3:6]]
         ni.remove(removed)
         kept = {n: d for n, d in enumerate(dates) if n not in (3, 4, 5)}
         kept[100] = datetime(2022, 3, 2, 4, 30)  # the zoned one, in UTC
