@@ -33,6 +33,9 @@ from .storage import open_writer
 BATCH_POSTINGS = 2_000_000
 
 
+_NOT_PLANNED: Any = object()
+
+
 class Batch:
     """Writes articles to the index, committing every ``batch_size`` changes
     or ``BATCH_POSTINGS`` postings: a segment a commit, all merged by the last
@@ -55,6 +58,9 @@ class Batch:
         self.upserts: dict[tuple[str, str], Entry] = {}
         self.deletes: set[tuple[str, str]] = set()
         self.containers: dict[str, str | None] = {}
+        #: What the manifest held of each source planned and not yet written:
+        #: a path is planned once an add, and no commit changes its entry meanwhile.
+        self.planned: dict[tuple[str, str], Entry | None] = {}
         #: Files of records planned to their end, until their FileDone is written.
         self.read_whole: dict[str, RecordsRead] = {}
         self.hashes: dict[str, str] = {}  # content hash -> id, for this batch
@@ -95,6 +101,8 @@ class Batch:
             if isinstance(planned, RecordsRead):
                 self.read_whole[source.path] = planned
             else:
+                if isinstance(planned, Job):  # for write(), which then need not look it up again
+                    self.planned[(planned.path, planned.key)] = known.get(planned.key)
                 yield planned
 
     def tell(self, outcome: FileOutcome) -> None:
@@ -114,9 +122,11 @@ class Batch:
             return None
         job = prepared.job
         path, key, where = job.path, job.key, job.where
+        entry = self.planned.pop((path, key), _NOT_PLANNED)
         if prepared.skip_reason is not None:
             return FileOutcome(path, "skipped", reason=prepared.skip_reason, record=where)
-        entry = self.manifest.get(path, key)
+        if entry is _NOT_PLANNED:
+            entry = self.manifest.get(path, key)
         content_hash, digest = prepared.content_hash, prepared.digest
         if prepared.unchanged and entry:  # touched, not changed
             self.upserts[(path, key)] = replace(entry, fingerprint=job.fingerprint)
