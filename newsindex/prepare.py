@@ -94,7 +94,7 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
         source, overrides, extract = read_source(job)
     except SkipFile as exc:
         return Prepared(job, skip_reason=str(exc))
-    state = f"{text_hash(source)}:{overrides.digest()}:{job.flags.digest()}:{_mapping_digest(job.mapping)}"
+    state = f"{text_hash(source)}:{overrides.digest}:{job.flags.digest}:{_mapping_digest(job.mapping)}"
     digest = source_digest(state)
     if digest == job.known_digest:
         return Prepared(job, digest=digest, unchanged=True)

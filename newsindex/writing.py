@@ -284,7 +284,7 @@ def source_fingerprint(source: SourceFile, sidecar_fp: str | None, flags: Overri
     """What must stay the same for a file to count as unchanged without reading
     it: its size and time, its sidecar's (``sidecar_fp``), the flags and map."""
     mapped = ",".join(f"{field}={key}" for field, key in mapping)
-    return f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest()}|{mapped}"
+    return f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest}|{mapped}"
 
 
 def article_id_of(path: str, record: str) -> str:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cached_property
 
 from ..errors import InvalidValueError
 from . import ExtractedArticle
@@ -47,8 +48,10 @@ class Overrides:
                 article = article.with_field(f.name, value, source)
         return article
 
+    @cached_property
     def digest(self) -> str:
-        """A short hash of the values, so that a change of overrides re-indexes the file."""
+        """A short hash of the values, so that a change of overrides re-indexes
+        the file (asked for each file an add plans: computed once)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         return hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=8).hexdigest()
 
