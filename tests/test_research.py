@@ -81,6 +81,25 @@ def test_copies_fold_into_one_hit_with_the_first_seen_marked(index_path: Path, s
         assert nyt.copies == () and not nyt.first_seen
 
 
+def test_copies_found_among_a_batch_not_yet_committed():
+    """The articles of a batch are found as copies before their commit; one
+    removed or written again in the same batch is no longer found as it was."""
+    from newsindex.neardup import Clusterer, signature
+
+    story = " ".join(f"word{i}" for i in range(300))
+    other = " ".join(f"other{i}" for i in range(300))
+    clusters = Clusterer(None)
+    assert clusters.assign("a", "A", signature(story)) == "A"
+    assert clusters.assign("b", "B", signature(other)) == "B"
+    assert clusters.assign("c", "C", signature(story.replace("word150", "edited"))) == "A"
+    clusters.remove("a")
+    assert clusters.assign("d", "D", signature(story)) == "A"  # a copy of c, which is in cluster A
+    clusters.remove("c")
+    assert clusters.assign("d", "D", signature(other)) == "B"  # d written again, now a copy of b
+    assert clusters.assign("e", "E", signature(story)) == "E"  # no copy of the story left
+    assert sorted(clusters.pending) == ["b", "d", "e"] and clusters.removed == {"a", "c"}
+
+
 def test_manifest_of_an_older_layout_is_rebuilt_and_still_finds_copies(index_path: Path, seeds: Path, tmp_path: Path):
     """A manifest written by an earlier version (16-bit signatures, other
     tables) is emptied on opening and rebuilt from the index: nothing is read
