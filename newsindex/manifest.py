@@ -195,13 +195,13 @@ class Manifest:
                 self._db.executemany("DELETE FROM bands WHERE key=? AND doc=?", ((key, doc) for key in bands(row[0])))
 
     def _add_signatures(self, signatures: Iterable[Signature]) -> None:
-        from .neardup import bands
+        from .neardup import sorted_bands
 
         # Inserted in key order: SQLite then fills its pages instead of
         # splitting them at random places (a tenth less room for a batch).
         rows = sorted((int(sig.id, 16), sig.cluster, sig.sig) for sig in signatures)
         self._db.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", rows)
-        keys = sorted((key, doc) for doc, _, sig in rows for key in bands(sig))
+        keys = sorted_bands([(doc, sig) for doc, _, sig in rows])
         self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", keys)
 
     def _set_generation(self, generation: int) -> None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from whoosh.index import Index
-from whoosh.writing import NO_MERGE
 
 from .documents import cluster_label, path_id, set_cluster
 from .errors import InvalidValueError
@@ -23,7 +22,7 @@ from .manifest import Entry, Manifest
 from .models import FileOutcome
 from .neardup import Clusterer
 from .prepare import FileDone, Job, Prepared
-from .segments import merge_at_end
+from .segments import merge_at_end, merge_small
 from .storage import open_writer
 
 #: A batch also ends when its articles hold this many postings, whatever their
@@ -189,8 +188,9 @@ class Batch:
 
     def commit(self, *, last: bool = False) -> None:
         """Commit the batch. The commits along an add write a segment each
-        and merge nothing; the ``last`` merges those segments with its own
-        articles in one pass, then by tiers (segments.merge_at_end)."""
+        and merge only small ones (segments.merge_small); the ``last`` merges
+        those segments with its own articles in one pass, then by tiers
+        (segments.merge_at_end)."""
         if last and self.writer is None and self.written:
             self._writer()  # nothing left to write, segments to merge
         committed = self.writer is not None
@@ -200,7 +200,7 @@ class Batch:
             if last:
                 writer.commit(mergetype=merge_at_end(self.written))
             else:
-                writer.commit(mergetype=NO_MERGE)
+                writer.commit(mergetype=merge_small)
                 if writer.doc_count():
                     self.written.add(writer.newsegment.segment_id())
         if committed or self.upserts or self.deletes or self.containers:
