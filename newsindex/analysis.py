@@ -36,8 +36,6 @@ from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import FieldType
 from whoosh.support.charset import accent_map
 
-from .postings import CompactPositions
-
 #: Longer "words" (base64 blobs, runs of digits, binary noise that decoded as
 #: text) are not indexed: no one searches for them, and they bloat the index.
 MAX_TOKEN_CHARS = 64
@@ -106,12 +104,10 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
     positions: dict[str, list[int]] = {}
     seen = 0  # words of the chunks before
     next_pos: int | None = None  # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
-    low, high = _MIN_TOKEN_CHARS, MAX_TOKEN_CHARS
     for chunk in _chunks(text):
         words = _WORD.findall(chunk)
         folded = _fold(words)
-        # _indexed(), inlined: a call a word was a tenth of the analysis.
-        places = [i for i, w in enumerate(folded) if low <= len(w) <= high and w not in STOP_WORDS]
+        places = [i for i, w in enumerate(folded) if _indexed(w)]
         if places:
             if next_pos is None:
                 next_pos = seen + places[0]
@@ -126,17 +122,7 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
         seen += len(words)
     fmt = field.format
     boost = fmt.field_boost
-    encode = fmt.encode
-    once = fmt.encode_once if isinstance(fmt, CompactPositions) else None
-    return [
-        (
-            t.encode("utf-8"),
-            len(p),
-            len(p) * boost,
-            once[p[0]] if once is not None and len(p) == 1 and p[0] < len(once) else encode(p),
-        )
-        for t, p in positions.items()
-    ]
+    return [(t.encode("utf-8"), len(p), len(p) * boost, fmt.encode(p)) for t, p in positions.items()]
 
 
 def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[re.Match[str]], list[str]]:

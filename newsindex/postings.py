@@ -26,9 +26,6 @@ _ONCE = [b"B" + bytes((position,)) for position in range(0x100)]
 class CompactPositions(Positions):
     """Positions as a typecode byte and an array of gaps (the first from 0)."""
 
-    #: ``encode([p])`` for each p under 256, made once.
-    encode_once = _ONCE
-
     def encode(self, poslist: Iterable[int]) -> bytes:
         positions = poslist if type(poslist) is list else list(poslist)
         if len(positions) == 1 and positions[0] < 0x100:
