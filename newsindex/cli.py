@@ -6,7 +6,6 @@ found or some inputs skipped, 2 error (nothing changed).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -86,6 +85,8 @@ def _wait_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _print_json(data: Any) -> None:
+    import json  # only for --json: not on every cold start
+
     click.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 

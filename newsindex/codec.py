@@ -112,7 +112,10 @@ def pack_stored(fields: dict[str, Any]) -> bytes:
     return packer.compress(pickle.dumps(fields, STORED_PROTOCOL)) + packer.flush()
 
 
-STORED_COLUMN = StoredDocumentColumn()
+#: Offsets written whatever the segment's size: below Whoosh's cutoff (32,768
+#: documents) the reader derives them in a Python loop over every document,
+#: 7 ms of a cold search at 20,000 articles, to spare 4 bytes a document.
+STORED_COLUMN = StoredDocumentColumn(write_offsets_cutoff=0)
 _RAW_BYTES = VarBytesColumn()
 #: The bit of a zlib stream's second byte saying it was deflated against a preset dictionary.
 _ZLIB_FDICT = 0x20

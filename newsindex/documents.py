@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .ingest import ExtractedArticle
 from .models import Article
+
+if TYPE_CHECKING:  # readers' output: imported by what adds, not by a search
+    from .ingest import ExtractedArticle
 
 
 def path_id(path: str) -> str:
@@ -115,6 +117,8 @@ def cluster_label(article_id: str, content_hash: str) -> str:
 
 def from_stored(fields: dict[str, Any]) -> ExtractedArticle:
     """The article a stored document holds, as the reader produced it."""
+    from .ingest import ExtractedArticle
+
     meta = fields["meta"]
     captions = fields.get("captions")
     return ExtractedArticle(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -11,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -28,8 +28,6 @@ from .errors import (
     InvalidValueError,
     NewsIndexError,
 )
-from .manifest import FILENAME as MANIFEST_FILENAME
-from .manifest import Entry, Manifest, Signature
 from .models import (
     AddReport,
     Article,
@@ -41,9 +39,11 @@ from .models import (
     Stats,
     Timeline,
 )
-from .neardup import signature
 from .schema import is_current, weighting
 from .storage import create_index, open_index, open_writer
+
+if TYPE_CHECKING:  # the manifest (SQLite) is imported by what writes, not by a search
+    from .manifest import Entry, Manifest
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -97,6 +97,8 @@ class NewsIndex:
     def _open(self) -> whoosh_index.Index:
         if self._index is None:
             if not self.exists():
+                from .manifest import FILENAME as MANIFEST_FILENAME
+
                 has_manifest = os.path.exists(os.path.join(self.path, MANIFEST_FILENAME))
                 raise IndexNotFoundError(self.path, has_manifest=has_manifest)
             try:
@@ -140,6 +142,8 @@ class NewsIndex:
 
     @contextmanager
     def _write_errors(self) -> Iterator[None]:
+        import sqlite3
+
         try:
             yield
         except (OSError, sqlite3.Error) as exc:
@@ -183,6 +187,9 @@ class NewsIndex:
 
     def _manifest(self, ix: whoosh_index.Index) -> Manifest:
         """The manifest, rebuilt from the stored fields if it lags the index."""
+        from .manifest import Entry, Manifest, Signature
+        from .neardup import signature
+
         manifest = Manifest(self.path)
         generation = ix.latest_generation()
         if manifest.generation != generation:

@@ -321,6 +321,27 @@ def test_python_dash_m_and_console_script(seeds: Path, tmp_path: Path):
     assert searched.stdout.index(LBC_TITLE_START) < searched.stdout.index("Ukraine’s troops")
 
 
+def test_a_search_from_a_shell_loads_no_ingestion_code(seeds: Path, tmp_path: Path):
+    """A cold search starts fast because it imports only what searching needs:
+    no format readers or extraction libraries, no manifest, no date parser for
+    a query without dates (the issue's "lazy imports" target)."""
+    index = str(tmp_path / "ix")
+    subprocess.run([sys.executable, "-m", "newsindex", "add", str(seeds), "--index", index], check=True,
+                   capture_output=True)
+    searched = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "newsindex", "search", "Dnipro bridge", "--index", index],
+        capture_output=True, text=True,
+    )
+    assert searched.returncode == 0, searched.stderr
+    lines = searched.stderr.splitlines()
+    imported = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
+    assert "newsindex.searching" in imported
+    heavy = {"trafilatura", "htmldate", "lxml", "dateparser", "datasketch", "numpy", "feedparser", "warcio",
+             "charset_normalizer", "sqlite3", "newsindex.ingest", "newsindex.manifest", "whoosh.qparser.dateparse"}
+    loaded = heavy & {name if name.startswith(("newsindex.", "whoosh.")) else name.split(".")[0] for name in imported}
+    assert not loaded, f"a search imported {sorted(loaded)}"
+
+
 @pytest.mark.parametrize("query, exit_code", [
     ('"unbalanced quote', 1), ('"eastern bank', 0), ("(((Kherson", 0), ("Kherson)))", 0),
     ("nosuchfield:Kherson", 1), ("Kherson\x00\x07", 0), ("*", 0), ("*ank", 2), ("?", 2),
