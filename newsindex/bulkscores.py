@@ -11,22 +11,24 @@ are read a block at a time and scored by one expression per block, and the
 sums kept in a dictionary. Each word's score is computed as Whoosh's
 ``bm25()`` computes it; sums may be taken in another order than Whoosh's
 matcher tree takes them, which moves a score by a few units in the last
-place (tested). Anything else (phrases, wildcards, date ranges as scored
-clauses...) returns None: Whoosh's matchers then.
+place (tested). A phrase scores as Whoosh scores it, the sum of its words'
+scores, over the articles :func:`matching.phrase_postings` finds (or, for a
+phrase of a rare word, its matcher steps to). Anything else (wildcards, date
+ranges as scored clauses...) returns None: Whoosh's matchers then.
 """
 
 from __future__ import annotations
 
 import heapq
 
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from .codec import posting_blocks
 from .docsets import segment_docs
-from .matching import AtLeast
+from .matching import AtLeast, ExactPhrase, phrase_postings
 from .schema import length_bytes
 
 
@@ -53,6 +55,8 @@ def _scores(query: Query, searcher: Searcher) -> dict[int, float]:
     kind = type(query)
     if kind is Term:
         found = _term_scores(query, searcher)
+    elif isinstance(query, Phrase):
+        return _phrase_scores(query, searcher)
     elif isinstance(query, AtLeast):
         found = _at_least([_scores(sub, searcher) for sub in query.subqueries], query.k)
     elif isinstance(query, Or) and not query.scale and not query.minmatch:
@@ -76,14 +80,7 @@ def _term_scores(query: Term, searcher: Searcher) -> dict[int, float]:
     text = field.to_bytes(query.text) if isinstance(query.text, str) else query.text
     if (name, text) not in reader:
         return {}
-    scorer = searcher.weighting.scorer(searcher, name, text)
-    lengths = length_bytes(reader, name)
-    if type(scorer) is not BM25FScorer or lengths is None:
-        raise _NotWords
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    # bm25()'s denominator less the weight, for each length byte, as it computes it.
-    rest = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
-    k1_plus_1 = k1 + 1
+    idf, k1_plus_1, rest, lengths = _bm25(searcher, name, text)
     boost = query.boost
     found: dict[int, float] = {}
     for ids, weights, _ in posting_blocks(reader._terms.matcher(name, text, field.format)):
@@ -94,6 +91,55 @@ def _term_scores(query: Term, searcher: Searcher) -> dict[int, float]:
     if reader.has_deletions():
         for doc in reader.deleted_docs_set.intersection(found):
             del found[doc]
+    return found
+
+
+def _bm25(searcher: Searcher, name: str, text: bytes) -> tuple[float, float, list[float], bytes]:
+    """What a word's score in a document is computed from, as Whoosh's
+    ``bm25()`` computes it: idf * (w * k1_plus_1) / (w + rest[lengths[doc]])
+    for its weight w in document doc."""
+    reader = searcher.reader()
+    scorer = searcher.weighting.scorer(searcher, name, text)
+    lengths = length_bytes(reader, name)
+    if type(scorer) is not BM25FScorer or lengths is None:
+        raise _NotWords
+    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    # bm25()'s denominator less the weight, for each length byte, as it computes it.
+    rest = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
+    return idf, k1 + 1, rest, lengths
+
+
+def _phrase_scores(query: Phrase, searcher: Searcher) -> dict[int, float]:
+    """A phrase's articles and scores: Whoosh's phrase matcher scores an
+    article by the sum of its words' scores (an intersection of their
+    matchers), here summed for the articles found from the postings. A phrase
+    with slop, or of a word rare enough for stepping to pay, is stepped
+    through by its matcher, as Whoosh would."""
+    reader = searcher.reader()
+    if isinstance(query, ExactPhrase) and query.is_exact(searcher):
+        terms = query.terms_in(reader)
+        if terms is None:
+            return {}
+        if query.found_in_bulk(reader, terms):
+            docs, values = phrase_postings(reader, query.fieldname, terms)
+            if not docs:
+                return {}
+            weight = reader.schema[query.fieldname].format.decode_weight
+            found = dict.fromkeys(docs, 0.0)
+            for term in terms:
+                idf, k1_plus_1, rest, lengths = _bm25(searcher, query.fieldname, term)
+                positions = values[term]
+                for doc in docs:
+                    w = weight(positions[doc])
+                    found[doc] += idf * ((w * k1_plus_1) / (w + rest[lengths[doc]]))
+            if query.boost != 1.0:
+                found = {doc: score * query.boost for doc, score in found.items()}
+            return found
+    matcher = query.matcher(searcher)
+    found = {}
+    while matcher.is_active():
+        found[matcher.id()] = matcher.score()
+        matcher.next()
     return found
 
 

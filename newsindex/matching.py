@@ -153,26 +153,43 @@ class ExactPhrase(Phrase):
     """A Whoosh ``Phrase``, matched by :class:`AdjacentWordsMatcher` when it
     has no slop."""
 
-    def matcher(self, searcher: Any, context: Any = None) -> Matcher:
+    def is_exact(self, searcher: Any) -> bool:
+        """Without slop, on a field that keeps positions: what this class matches itself."""
         field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
-        if self.slop != 1 or field is None or not field.format or not field.format.supports("positions"):
-            return super().matcher(searcher, context)
-        reader = searcher.reader()
+        return self.slop == 1 and field is not None and bool(field.format) and field.format.supports("positions")
+
+    def terms_in(self, reader: Any) -> list[bytes] | None:
+        """The phrase's words as the field's terms, or None when one is not in
+        the segment (nothing matches)."""
+        field = reader.schema[self.fieldname]
         terms = []
         for word in self.words:  # as Phrase.matcher does
             try:
                 btext = field.to_bytes(word)
             except ValueError:
-                return NullMatcher()
+                return None
             if (self.fieldname, btext) not in reader:
-                return NullMatcher()
-            terms.append(Term(self.fieldname, btext))
+                return None
+            terms.append(btext)
+        return terms
+
+    def found_in_bulk(self, reader: Any, terms: list[bytes]) -> bool:
+        """Whether :func:`phrase_postings` finds the phrase's articles, rather than stepping."""
+        frequencies = [reader.doc_frequency(self.fieldname, t) for t in terms]
+        return hasattr(reader, "_terms") and min(frequencies) * BULK_RATIO >= sum(frequencies)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Matcher:
+        if not self.is_exact(searcher):
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        terms = self.terms_in(reader)
+        if terms is None:
+            return NullMatcher()
         span_context = SpanNear2._span_context(context)
-        words = [t.matcher(searcher, span_context) for t in terms]
-        frequencies = [reader.doc_frequency(self.fieldname, t.text) for t in terms]
+        words = [Term(self.fieldname, t).matcher(searcher, span_context) for t in terms]
         matcher: Matcher
-        if hasattr(reader, "_terms") and min(frequencies) * BULK_RATIO >= sum(frequencies):
-            found = _phrase_docs(reader, self.fieldname, [t.text for t in terms], field.format)
+        if self.found_in_bulk(reader, terms):
+            found, _ = phrase_postings(reader, self.fieldname, terms)
             matcher = FoundPhraseMatcher(found, words) if found else NullMatcher()
         else:
             matcher = AdjacentWordsMatcher(words)
@@ -214,13 +231,15 @@ def _adjacent_spans(words: list[Matcher]) -> list[Span]:
 BULK_RATIO = 64
 
 
-def _phrase_docs(reader: Any, fieldname: str, words: list[bytes], format_: Any) -> list[int]:
-    """The segment's articles holding ``words`` one after the other, found
-    from the words' postings read a block at a time: candidates are the
-    articles holding every word (dictionary key sets intersected in C), and
-    each candidate's positions are compared as in AdjacentWordsMatcher."""
+def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[list[int], dict[bytes, dict[int, bytes]]]:
+    """The segment's articles holding ``words`` one after the other, in order,
+    and each word's positions (as stored) in each of them, found from the
+    words' postings read a block at a time: candidates are the articles
+    holding every word (dictionary key sets intersected in C), and each
+    candidate's positions are compared as in AdjacentWordsMatcher."""
     from .codec import posting_blocks
 
+    format_ = reader.schema[fieldname].format
     order = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
     values: dict[bytes, dict[int, bytes]] = {}
     candidates: set[int] | None = None
@@ -235,28 +254,35 @@ def _phrase_docs(reader: Any, fieldname: str, words: list[bytes], format_: Any) 
         values[word] = found
         candidates = set(found)
         if not candidates:
-            return []
+            return [], values
     assert candidates is not None
     if reader.has_deletions():
         candidates -= reader.deleted_docs_set
     decode = format_.decode_positions
-    first, rest = values[words[0]], [(values[word], (-offset).__add__) for offset, word in enumerate(words[1:], 1)]
+    first, rest = values[words[0]], [(values[word], offset) for offset, word in enumerate(words[1:], 1)]
     matched = []
     for doc in sorted(candidates):
-        starts = set(decode(first[doc]))
-        for positions, back in rest:
-            starts.intersection_update(map(back, decode(positions[doc])))  # where the phrase would start
+        value = first[doc]
+        # Two bytes are a word used once (CompactPositions): read without decoding.
+        starts = {value[1]} if len(value) == 2 else set(decode(value))
+        for positions, offset in rest:  # where the phrase would start
+            value = positions[doc]
+            if len(value) == 2:
+                starts &= {value[1] - offset}
+            else:
+                starts.intersection_update([p - offset for p in decode(value)])
             if not starts:
                 break
         else:
             matched.append(doc)
-    return matched
+    return matched, values
 
 
 class FoundPhraseMatcher(WrappingMatcher):
     """Steps through articles already found to hold the phrase
-    (:func:`_phrase_docs`), scored as Whoosh scores a phrase: by the
-    intersection of its words' matchers, moved to each article."""
+    (:func:`phrase_postings`), scored as Whoosh scores a phrase: by the
+    intersection of its words' matchers, moved to each article. (A search
+    ranked by relevance scores them in bulk: bulkscores.py.)"""
 
     def __init__(self, found: list[int], words: list[Matcher], boost: float = 1.0, at: int = 0) -> None:
         super().__init__(make_binary_tree(IntersectionMatcher, words), boost)

@@ -117,33 +117,39 @@ def test_not_queries_split_into_words_and_exclusions_give_whooshs_hits(index, te
             assert total == len(searcher.search(query, limit=None))
 
 
-#: The queries of QUERIES made of words only, which bulkscores.py scores.
-WORDS_ONLY = {
-    "bridge", "bridge kyiv", "bridge OR grain", QUERIES[12], "title:strike (odesa OR port)", "bridgs~1", "nosuchword"
+#: The queries of QUERIES made of words and phrases only, which bulkscores.py scores.
+SCORED_IN_BULK = {
+    "bridge", "bridge kyiv", "bridge OR grain", '"grain ships"', '"bridge bridge"', '"grain ships port"',
+    'title:"strike strikes"', '"dnipro kyiv"~3', QUERIES[12], "title:strike (odesa OR port)", "bridgs~1", "nosuchword"
 }
 
 
+@pytest.mark.parametrize("bulk_ratio", [1, 64, 10**9])
 @pytest.mark.parametrize("text", QUERIES)
-def test_bulk_scores_are_whooshs_scores(index, text: str) -> None:
-    """Queries of words are scored in bulk (bulkscores.py): every match with
-    Whoosh's score (up to the order of floating-point sums), and the same
-    best hits in the same order, a restriction joined unscored or not;
-    anything else is left to Whoosh."""
+def test_bulk_scores_are_whooshs_scores(index, text: str, bulk_ratio: int, monkeypatch) -> None:
+    """Queries of words and phrases are scored in bulk (bulkscores.py): every
+    match with Whoosh's score (up to the order of floating-point sums), and
+    the same best hits in the same order, a restriction joined unscored or
+    not; anything else is left to Whoosh. Phrases are found from their words'
+    postings or stepped through, as their words' frequencies decide (both
+    ways tested by moving the ratio that decides)."""
     from whoosh.query import And, Term
 
+    from newsindex import matching
     from newsindex.bulkscores import scored_matches, top
 
+    monkeypatch.setattr(matching, "BULK_RATIO", bulk_ratio)
     query = parse_query(text, index.schema)
     restricted = And([query, Term("outlet_key", "BBC").with_boost(0.0)])
     with index.searcher(weighting=weighting()) as searcher:
         for q in (query, restricted):
             scores = scored_matches(searcher, q)
-            if text not in WORDS_ONLY:
+            if text not in SCORED_IN_BULK:
                 assert scores is None
                 continue
             assert scores is not None
             expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
-            assert scores.keys() == expected.keys() and (expected or text == "nosuchword")
+            assert scores.keys() == expected.keys() and (expected or q is restricted or text == "nosuchword")
             assert all(scores[doc] == pytest.approx(expected[doc], rel=1e-12) for doc in expected)
             ours = top(scores, 10)
             best = [hit.docnum for hit in searcher.search(q, limit=10)]
