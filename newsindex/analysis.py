@@ -131,17 +131,66 @@ def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[
     field's analyzer leaves it with stop words kept (``removestops=False``:
     stop words folded, not stemmed), which is what Whoosh's highlighter
     matches query terms and phrases against."""
-    end = len(text)
-    if end > charlimit + _PHRASE_MARGIN:
-        boundary = _NOT_IN_WORD.search(text, charlimit + _PHRASE_MARGIN)
-        end = boundary.start() if boundary else end
-    matches = list(_WORD.finditer(text, 0, end))
+    matches = list(_WORD.finditer(text, 0, _analysed_end(text, charlimit)))
     folded = _fold([m.group() for m in matches])
     stem = _stemmer(field.analyzer)
     if not stem:
         return matches, folded
     stems = stem(folded)
-    return matches, [s if _indexed(f) else f for f, s in zip(folded, stems, strict=True)]
+    # A word its stem leaves as it is needs no stop-word test (most words).
+    return matches, [f if s == f or not _indexed(f) else s for f, s in zip(folded, stems, strict=True)]
+
+
+def matched_words(
+    field: FieldType, text: str, charlimit: int, terms: frozenset[str]
+) -> list[tuple[int, int, str]] | None:
+    """The words of ``text`` up to ``charlimit`` that the field's analyzer
+    turns into one of ``terms``: (start, end, term), as highlight_tokens
+    would find them, without analysing the other words. Only where it is
+    exact: an ASCII text, whose lower-casing keeps every offset and folds no
+    accent. A Snowball stem keeps all but the last letter of its word, save
+    "dying" -> "die" and its kind (checked over the 285,000 ASCII words of
+    the research corpora), so only words starting with those letters are
+    analysed; on a snippet's worth of text that is a few words, not all.
+    None for a text this cannot read (non-ASCII, a one-letter term)."""
+    if not text.isascii() or any(len(term) < 2 for term in terms):
+        return None
+    if not terms:
+        return []
+    end = _analysed_end(text, charlimit)
+    low = text.lower()
+    stem = _stemmer(field.analyzer)
+    found = []
+    for start in _starts_of(terms).finditer(low, 0, end):
+        word = _WORD.match(low, start.start(), end)
+        assert word is not None  # a start of a word was found
+        folded = word.group()
+        term = stem([folded])[0] if stem and _indexed(folded) else folded
+        if term in terms:
+            if word.end() > charlimit:
+                break
+            found.append((word.start(), word.end(), term))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _starts_of(terms: frozenset[str]) -> re.Pattern[str]:
+    """Where a word that may analyse to one of ``terms`` starts: at a word's
+    start (not after a letter, nor after a letter and a dot: _WORD would
+    have gone on), the term less its last letter, or "Xy" for "Xie"."""
+    prefixes = {term[:-1] for term in terms} | {term[:-2] + "y" for term in terms if term.endswith("ie")}
+    alternatives = "|".join(map(re.escape, sorted(prefixes, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternatives})")
+
+
+def _analysed_end(text: str, charlimit: int) -> int:
+    """Where highlighting stops reading: a little past ``charlimit`` (enough
+    for a phrase to end), at the end of a word."""
+    end = len(text)
+    if end > charlimit + _PHRASE_MARGIN:
+        boundary = _NOT_IN_WORD.search(text, charlimit + _PHRASE_MARGIN)
+        end = boundary.start() if boundary else end
+    return end
 
 
 def _fold(words: list[str]) -> list[str]:

@@ -30,7 +30,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from .analysis import highlight_tokens
+from .analysis import highlight_tokens, matched_words
 from .models import Span
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
@@ -144,7 +144,13 @@ class BulkHighlighter(Highlighter):
             text = hitobj[fieldname]
         terms, phrases = self._searched(results, fieldname, strict_phrase)
         charlimit = self.fragmenter.charlimit or len(text)
-        tokens = _matched_tokens(*highlight_tokens(field, text, charlimit), terms, phrases, charlimit)
+        words = None if phrases else matched_words(field, text, charlimit, terms)
+        if words is not None:
+            tokens: Iterable[Token] = (
+                Token(text=term, startchar=start, endchar=end, matched=True, boost=1.0) for start, end, term in words
+            )
+        else:
+            tokens = _matched_tokens(*highlight_tokens(field, text, charlimit), terms, phrases, charlimit)
         fragments = self.fragmenter.fragment_tokens(text, tokens)
         fragments = top_fragments(fragments, top, self.scorer, self.order, minscore=minscore)
         return self.formatter.format(fragments)

@@ -72,3 +72,42 @@ def test_snippets_mark_every_form_of_a_searched_word(tmp_path) -> None:
     (hit,) = ix.search("bridge").hits
     marked = [s.text[span.start : span.end] for s in hit.snippets for span in s.matches]
     assert sorted(marked) == ["bridge", "bridges"]
+
+
+#: Words whose stems are not their own beginning ("dying" -> "die"), stems that
+#: change a letter ("happy" -> "happi"), dotted and joined words, stop words,
+#: one-letter and over-long words.
+STEM_CASES = (
+    "dying die lying lie tying ties vying vie skies sky news happy happiness generously hoping hopping "
+    "bridge Bridges BRIDGING U.S. u.s 3.5 a..b e.g. snake_case x_y The the of a I Kyiv's co-operate "
+    "running runs ran " + "x" * 64 + " " + "y" * 70
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(STEM_CASES) | st.text(alphabet="abdeilnsty._", min_size=1, max_size=7), max_size=40),
+    gaps=st.lists(st.sampled_from([" ", ". ", ".", "\n", "-", ", ", "'"]), min_size=40, max_size=40),
+    name=st.sampled_from(FIELDS),
+    charlimit=st.integers(min_value=1, max_value=300),
+    data=st.data(),
+)
+def test_matched_words_are_the_words_full_analysis_matches(words, gaps, name, charlimit, data) -> None:
+    """Snippets of ASCII text find the searched words by where they may
+    start (analysis.matched_words): the same words, at the same offsets, as
+    analysing every word of the text."""
+    text = "".join(word + gap for word, gap in zip(words, gaps, strict=False))
+    field = SCHEMA[name]
+    matches, analysed = analysis.highlight_tokens(field, text, charlimit)
+    searched = data.draw(st.sets(st.sampled_from(sorted(set(analysed)) or ["none"]) | st.sampled_from(["die", "ski"])))
+    terms = frozenset(t for t in searched if len(t) > 1)
+    expected = [(m.start(), m.end(), w) for m, w in zip(matches, analysed, strict=True)
+                if w in terms and m.end() <= charlimit]
+    assert analysis.matched_words(field, text, charlimit, terms) == expected
+
+
+def test_matched_words_leave_non_ascii_text_to_full_analysis() -> None:
+    assert analysis.matched_words(SCHEMA["body"], "Zelénskyy crossed", 100, frozenset({"cross"})) is None
+    assert analysis.matched_words(SCHEMA["body"], "Dying bridges", 100, frozenset({"die", "bridg"})) == [
+        (0, 5, "die"), (6, 13, "bridg")
+    ]
