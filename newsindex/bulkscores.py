@@ -146,8 +146,9 @@ def _phrase_scores(query: Phrase, searcher: Searcher) -> dict[int, float]:
 def _union(children: list[dict[int, float]]) -> dict[int, float]:
     if not children:
         return {}
-    children = sorted(children, key=len, reverse=True)  # the largest copied, not stepped through
-    found = dict(children[0])
+    # The largest taken as it is (each child is built for its parent alone), not stepped through.
+    children = sorted(children, key=len, reverse=True)
+    found = children[0]
     for child in children[1:]:
         for doc, score in child.items():
             found[doc] = found[doc] + score if doc in found else score
