@@ -48,6 +48,16 @@ def test_add_then_search_seeds(run: Run, seeds: Path):
     assert "Picture:" not in found.stdout  # captions stay out of body snippets
 
 
+def test_piped_search_output_keeps_each_snippet_on_one_line(run: Run, seeds: Path):
+    """Not a terminal: nothing is wrapped, so grep sees each snippet whole."""
+    run("add", str(seeds))
+    hits, _ = json_hits(run("search", "Dnipro bridge", "--json").stdout)
+    snippets = [s["text"] for h in hits for s in h["snippets"]]
+    assert max(map(len, snippets)) > 120
+    lines = run("search", "Dnipro bridge").stdout.splitlines()
+    assert all(any(text in line for line in lines) for text in snippets)
+
+
 def test_search_json_offsets_point_at_matched_words(run: Run, seeds: Path):
     run("add", str(seeds))
     result = run("search", "Dnipro bridge", "--json")
