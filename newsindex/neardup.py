@@ -14,7 +14,10 @@ below the threshold and is not clustered.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import types
 import zlib
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -45,9 +48,31 @@ def _minhash() -> Any:
     """One MinHash per process, cleared for each article: its random
     permutations are drawn once, and not checked again for every article as a
     copy's are (measured on Reuters: 240 -> 170 microseconds a signature)."""
-    from datasketch import MinHash  # imported when an article is first indexed, not for searching
+    return _minhash_class()(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
 
-    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+
+def _minhash_class() -> Any:
+    """datasketch's MinHash, imported when an article is first signed, and
+    without the rest of datasketch: its package imports every index it has,
+    and through its LSH's parameter search, SciPy (0.6 to 0.9 s and 35 MB in
+    each worker process of every add, for a class that needs numpy alone).
+    Its module is loaded under a bare package that is then taken away, so a
+    later ``import datasketch`` runs the package whole, with this module in it."""
+    if "datasketch" in sys.modules:
+        from datasketch.minhash import MinHash
+
+        return MinHash
+    spec = importlib.util.find_spec("datasketch")
+    if spec is None or spec.submodule_search_locations is None:
+        raise ImportError("datasketch is not installed")
+    bare = types.ModuleType("datasketch")
+    bare.__path__ = list(spec.submodule_search_locations)
+    sys.modules["datasketch"] = bare
+    try:
+        from datasketch.minhash import MinHash
+    finally:
+        del sys.modules["datasketch"]
+    return MinHash
 
 
 def signature(text: str) -> bytes:

@@ -100,6 +100,27 @@ def test_copies_found_among_a_batch_not_yet_committed():
     assert sorted(clusters.pending) == ["b", "d", "e"] and clusters.removed == {"a", "c"}
 
 
+def test_signing_loads_datasketchs_minhash_alone_and_datasketch_stays_whole(tmp_path: Path):
+    """An add signs its articles with datasketch's MinHash without importing
+    the rest of datasketch, which brings SciPy (most of a second at the start
+    of every add and of every worker); a program that imports datasketch
+    afterwards still gets all of it, with the same MinHash."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from newsindex.neardup import _minhash, signature, similarity\n"
+        "a = signature('the bridge over the river was closed to traffic on monday')\n"
+        "assert similarity(a, signature('the bridge over the river was closed to traffic on monday')) == 1.0\n"
+        "assert 'scipy' not in sys.modules, 'scipy imported'\n"
+        "import datasketch\n"
+        "assert datasketch.MinHash is type(_minhash()) and datasketch.MinHashLSH\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
 def test_manifest_of_an_older_layout_is_rebuilt_and_still_finds_copies(index_path: Path, seeds: Path, tmp_path: Path):
     """A manifest written by an earlier version (16-bit signatures, other
     tables) is emptied on opening and rebuilt from the index: nothing is read
