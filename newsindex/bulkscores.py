@@ -20,6 +20,7 @@ ranges as scored clauses...) returns None: Whoosh's matchers then.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 
 from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
@@ -80,11 +81,11 @@ def _term_scores(query: Term, searcher: Searcher) -> dict[int, float]:
     text = field.to_bytes(query.text) if isinstance(query.text, str) else query.text
     if (name, text) not in reader:
         return {}
-    idf, k1_plus_1, rest, lengths = _bm25(searcher, name, text)
+    bm25 = _bm25(searcher, name, text)
     boost = query.boost
     found: dict[int, float] = {}
     for ids, weights, _ in posting_blocks(reader._terms.matcher(name, text, field.format)):
-        scores = [idf * ((w * k1_plus_1) / (w + rest[lengths[doc]])) for doc, w in zip(ids, weights, strict=True)]
+        scores = _scores_of(bm25, ids, weights)
         if boost != 1.0:
             scores = [score * boost for score in scores]
         found.update(zip(ids, scores, strict=True))
@@ -94,10 +95,11 @@ def _term_scores(query: Term, searcher: Searcher) -> dict[int, float]:
     return found
 
 
-def _bm25(searcher: Searcher, name: str, text: bytes) -> tuple[float, float, list[float], bytes]:
-    """What a word's score in a document is computed from, as Whoosh's
-    ``bm25()`` computes it: idf * (w * k1_plus_1) / (w + rest[lengths[doc]])
-    for its weight w in document doc."""
+_BM25 = tuple[float, float, list[float], bytes]  # idf, k1 + 1, rest by length byte, length bytes
+
+
+def _bm25(searcher: Searcher, name: str, text: bytes) -> _BM25:
+    """What a word's scores are computed from (:func:`_scores_of`)."""
     reader = searcher.reader()
     scorer = searcher.weighting.scorer(searcher, name, text)
     lengths = length_bytes(reader, name)
@@ -107,6 +109,14 @@ def _bm25(searcher: Searcher, name: str, text: bytes) -> tuple[float, float, lis
     # bm25()'s denominator less the weight, for each length byte, as it computes it.
     rest = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
     return idf, k1 + 1, rest, lengths
+
+
+def _scores_of(bm25: _BM25, docs: Sequence[int], weights: Sequence[float]) -> list[float]:
+    """A word's score in each document of ``docs``, of its ``weights`` there,
+    as Whoosh's ``bm25()`` computes it: one expression per document, in C's
+    loop of a comprehension."""
+    idf, k1_plus_1, rest, lengths = bm25
+    return [idf * ((w * k1_plus_1) / (w + rest[lengths[doc]])) for doc, w in zip(docs, weights, strict=True)]
 
 
 def _phrase_scores(query: Phrase, searcher: Searcher) -> dict[int, float]:
@@ -127,11 +137,11 @@ def _phrase_scores(query: Phrase, searcher: Searcher) -> dict[int, float]:
             weight = reader.schema[query.fieldname].format.decode_weight
             found = dict.fromkeys(docs, 0.0)
             for term in terms:
-                idf, k1_plus_1, rest, lengths = _bm25(searcher, query.fieldname, term)
                 positions = values[term]
-                for doc in docs:
-                    w = weight(positions[doc])
-                    found[doc] += idf * ((w * k1_plus_1) / (w + rest[lengths[doc]]))
+                weights = [weight(positions[doc]) for doc in docs]
+                scores = _scores_of(_bm25(searcher, query.fieldname, term), docs, weights)
+                for doc, score in zip(docs, scores, strict=True):
+                    found[doc] += score
             if query.boost != 1.0:
                 found = {doc: score * query.boost for doc, score in found.items()}
             return found
