@@ -28,7 +28,7 @@ from .analysis import index_postings
 from .codec import pack_stored
 from .documents import source_digest, text_hash, to_document
 from .ingest import ExtractedArticle, SkipFile
-from .ingest.records import Mapping_, Record
+from .ingest.records import Mapping_, Record, mapping_digest
 from .ingest.sidecar import Overrides
 from .schema import Analysed, PreAnalysableText, build_schema
 
@@ -94,7 +94,7 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
         source, overrides, extract = read_source(job)
     except SkipFile as exc:
         return Prepared(job, skip_reason=str(exc))
-    state = f"{text_hash(source)}:{overrides.digest}:{job.flags.digest}:{_mapping_digest(job.mapping)}"
+    state = f"{text_hash(source)}:{overrides.digest}:{job.flags.digest}:{mapping_digest(job.mapping)}"
     digest = source_digest(state)
     if digest == job.known_digest:
         return Prepared(job, digest=digest, unchanged=True)
@@ -131,10 +131,6 @@ def story_hash(article: ExtractedArticle) -> str:
     indexed, and folded with the first as a copy."""
     day = article.published.date().isoformat() if article.published else ""
     return text_hash(f"{article.title or ''}\n{article.body}\n{day}")
-
-
-def _mapping_digest(mapping: Mapping_) -> str:
-    return ",".join(f"{field}={key}" for field, key in mapping)
 
 
 def _for_writer(document: dict[str, Any]) -> dict[str, Any]:

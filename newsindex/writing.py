@@ -16,7 +16,7 @@ from .ingest import ExtractedArticle, SkipFile
 from .ingest.files import SourceFile, UnreadablePath
 from .ingest.formats import SINGLE_ARTICLE, by_name, detect
 from .ingest.readers import extract_record, extract_single, read_records, read_single, record_text
-from .ingest.records import BadRecord, Mapping_
+from .ingest.records import BadRecord, Mapping_, mapping_digest
 from .ingest.sidecar import Overrides, load_sidecar
 from .manifest import Entry, Manifest
 from .models import FileOutcome
@@ -283,8 +283,7 @@ def is_single_article(path: str) -> bool:
 def source_fingerprint(source: SourceFile, sidecar_fp: str | None, flags: Overrides, mapping: Mapping_) -> str:
     """What must stay the same for a file to count as unchanged without reading
     it: its size and time, its sidecar's (``sidecar_fp``), the flags and map."""
-    mapped = ",".join(f"{field}={key}" for field, key in mapping)
-    return f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest}|{mapped}"
+    return f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest}|{mapping_digest(mapping)}"
 
 
 def article_id_of(path: str, record: str) -> str:

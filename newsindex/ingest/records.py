@@ -67,6 +67,11 @@ class BadRecord:
 Mapping_ = tuple[tuple[str, str], ...]  # (article field, record key path)
 
 
+def mapping_digest(mapping: Mapping_) -> str:
+    """The mapping as a string, so that a change of ``--map`` re-indexes a file."""
+    return ",".join(f"{field}={key}" for field, key in mapping)
+
+
 def parse_mapping(values: list[str] | tuple[str, ...]) -> Mapping_:
     """``--map field=key`` values; errors name the value and the reason."""
     pairs = []
