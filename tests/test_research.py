@@ -100,6 +100,20 @@ def test_copies_found_among_a_batch_not_yet_committed():
     assert sorted(clusters.pending) == ["b", "d", "e"] and clusters.removed == {"a", "c"}
 
 
+def test_a_batchs_band_keys_in_bulk_are_each_signatures_bands():
+    """The manifest records a batch's LSH band keys computed in numpy
+    (neardup.sorted_bands); an article looks its copies up by the keys of
+    neardup.bands: the two must be the same keys, or no copy is found."""
+    from newsindex.neardup import bands, signature, sorted_bands
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(400)]
+    signed = [(doc, signature(" ".join(rng.choices(words, k=60)))) for doc in rng.sample(range(10**9), 5000)]
+    expected = sorted((key, doc) for doc, sig in signed for key in bands(sig))
+    assert list(sorted_bands(signed)) == expected
+    assert list(sorted_bands([])) == []
+
+
 def test_signing_loads_datasketchs_minhash_alone_and_datasketch_stays_whole(tmp_path: Path):
     """An add signs its articles with datasketch's MinHash without importing
     the rest of datasketch, which brings SciPy (most of a second at the start
