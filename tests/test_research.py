@@ -81,6 +81,23 @@ def test_copies_fold_into_one_hit_with_the_first_seen_marked(index_path: Path, s
         assert nyt.copies == () and not nyt.first_seen
 
 
+def test_a_first_add_in_batches_finds_the_copies_of_its_earlier_batches(index_path: Path, seeds: Path, tmp_path: Path):
+    """Into a new index, an add answers its own lookups until its first
+    commit; the commits after must find what the ones before wrote."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for seed in seeds.glob("*.txt"):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    syndicate(folder, seeds)
+    lbc = (seeds / "004_4cb7eeb292a544b7.txt").read_bytes()
+    (folder / "zz-copy.txt").write_bytes(lbc.replace(b"\n\n", b"\n\n\n"))  # the same text, other spacing
+    with NewsIndex(index_path) as ni:
+        report = ni.add([folder], batch_size=1)  # a commit an article
+        assert (report.tally["added"], report.tally["duplicate"]) == (4, 1)
+        folded = ni.search("Kherson")
+        assert folded.total == 2 and folded.folded == 2
+
+
 def test_copies_found_among_a_batch_not_yet_committed():
     """The articles of a batch are found as copies before their commit; one
     removed or written again in the same batch is no longer found as it was."""
