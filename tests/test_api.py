@@ -155,6 +155,31 @@ def test_batches_commit_as_they_go(index_path: Path, tmp_path: Path):
         assert len(ni.add([folder]).unchanged) == 9  # the manifest matches the last commit
 
 
+def test_workers_running_windows_ahead_keep_every_file_to_its_article(index_path: Path, tmp_path: Path, monkeypatch):
+    """An add in worker processes, with windows of 8 files and the workers
+    let run up to 16 windows ahead of the writer through its commits: each
+    file told once, with its own article."""
+    from newsindex import prepare
+
+    monkeypatch.setattr(prepare, "WINDOW_FILES", 8)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    names = [f"{i:03d}.txt" for i in range(300)]
+    for i, name in enumerate(names):
+        (folder / name).write_text(f"Story number {i}\n\nBody of story {i} about topic{i}.")
+    (folder / "150.txt").write_bytes(b"")  # skipped, in its place
+    with NewsIndex(index_path) as ni:
+        outcomes: list[FileOutcome] = []
+        report = ni.add([folder], batch_size=40, on_outcome=outcomes.append)
+        assert report.tally["added"] == 299 and report.tally["skipped"] == 1
+        assert sorted(Path(o.path).name for o in outcomes) == names
+        by_name = {Path(o.path).name: o for o in outcomes}
+        assert by_name["150.txt"].status == "skipped"
+        for i in (0, 149, 151, 299):
+            hit = ni.search(f"topic{i}").hits[0]
+            assert hit.id == by_name[f"{i:03d}.txt"].id and hit.title == f"Story number {i}"
+
+
 def test_outcomes_stream_once_committed(index_path: Path, tmp_path: Path):
     folder = tmp_path / "many"
     folder.mkdir()
