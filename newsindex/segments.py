@@ -47,7 +47,7 @@ SMALL_SEGMENT = 1_000
 
 #: A term's postings held by a writer: document numbers, weights, and the
 #: values end to end with their sizes. A list of values held a bytes object
-#: of 34 bytes or more a posting, and 8 for its place in the list: writing
+#: of 35 bytes or more a posting, and 8 for its place in the list: writing
 #: 4.5 million postings (20,000 articles) in one batch, the writer alone
 #: peaked at 203 MB instead of 397 MB.
 _Postings = tuple[array, array, bytearray, array]
@@ -204,7 +204,7 @@ class SegmentBuilder(SegmentWriter):
                     if isinstance(renumber, int):  # no deletions: shifted by the segment's start
                         ids.extend(map(renumber.__add__, block_ids))
                         weights.extend(block_weights)
-                        values += b"".join(block_values)
+                        values.extend(b"".join(block_values))
                         sizes.extend(map(len, block_values))
                         continue
                     for i, old in enumerate(block_ids):
@@ -212,7 +212,7 @@ class SegmentBuilder(SegmentWriter):
                             ids.append(renumber[old])
                             weights.append(block_weights[i])
                             if block_values:
-                                values += block_values[i]
+                                values.extend(block_values[i])
                                 sizes.append(len(block_values[i]))
             if ids:
                 yield btext, ids, weights, _split(values, sizes)
