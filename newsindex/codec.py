@@ -19,12 +19,15 @@ speed.py): postings and term entries 48.5 -> 29 MB.
 
 from __future__ import annotations
 
+import io
+import os
 import pickle
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import sub
+from struct import Struct
 from typing import Any
 
 from whoosh.codec.whoosh3 import (
@@ -37,10 +40,12 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     W3PerDocWriter,
     W3TermInfo,
+    W3TermsReader,
 )
 from whoosh.columns import VarBytesColumn
 from whoosh.matching import ListMatcher
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.reading import CorruptIndexError
+from whoosh.system import pack_int, pack_long, pack_ushort, unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 #: Posting blocks and their heads: protocol 5 writes bytes as bytes (protocol
@@ -58,6 +63,10 @@ INLINE_POSTINGS = 4
 #: Postings per block, as Whoosh's W3 codec writes them.
 BLOCK = 128
 _ENTRY = W3TermInfo._struct
+#: After a term entry's fixed part: where its postings start in the postings file, and their length.
+_EXTENT = Struct("!qi")
+#: Before each term in the terms file: the lengths of the term and its entry.
+_KEY_AND_VALUE = Struct("!ii")
 
 
 class NewsCodec(W3Codec):
@@ -297,6 +306,101 @@ def posting_ids(matcher: Any) -> Iterator[Iterable[int]]:
         if matcher._lastblock:
             return
         matcher._next_block()
+
+
+class SegmentScan:
+    """A segment's terms and posting lists read front to back, for a merge.
+
+    A merge reads every term of the segments it merges in order, and each
+    term's postings, which lie in the postings file in that same order.
+    Whoosh's readers go through three layers of Python file objects (a seek
+    and a read a call, several calls a term and a block) and decode each
+    term's statistics, which the merge computes again: merging 20,000
+    articles from five segments made 1.5 million such reads. Here each of
+    the two files is read through one buffered file of its own: a term in
+    three reads, a posting list in one."""
+
+    def __init__(self, storage: Any, segment: Any, terms: W3TermsReader) -> None:
+        self._tindex = terms._tindex
+        self._fieldmap = terms._fieldmap
+        self._terms, self._terms_base = _open_part(storage, segment, W3Codec.TERMS_EXT)
+        self._postings, self._postings_base = _open_part(storage, segment, W3Codec.POSTS_EXT)
+
+    def close(self) -> None:
+        self._terms.close()
+        self._postings.close()
+
+    def terms(self, fieldname: str) -> Iterator[tuple[bytes, bytes]]:
+        """The field's terms in order, each with its entry as stored."""
+        if fieldname not in self._fieldmap:
+            return
+        prefix = pack_ushort(self._fieldmap[fieldname])
+        position = self._tindex.closest_key_pos(prefix)
+        if position is None:
+            return
+        read = self._terms.read
+        self._terms.seek(self._terms_base + position)
+        end = self._tindex.endofdata
+        while position < end:
+            keylen, datalen = _KEY_AND_VALUE.unpack(read(_KEY_AND_VALUE.size))
+            key = read(keylen)
+            if key[:2] != prefix:
+                return
+            yield key[2:], read(datalen)
+            position += _KEY_AND_VALUE.size + keylen + datalen
+
+    def postings(self, entry: bytes, fixed_size: int | None) -> Iterator[tuple[Sequence[int], Sequence[float], Any]]:
+        """A term's postings, a block at a time, from its entry: (document
+        numbers, weights, values as :func:`posting_blocks` gives them)."""
+        if entry[0]:  # the flag: inlined in the entry
+            ids, weights, values = pickle.loads(entry[_ENTRY.size :])
+            yield ids, _all_weights(weights, len(ids)), None if fixed_size == 0 else values
+            return
+        offset, length = _EXTENT.unpack_from(entry, _ENTRY.size)
+        self._postings.seek(self._postings_base + offset)
+        data = self._postings.read(length)
+        if data[:4] != WHOOSH3_HEADER_MAGIC:
+            raise CorruptIndexError(f"bad postings block tag at offset {offset} of segment {self._postings.name!r}")
+        stream = io.BytesIO(data)
+        stream.seek(4)
+        while True:
+            (size,) = unpack_int(stream.read(4))
+            end = stream.tell() + abs(size)
+            count, _, _, compression, _, _ = pickle.load(stream)
+            block = data[stream.tell() : end]
+            stream.seek(end)
+            deltas, weights, values = pickle.loads(zlib.decompress(block) if compression else block)
+            if fixed_size == 0:
+                values = None
+            elif fixed_size is not None and fixed_size > 0:
+                values = [values[at : at + fixed_size] for at in range(0, len(values), fixed_size)]
+            yield list(accumulate(deltas)), _all_weights(weights, count), values
+            if size < 0:  # the last block
+                return
+
+
+def _open_part(storage: Any, segment: Any, ext: str) -> tuple[Any, int]:
+    """One of a segment's files opened on its own (buffered), and where it
+    starts in the file opened: segments are written as compound files."""
+    name = segment.make_filename(ext)
+    if not segment.is_compound():
+        return open(os.path.join(storage.folder, name), "rb"), 0
+    compound = segment.open_compound_file(storage)
+    try:
+        offset, _ = compound.range(name)
+    finally:
+        compound.close()
+    return open(os.path.join(storage.folder, segment.make_filename(segment.COMPOUND_EXT)), "rb"), offset
+
+
+def _all_weights(weights: Any, count: int) -> Sequence[float]:
+    """W3's minified weights (None when all are 1, one number when all are
+    the same) as one weight a posting."""
+    if weights is None:
+        return [1.0] * count
+    if isinstance(weights, float | int):
+        return [float(weights)] * count
+    return weights
 
 
 def _minified(weights: Sequence[float]) -> Any:

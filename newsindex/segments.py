@@ -33,7 +33,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from .codec import LATE_STORED_FIELD, STORED_COLUMN, NewsCodec, posting_blocks
+from .codec import LATE_STORED_FIELD, STORED_COLUMN, NewsCodec, SegmentScan
 
 #: Segments of about the same size merged at once: each article is rewritten
 #: about log(archive / batch) / log(MERGE_FACTOR) times over an archive's life.
@@ -156,6 +156,9 @@ class SegmentBuilder(SegmentWriter):
         self.perdocwriter.close()
         lengths_of = self.per_document_reader()
         readers = [(SegmentReader(self.storage, self.schema, segment), renumber) for segment, renumber in self._merged]
+        scans = [
+            (SegmentScan(self.storage, reader.segment(), reader._terms), renumber) for reader, renumber in readers
+        ]
         fieldwriter = self.fieldwriter
         try:
             names = set(self._terms).union(*(r.indexed_field_names() for r, _ in readers)) & set(self.schema.names())
@@ -163,10 +166,12 @@ class SegmentBuilder(SegmentWriter):
                 field = self.schema[name]
                 lengths = _lengths(lengths_of, name, self.docnum) if field.scorable else None
                 fieldwriter.start_field(name, field)
-                for btext, ids, weights, values in self._field_postings(name, readers):
+                for btext, ids, weights, values in self._field_postings(name, scans):
                     fieldwriter.write_term(btext, ids, weights, values, lengths)
                 fieldwriter.finish_field()
         finally:
+            for scan, _ in scans:
+                scan.close()
             for reader, _ in readers:
                 reader.close()
             lengths_of.close()
@@ -174,48 +179,40 @@ class SegmentBuilder(SegmentWriter):
         self._terms.clear()
 
     def _field_postings(
-        self, name: str, readers: list[tuple[SegmentReader, int | list[int]]]
+        self, name: str, scans: list[tuple[SegmentScan, int | list[int]]]
     ) -> Iterator[tuple[bytes, array, array, list[bytes]]]:
         """Each term of the field, in order, with its postings from this
         writer's articles then each merged segment's, renumbered. The merged
         segments' terms are read in order with their entries, not looked up."""
         new = self._terms.get(name, {})
-        streams: list[Iterator[tuple[bytes, int, Any]]] = [((btext, -1, None) for btext in sorted(new))]
-        for k, (reader, _) in enumerate(readers):
-            if name in reader.indexed_field_names():
-                streams.append(_term_entries(reader, name, k))
-        field_format = self.schema[name].format
-        keep_values = field_format.fixed_value_size() != 0
+        streams: list[Iterator[tuple[bytes, int, bytes | None]]] = [((btext, -1, None) for btext in sorted(new))]
+        streams += [_term_entries(scan, name, k) for k, (scan, _) in enumerate(scans)]
+        fixed_size = self.schema[name].format.fixed_value_size()
         for btext, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
             # Popped, not looked up: the merged postings join these arrays, which
             # must go once written, or a merge would hold every posting it writes.
-            ids, weights, values, sizes = new.pop(btext, None) or _new_postings()
-            for _, k, info in group:
-                if k < 0:
+            ids, weights, new_values, sizes = new.pop(btext, None) or _new_postings()
+            # The merged segments' values join as the bytes objects they are read as.
+            values = _split(new_values, sizes)
+            for _, k, entry in group:
+                if entry is None:
                     continue
-                reader, renumber = readers[k]
-                terms = reader._terms
-                matcher = terms._codec.postings_reader(terms._postfile, info, field_format)
-                for block_ids, block_weights, block_values in posting_blocks(matcher):
-                    if block_weights is None:
-                        block_weights = [1.0] * len(block_ids)
-                    if not keep_values or not block_values:
-                        block_values = ()
+                scan, renumber = scans[k]
+                for block_ids, block_weights, block_values in scan.postings(entry, fixed_size):
                     if isinstance(renumber, int):  # no deletions: shifted by the segment's start
                         ids.extend(map(renumber.__add__, block_ids))
                         weights.extend(block_weights)
-                        values.extend(b"".join(block_values))
-                        sizes.extend(map(len, block_values))
+                        if block_values:
+                            values.extend(block_values)
                         continue
                     for i, old in enumerate(block_ids):
                         if renumber[old] >= 0:  # not deleted
                             ids.append(renumber[old])
                             weights.append(block_weights[i])
                             if block_values:
-                                values.extend(block_values[i])
-                                sizes.append(len(block_values[i]))
+                                values.append(block_values[i])
             if ids:
-                yield btext, ids, weights, _split(values, sizes)
+                yield btext, ids, weights, values
 
 
 def _whole_value_boost(field: Any) -> float | None:
@@ -226,12 +223,10 @@ def _whole_value_boost(field: Any) -> float | None:
     return None
 
 
-def _term_entries(reader: SegmentReader, name: str, source: int) -> Iterator[tuple[bytes, int, Any]]:
-    """The field's terms in a segment, in order, with their entries."""
-    for (fieldname, btext), info in reader._terms.items_from(name, b""):
-        if fieldname != name:
-            return
-        yield btext, source, info
+def _term_entries(scan: SegmentScan, name: str, source: int) -> Iterator[tuple[bytes, int, bytes | None]]:
+    """The field's terms in a merged segment, in order, with their entries."""
+    for btext, entry in scan.terms(name):
+        yield btext, source, entry
 
 
 def _lengths(reader: Any, name: str, count: int) -> array:

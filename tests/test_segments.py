@@ -14,6 +14,7 @@ import pytest
 from whoosh.columns import VarBytesColumn
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
+from newsindex import codec
 from newsindex.schema import build_schema
 from newsindex.segments import SegmentBuilder
 from newsindex.storage import create_index
@@ -73,7 +74,11 @@ def contents(path: Path) -> dict[tuple[str, Any], Any]:
     return found
 
 
-def test_segments_read_back_as_whooshs_own(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [codec.BLOCK, 8], ids=["blocks of 128", "blocks of 8"])
+def test_segments_read_back_as_whooshs_own(tmp_path: Path, monkeypatch, block: int) -> None:
+    # In blocks of 8 postings, merges read and write lists of many blocks,
+    # with deltas and weights that go on from block to block.
+    monkeypatch.setattr(codec, "BLOCK", block)
     schema = build_schema()
     docs = documents(120, seed=3)
     replaced = {f"doc{n}": doc for n, doc in zip(range(0, 120, 9), documents(14, seed=4), strict=False)}
