@@ -17,7 +17,9 @@ the same output.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -95,11 +97,45 @@ CHUNK_CHARS = 1 << 20
 _PHRASE_MARGIN = 4096  # characters a phrase that starts before a snippet's limit may run on
 
 
-def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float, bytes]]:
+@dataclass(frozen=True)
+class Analysed:
+    """A text's postings in one field, as :func:`index_postings` gives them
+    to the writer process: the terms and their frequencies as two byte
+    strings, and the positions values. As a list of (term, frequency,
+    weight, positions) tuples, the postings of a BBC article's body took
+    4.4 kB pickled, and 2.5 kB so (the values of words used once are shared
+    objects, which pickle memoizes). The frequencies are in the machine's byte order: they go
+    from one process to another on the same machine, never to disk."""
+
+    #: The terms, UTF-8, joined by NUL (no word has one).
+    terms: bytes
+    #: Each term's frequency, an array of 32-bit numbers.
+    frequencies: bytes
+    #: Each term's positions, as the field's format encodes them.
+    values: tuple[bytes, ...]
+
+    @property
+    def count(self) -> int:
+        """How many terms."""
+        return len(self.values)
+
+    @property
+    def length(self) -> int:
+        """The field's length: how many words it indexes."""
+        return sum(array("I", self.frequencies))
+
+    def postings(self, field_boost: float) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """What Whoosh's ``field.index()`` gives: (term, frequency, weight, value)."""
+        frequencies = array("I", self.frequencies)
+        terms = self.terms.split(b"\0") if self.values else []
+        return zip(terms, frequencies, map(field_boost.__mul__, frequencies), self.values, strict=True)
+
+
+def index_postings(field: FieldType, text: str) -> Analysed:
     """``field.index(text)`` for a field analysed by :func:`text_analyzer`
-    or :func:`name_analyzer`: (term, frequency, weight, positions) for each
-    term of the text. Long texts go a megabyte at a time, so the word lists
-    of an 18 MB article never sit in memory at once."""
+    or :func:`name_analyzer`, for each term of the text. Long texts go a
+    megabyte at a time, so the word lists of an 18 MB article never sit in
+    memory at once."""
     stem = _stemmer(field.analyzer)
     positions: dict[str, list[int]] = {}
     seen = 0  # words of the chunks before
@@ -120,9 +156,11 @@ def index_postings(field: FieldType, text: str) -> list[tuple[bytes, int, float,
                     at.append(pos)
             next_pos += len(kept)
         seen += len(words)
-    fmt = field.format
-    boost = fmt.field_boost
-    return [(t.encode("utf-8"), len(p), len(p) * boost, fmt.encode(p)) for t, p in positions.items()]
+    return Analysed(
+        "\0".join(positions).encode("utf-8"),
+        array("I", map(len, positions.values())).tobytes(),
+        tuple(map(field.format.encode, positions.values())),
+    )
 
 
 def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[re.Match[str]], list[str]]:

@@ -31,7 +31,7 @@ from .documents import source_digest, text_hash, to_document
 from .ingest import ExtractedArticle, SkipFile
 from .ingest.records import Mapping_, Record, mapping_digest
 from .ingest.sidecar import Overrides
-from .schema import Analysed, PreAnalysableText, build_schema
+from .schema import PreAnalysableText, build_schema
 
 #: Below this many files to read, starting worker processes costs more than it saves.
 MIN_PARALLEL_FILES = 64
@@ -147,7 +147,7 @@ def _for_writer(document: dict[str, Any]) -> dict[str, Any]:
     schema = _schema()
     packed = pack_stored({name: value for name, value in document.items() if schema[name].stored})
     analysed = {
-        name: Analysed(index_postings(field, document[name]))
+        name: index_postings(field, document[name])
         for name, field in schema.items()
         if isinstance(field, PreAnalysableText) and document.get(name)
     }

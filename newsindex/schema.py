@@ -24,7 +24,6 @@ hit's display costs one stored-field read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -33,7 +32,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from .analysis import name_analyzer, text_analyzer
+from .analysis import Analysed, name_analyzer, text_analyzer
 from .postings import CompactPositions
 
 SEARCH_FIELDS = ("title", "body", "captions", "byline", "outlet")
@@ -74,13 +73,6 @@ def length_bytes(reader: Any, fieldname: str) -> bytes | None:
     return cache[fieldname]
 
 
-@dataclass(frozen=True)
-class Analysed:
-    """A text field already turned into postings, as ``field.index()`` gives them."""
-
-    postings: list[tuple[bytes, int, float, bytes]]
-
-
 class PreAnalysableText(TEXT):
     """A TEXT field that also takes its postings analysed in another process
     (see prepare.py), in a document whose stored fields come packed. Its
@@ -92,7 +84,7 @@ class PreAnalysableText(TEXT):
 
     def index(self, value: Any, **kwargs: Any) -> Any:
         if isinstance(value, Analysed):
-            return value.postings
+            return value.postings(self.format.field_boost)
         return super().index(value, **kwargs)
 
 

@@ -33,6 +33,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .analysis import Analysed
 from .codec import LATE_STORED_FIELD, STORED_COLUMN, NewsCodec, SegmentScan
 
 #: Segments of about the same size merged at once: each article is rewritten
@@ -102,11 +103,17 @@ class SegmentBuilder(SegmentWriter):
                         # What an ID field's analyzer and format make of a
                         # value, without their Token objects: a tenth of the time.
                         postings: Any = ((value.encode("utf-8"), 1, boost, b""),)
+                        count = length = 1
+                    elif isinstance(value, Analysed):  # by a worker process (prepare.py)
+                        postings = value.postings(field.format.field_boost)
+                        count, length = value.count, value.length
                     else:
                         postings = list(field.index(value))
+                        count, length = len(postings), sum(freq for _, freq, _, _ in postings)
                     indexed.append((name, postings))
-                    if field.scorable:
-                        length = sum(freq for _, freq, _, _ in postings)
+                    self.postings += count
+                    if not field.scorable:
+                        length = 0
                 perdoc.add_field(name, field, value if field.stored and packed is None else None, length)
                 if field.column_type:
                     perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -118,7 +125,6 @@ class SegmentBuilder(SegmentWriter):
             raise
         perdoc.finish_doc()
         for name, postings in indexed:
-            self.postings += len(postings)
             terms = self._terms.setdefault(name, {})
             for tbytes, _, weight, vbytes in postings:
                 lists = terms.get(tbytes)

@@ -169,11 +169,15 @@ def test_segments_written_before_the_stored_fields_dictionary_still_read(tmp_pat
     assert contents(tmp_path / "old") == expected
 
 
-def test_stored_fields_packed_by_the_workers_read_as_written_field_by_field(tmp_path: Path) -> None:
+def test_documents_packed_and_analysed_by_the_workers_read_as_written_field_by_field(tmp_path: Path) -> None:
     """Workers pack a document's stored fields but its cluster, which the
-    writer appends (prepare.py, segments.py); they read back the same as
-    fields the writer stores one by one, before and after a merge."""
+    writer appends, and turn its text fields into postings (prepare.py,
+    segments.py); they read back the same as fields the writer stores and
+    analyses one by one (postings, weights, field lengths), before and after
+    a merge."""
+    from newsindex.analysis import index_postings
     from newsindex.codec import pack_stored
+    from newsindex.schema import PreAnalysableText
 
     schema = build_schema()
     docs = documents(40, seed=7)
@@ -186,7 +190,12 @@ def test_stored_fields_packed_by_the_workers_read_as_written_field_by_field(tmp_
         writer.mergetype = None
         for doc in half:
             stored = {name: value for name, value in doc.items() if schema[name].stored and name != "cluster"}
-            writer.add_document(**doc, _packed_stored=pack_stored(stored))
+            analysed = {
+                name: index_postings(schema[name], value)
+                for name, value in doc.items()
+                if isinstance(schema[name], PreAnalysableText) and value
+            }
+            writer.add_document(**{**doc, **analysed}, _packed_stored=pack_stored(stored))
         writer.commit(merge=False)
     assert contents(tmp_path / "packed") == expected
     writer = SegmentBuilder(ix)
