@@ -324,7 +324,11 @@ class SegmentScan:
         self._tindex = terms._tindex
         self._fieldmap = terms._fieldmap
         self._terms, self._terms_base = _open_part(storage, segment, W3Codec.TERMS_EXT)
-        self._postings, self._postings_base = _open_part(storage, segment, W3Codec.POSTS_EXT)
+        try:
+            self._postings, self._postings_base = _open_part(storage, segment, W3Codec.POSTS_EXT)
+        except BaseException:
+            self._terms.close()
+            raise
 
     def close(self) -> None:
         self._terms.close()

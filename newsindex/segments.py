@@ -162,11 +162,11 @@ class SegmentBuilder(SegmentWriter):
         self.perdocwriter.close()
         lengths_of = self.per_document_reader()
         readers = [(SegmentReader(self.storage, self.schema, segment), renumber) for segment, renumber in self._merged]
-        scans = [
-            (SegmentScan(self.storage, reader.segment(), reader._terms), renumber) for reader, renumber in readers
-        ]
+        scans: list[tuple[SegmentScan, int | list[int]]] = []
         fieldwriter = self.fieldwriter
         try:
+            for reader, renumber in readers:
+                scans.append((SegmentScan(self.storage, reader.segment(), reader._terms), renumber))
             names = set(self._terms).union(*(r.indexed_field_names() for r, _ in readers)) & set(self.schema.names())
             for name in sorted(names):
                 field = self.schema[name]
