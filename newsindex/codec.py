@@ -65,6 +65,7 @@ BLOCK = 128
 _ENTRY = W3TermInfo._struct
 #: After a term entry's fixed part: where its postings start in the postings file, and their length.
 _EXTENT = Struct("!qi")
+_EXTENT_OFFSET = Struct("!q")
 #: Before each term in the terms file: the lengths of the term and its entry.
 _KEY_AND_VALUE = Struct("!ii")
 
@@ -224,6 +225,10 @@ class NewsFieldWriter(W3FieldWriter):
                     ids[at:end], weights[at:end], values[at:end], lens[at:end] if lens else None, last=end >= count
                 )
             entry += pack_long(start) + pack_int(self._postfile.tell() - start)
+        self.add_entry(btext, entry)
+
+    def add_entry(self, btext: bytes, entry: bytes) -> None:
+        """Add a term's entry to the terms file, for the field started last."""
         self._tindex.add(pack_ushort(self._fieldid) + btext, entry)
 
     def _write_block(
@@ -381,6 +386,17 @@ class SegmentScan:
             yield list(accumulate(deltas)), _all_weights(weights, count), values
             if size < 0:  # the last block
                 return
+
+
+def moved_entry(entry: bytes, by: int) -> bytes:
+    """A term entry written by :meth:`NewsFieldWriter.write_term`, its
+    postings moved ``by`` bytes further into the postings file."""
+    if entry[0]:  # inlined: no postings in the file
+        return entry
+    moved = bytearray(entry)
+    offset, _ = _EXTENT.unpack_from(entry, _ENTRY.size)
+    _EXTENT_OFFSET.pack_into(moved, _ENTRY.size, offset + by)
+    return bytes(moved)
 
 
 def _open_part(storage: Any, segment: Any, ext: str) -> tuple[Any, int]:

@@ -167,7 +167,7 @@ def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | 
         yield from map(prepare, jobs)
         return
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code: no re-import
-    with context.Pool(workers, initializer=_die_with_parent) as pool:
+    with context.Pool(workers, initializer=die_with_parent) as pool:
         windows: deque[_Window] = deque()
         jobs = iter(jobs)
         received = [0, 0]  # results taken, and their bytes
@@ -225,7 +225,7 @@ def _in_order(
         yield pickle.loads(data)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """A worker must not outlive a killed ``add``: Linux kills it with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     if sys.platform.startswith("linux"):

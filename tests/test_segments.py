@@ -201,3 +201,36 @@ def test_documents_packed_and_analysed_by_the_workers_read_as_written_field_by_f
     writer = SegmentBuilder(ix)
     writer.commit(mergetype=OPTIMIZE)
     assert contents(tmp_path / "packed") == expected
+
+
+@pytest.mark.parametrize("block", [codec.BLOCK, 8], ids=["blocks of 128", "blocks of 8"])
+def test_a_segment_written_by_two_processes_reads_as_whooshs_own(tmp_path: Path, monkeypatch, block: int) -> None:
+    """A large segment's later terms are written by a forked copy of the
+    writer and appended (segments.SegmentBuilder._write_terms_forked): the
+    segment reads back as Whoosh's writer's, and leaves no file behind."""
+    from newsindex import segments
+
+    monkeypatch.setattr(codec, "BLOCK", block)
+    docs = documents(60, seed=11)
+    (tmp_path / "whoosh").mkdir()
+    writer = SegmentWriter(create_index(str(tmp_path / "whoosh"), build_schema()))
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+
+    forks = []
+    monkeypatch.setattr(segments, "FORKED_FLUSH_POSTINGS", 1)
+    real_fork = segments.os.fork
+    monkeypatch.setattr(segments.os, "fork", lambda: forks.append(1) or real_fork())
+    written = written_in_one_commit(tmp_path / "ours", docs)
+    assert forks == [1]
+    assert written == contents(tmp_path / "whoosh")
+    assert not [p.name for p in (tmp_path / "ours").iterdir() if "later" in p.name]
+
+    # A copy that fails (here, at its first term) leaves its terms to the writer.
+    def fail(*_: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(segments._EntryList, "add", fail)
+    assert written_in_one_commit(tmp_path / "failed copy", docs) == contents(tmp_path / "whoosh")
+    assert forks == [1, 1]
