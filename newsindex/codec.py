@@ -25,6 +25,7 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import accumulate
 from operator import sub
 from struct import Struct
@@ -118,8 +119,16 @@ LATE_STORED_FIELD = "cluster"
 def pack_stored(fields: dict[str, Any]) -> bytes:
     """Stored fields as the stored column holds them (deflating them is about
     80 microseconds a Reuters article: done by the worker processes)."""
-    packer = zlib.compressobj(6, zdict=STORED_DICTIONARY)
+    packer = _primed_packer().copy()
     return packer.compress(pickle.dumps(fields, STORED_PROTOCOL)) + packer.flush()
+
+
+@lru_cache(maxsize=1)
+def _primed_packer() -> Any:
+    """A compressor with the dictionary loaded, copied for each document:
+    the same bytes, and loading the dictionary was a sixth of packing a BBC
+    article's fields (99 -> 85 microseconds)."""
+    return zlib.compressobj(6, zdict=STORED_DICTIONARY)
 
 
 #: Offsets written whatever the segment's size: below Whoosh's cutoff (32,768

@@ -41,6 +41,7 @@ BANDS, ROWS = 16, 4
 #: Recorded in the manifest: signatures of another shape are recomputed.
 SHAPE = f"minhash-{NUM_PERM}x8-crc32-datasketch2; bands {BANDS}x{ROWS}"
 _WORD = re.compile(r"\w+")
+_ASCII_WORD = re.compile(rb"\w+")
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +78,7 @@ def _minhash_class() -> Any:
 
 def signature(text: str) -> bytes:
     """The MinHash signature of ``text``'s word shingles, as bytes to store."""
-    words = [word.encode() for word in _WORD.findall(text.lower())]
+    words = _words(text)
     if len(words) < SHINGLE_WORDS:
         shingles = {b" ".join(words)}
     else:  # encoded once a word, not once a shingle: a fifth less time
@@ -88,6 +89,16 @@ def signature(text: str) -> bytes:
     minhash.clear()
     minhash.update_batch(list(shingles))
     return minhash.hashvalues.astype(_VALUE).tobytes()
+
+
+def _words(text: str) -> list[bytes]:
+    """The lower-cased words of ``text``, UTF-8. An ASCII text is scanned as
+    bytes, where ``\\w`` is ASCII's: the same words without encoding them
+    one by one (most English news; a tenth of signing a BBC article)."""
+    low = text.lower()
+    if low.isascii():
+        return _ASCII_WORD.findall(low.encode())
+    return [word.encode() for word in _WORD.findall(low)]
 
 
 def bands(sig: bytes) -> list[int]:

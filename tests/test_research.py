@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsindex import NewsIndex
 
@@ -279,3 +281,13 @@ def test_did_you_mean(archive_index: NewsIndex, run: Run, tmp_path: Path):
     assert cli.exit_code == 1 and "Did you mean: grain deal?" in cli.stdout
     summary = json_lines(run("search", "grian deal", "--json").stdout)[-1]["summary"]
     assert summary["suggestion"] == "grain deal" and summary["total"] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_signing_reads_ascii_text_as_bytes_with_the_same_words(text: str) -> None:
+    """ASCII text is scanned as bytes when signing (neardup._words): the
+    words, and so every signature already stored, stay what they were."""
+    from newsindex.neardup import _words
+
+    assert _words(text) == [word.encode() for word in re.findall(r"\w+", text.lower())]
