@@ -183,14 +183,18 @@ class SegmentBuilder(SegmentWriter):
                 (name, field, _lengths(lengths_of, name, self.docnum) if field.scorable else None)
                 for name, field in ((name, self.schema[name]) for name in sorted(names))
             ]
-            if not scans and self.postings >= FORKED_FLUSH_POSTINGS and _may_fork():
-                self._write_terms_forked(fields)
-            else:
+            if scans:
                 for name, field, lengths in fields:
                     fieldwriter.start_field(name, field)
                     for btext, ids, weights, values in self._field_postings(name, scans):
                         fieldwriter.write_term(btext, ids, weights, values, lengths)
                     fieldwriter.finish_field()
+            else:
+                terms = [(name, field, lengths, sorted(self._terms[name])) for name, field, lengths in fields]
+                if self.postings >= FORKED_FLUSH_POSTINGS and _may_fork():
+                    self._write_terms_forked(terms)
+                else:
+                    self._write_terms(fieldwriter, terms)
         finally:
             for scan, _ in scans:
                 scan.close()
@@ -200,15 +204,14 @@ class SegmentBuilder(SegmentWriter):
         fieldwriter.close()
         self._terms.clear()
 
-    def _write_terms_forked(self, fields: list[tuple[str, Any, array | None]]) -> None:
-        """Write the segment's terms in two processes: a forked copy of this
-        one writes the later terms' postings to a file of their own while
-        this one writes the earlier terms', then this one appends them and
-        their entries. Writing a term is Python work a term at a time, and
-        the last commit of an add runs alone, after the workers have stopped."""
-        work = [(name, field, lengths, sorted(self._terms.get(name, {}))) for name, field, lengths in fields]
-        costs = [[_write_cost(len(self._terms[name][btext][0])) for btext in terms] for name, *_, terms in work]
-        halves = _halves(work, costs)
+    def _write_terms_forked(self, fields: list[tuple[str, Any, array | None, list[bytes]]]) -> None:
+        """:meth:`_write_terms` in two processes: a forked copy of this one
+        writes the later terms' postings to a file of their own while this
+        one writes the earlier terms', then this one appends them and their
+        entries. Writing a term is Python work a term at a time, and the last
+        commit of an add runs alone, after the workers have stopped."""
+        costs = [[_write_cost(len(self._terms[name][btext][0])) for btext in terms] for name, *_, terms in fields]
+        halves = _halves(fields, costs)
         postings_name = self.newsegment.make_filename(".later_pst")
         entries_name = self.newsegment.make_filename(".later_trm")
         fieldwriter = self.fieldwriter
@@ -261,7 +264,9 @@ class SegmentBuilder(SegmentWriter):
                     os.remove(os.path.join(self.storage.folder, name))
 
     def _write_terms(self, fieldwriter: Any, fields: list[tuple[str, Any, array | None, list[bytes]]]) -> None:
-        """Write these terms of these fields, with this writer's postings (no merge)."""
+        """Write these terms of these fields, in order, from this writer's
+        postings: a segment that merges none (a merge reads the merged
+        segments' terms beside these, :meth:`_field_postings`)."""
         for name, field, lengths, terms in fields:
             fieldwriter.start_field(name, field)
             postings = self._terms[name]
@@ -274,8 +279,9 @@ class SegmentBuilder(SegmentWriter):
         self, name: str, scans: list[tuple[SegmentScan, int | list[int]]]
     ) -> Iterator[tuple[bytes, array, array, list[bytes]]]:
         """Each term of the field, in order, with its postings from this
-        writer's articles then each merged segment's, renumbered. The merged
-        segments' terms are read in order with their entries, not looked up."""
+        writer's articles then each merged segment's, renumbered: what a
+        merging segment writes. The merged segments' terms are read in order
+        with their entries, not looked up."""
         new = self._terms.get(name, {})
         streams: list[Iterator[tuple[bytes, int, bytes | None]]] = [((btext, -1, None) for btext in sorted(new))]
         streams += [_term_entries(scan, name, k) for k, (scan, _) in enumerate(scans)]
