@@ -104,8 +104,9 @@ class Analysed:
     strings, and the positions values. As a list of (term, frequency,
     weight, positions) tuples, the postings of a BBC article's body took
     4.4 kB pickled, and 2.5 kB so (the values of words used once are shared
-    objects, which pickle memoizes). The frequencies are in the machine's byte order: they go
-    from one process to another on the same machine, never to disk."""
+    objects, which pickle memoizes). The frequencies are in the machine's
+    byte order: they go from one process to another on the same machine,
+    never to disk."""
 
     #: The terms, UTF-8, joined by NUL (no word has one).
     terms: bytes

@@ -226,7 +226,8 @@ def _in_order(
 
 
 def die_with_parent() -> None:
-    """A worker must not outlive a killed ``add``: Linux kills it with its parent."""
+    """A worker, or the writer's forked copy (segments.py), must not outlive
+    a killed ``add``: Linux kills it with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     if sys.platform.startswith("linux"):
         PR_SET_PDEATHSIG = 1
