@@ -18,8 +18,7 @@ from rich.console import Console
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
-from .models import FileOutcome, SearchResults
-from .searching import SORTS
+from .models import SORTS, FileOutcome, SearchResults
 from .timeline import PERIODS
 
 #: Batches at least this large get a progress bar (on stderr, on a terminal).

@@ -13,7 +13,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
-from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
 from .documents import current_digest, index_datetime, path_id, stored_article
@@ -42,7 +41,12 @@ from .models import (
 from .schema import is_current, weighting
 from .storage import create_index, open_index, open_writer
 
-if TYPE_CHECKING:  # the manifest (SQLite) is imported by what writes, not by a search
+if TYPE_CHECKING:
+    # The manifest (SQLite) is imported by what writes, not by a search;
+    # Whoosh's searching (and its query and highlighting modules, 20 ms) by
+    # what searches, not by an add.
+    from whoosh.searching import Searcher
+
     from .manifest import Entry, Manifest
 
 DEFAULT_INDEX = "index"

@@ -168,6 +168,10 @@ class Facets:
         }
 
 
+#: The orders a search's hits can come in (``sort``).
+SORTS = ("relevance", "newest", "oldest")
+
+
 @dataclass(frozen=True)
 class SearchResults:
     query: str

@@ -23,11 +23,10 @@ from .docsets import matching_docs
 from .documents import cluster_key, index_datetime
 from .errors import InvalidValueError, QueryError
 from .highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
-from .models import Copy, FacetCount, Facets, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
+from .models import SORTS, Copy, FacetCount, Facets, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
 from .query import check_expansions, parse_query
 from .suggest import SUGGEST_BELOW
 
-SORTS = ("relevance", "newest", "oldest")
 FACET_SIZE = 10
 
 DateLike = str | date | datetime
