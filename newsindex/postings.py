@@ -14,6 +14,7 @@ import sys
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate
+from operator import sub
 
 from whoosh.formats import Positions
 
@@ -30,13 +31,15 @@ class CompactPositions(Positions):
         positions = poslist if type(poslist) is list else list(poslist)
         if len(positions) == 1 and positions[0] < 0x100:
             return _ONCE[positions[0]]
-        gaps = [b - a for a, b in zip([0, *positions], positions, strict=False)]
-        largest = max(gaps)
-        typecode = "B" if largest < 0x100 else "H" if largest < 0x10000 else "I"
-        values = array(typecode, gaps)
+        gaps = list(map(sub, positions, [0, *positions]))
+        try:  # gaps under 256, nearly always in an article: no byte order, no max
+            return b"B" + array("B", gaps).tobytes()
+        except OverflowError:
+            pass
+        values = array("H" if max(gaps) < 0x10000 else "I", gaps)
         if sys.byteorder == "big":  # stored little-endian, whatever the machine
             values.byteswap()
-        return typecode.encode() + values.tobytes()
+        return values.typecode.encode() + values.tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         values = array(chr(valuestring[0]), valuestring[1:])

@@ -47,6 +47,13 @@ def test_bulk_analysis_agrees_on_any_text(text: str, name: str, chunk: int) -> N
         assert sorted(SCHEMA[name].index(index_postings(SCHEMA[name], text))) == whoosh_postings(name, text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ab.*_ é-", max_size=40), name=st.sampled_from(FIELDS))
+def test_words_joined_by_dots_and_stars_are_cut_as_whoosh_cuts_them(text: str, name: str) -> None:
+    # "U.S.", "3.11.2022", "words*with*stars": where a word ends decides what a query finds.
+    assert sorted(SCHEMA[name].index(index_postings(SCHEMA[name], text))) == whoosh_postings(name, text)
+
+
 def test_long_texts_are_analysed_in_pieces_with_the_same_result(monkeypatch) -> None:
     text = " ".join(TRICKY) * 20
     expected = whoosh_postings("body", text)
