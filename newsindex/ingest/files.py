@@ -140,9 +140,14 @@ def read_bytes(path: str) -> bytes:
                 data = f.read(MAX_FILE_BYTES + 1)  # a gzip bomb stops at the limit
         else:
             with open(path, "rb") as f:
-                if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_FILE_BYTES:
                     raise too_large
-                data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+                # Bounded even if the file grows meanwhile. A read of the limit
+                # would allocate it whole for every file: 20 us for a 2 kB article.
+                data = f.read(size + 1)
+                if len(data) > size:
+                    data += f.read(MAX_FILE_BYTES + 1 - len(data))
     except (OSError, EOFError, zlib.error) as exc:
         if isinstance(exc, OSError) and exc.strerror:
             raise SkipFile(f"unreadable: {_os_reason(exc)}") from None
