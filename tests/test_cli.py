@@ -331,20 +331,30 @@ def test_python_dash_m_and_console_script(seeds: Path, tmp_path: Path):
     assert searched.stdout.index(LBC_TITLE_START) < searched.stdout.index("Ukraine’s troops")
 
 
+def _imported(stderr: str) -> set[str]:
+    """The modules ``python -X importtime`` reports."""
+    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
 def test_a_search_from_a_shell_loads_no_ingestion_code(seeds: Path, tmp_path: Path):
     """A cold search starts fast because it imports only what searching needs:
     no format readers or extraction libraries, no manifest, no date parser for
-    a query without dates (the issue's "lazy imports" target)."""
+    a query without dates (the issue's "lazy imports" target). And an add
+    imports no search code."""
     index = str(tmp_path / "ix")
-    subprocess.run([sys.executable, "-m", "newsindex", "add", str(seeds), "--index", index], check=True,
-                   capture_output=True)
+    added = subprocess.run([sys.executable, "-X", "importtime", "-m", "newsindex", "add", str(seeds), "--index", index],
+                           capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    imported = _imported(added.stderr)
+    assert "newsindex.manifest" in imported
+    searching = {"newsindex.searching", "newsindex.bulkscores", "whoosh.searching", "whoosh.highlight"}
+    assert not searching & imported, f"an add imported {sorted(searching & imported)}"
     searched = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "newsindex", "search", "Dnipro bridge", "--index", index],
         capture_output=True, text=True,
     )
     assert searched.returncode == 0, searched.stderr
-    lines = searched.stderr.splitlines()
-    imported = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
+    imported = _imported(searched.stderr)
     assert "newsindex.searching" in imported
     heavy = {"trafilatura", "htmldate", "lxml", "dateparser", "datasketch", "numpy", "feedparser", "warcio",
              "charset_normalizer", "sqlite3", "newsindex.ingest", "newsindex.manifest", "whoosh.qparser.dateparse"}
