@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
+import pytest
+
 from newsindex.ingest.files import read_text
 from newsindex.ingest.plaintext import extract, parse_byline, parse_date, parse_date_line
 
@@ -137,6 +139,17 @@ def test_image_caption_in_parentheses():
     article = extract("Headline here\n\nA crowd in the square (Image: Getty)\n\nBody text.")
     assert article.captions == ("A crowd in the square (Image: Getty)",)
     assert article.body == "Body text."
+
+
+@pytest.mark.parametrize("caption", [
+    "Troops on the bridge. Picture: Getty", "Troops on the bridge. Pictures: Getty", "Troops. Photo: AP",
+    "Troops. Photograph: AP", "Troops. Photos: AP", "Troops. Image: Getty", "Troops. Pic: PA", "Troops. Credit: AFP",
+    "Troops (Photo: AP)", "Troops (Pics: PA)", "Troops (Picture: Getty).",
+])
+def test_every_caption_credit_word_makes_a_caption(caption: str):
+    article = extract(f"Headline here\n\nThe story begins.\n\n{caption}\n\nBody text.")
+    assert article.captions == (caption,)
+    assert caption not in article.body
 
 
 def test_headlines_starting_with_symbols_or_brand_names():

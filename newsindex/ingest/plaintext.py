@@ -29,6 +29,10 @@ _CAPTION = re.compile(
     r"|\((?:Picture|Photo|Photograph|Image|Pic)s?\s*:\s*(?P<who2>[^:()]{1,80})\)\.?"
     r")$"
 )
+#: What every caption line holds (each word of _CAPTION's starts with one):
+#: the expression, which tries its endings at every character, reads only
+#: the lines that have one.
+_CAPTION_WORDS = ("Pic", "Photo", "Image", "Credit")
 _BYLINE = re.compile(r"^(?:By|BY)\s+(?P<names>\S.*)$")
 _NAME_PARTICLES = frozenset(
     "al bin da das de del della der di dos du el la le van von y".split()
@@ -155,7 +159,8 @@ def _find_captions(lines: list[str], nonblank: list[int], drop: set[int]) -> lis
     previous: int | None = None
     for i in nonblank:
         line = lines[i].strip()
-        match = _CAPTION.match(line) if len(line) <= 600 else None
+        may_be = len(line) <= 600 and any(word in line for word in _CAPTION_WORDS)
+        match = _CAPTION.match(line) if may_be else None
         if match and len((match["who"] or match["who2"] or "").split()) <= 6:
             captions.append(line)
             drop.add(i)
