@@ -46,10 +46,11 @@ _ASCII_WORD = re.compile(rb"\w+")
 
 @lru_cache(maxsize=1)
 def _minhash() -> Any:
-    """One MinHash per process, cleared for each article: its random
-    permutations are drawn once, and not checked again for every article as a
-    copy's are (measured on Reuters: 240 -> 170 microseconds a signature)."""
-    return _minhash_class()(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    """The MinHash whose permutations sign every article, drawn once a process."""
+    minhash = _minhash_class()(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    if minhash.scheme != "affine32":  # what _min_hashes computes
+        raise RuntimeError(f"datasketch's MinHash has the scheme {minhash.scheme!r}, not affine32")
+    return minhash
 
 
 def _minhash_class() -> Any:
@@ -83,12 +84,30 @@ def signature(text: str) -> bytes:
         shingles = {b" ".join(words)}
     else:  # encoded once a word, not once a shingle: a fifth less time
         shingles = set(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+    return _min_hashes(shingles)
+
+
+def _min_hashes(shingles: set[bytes]) -> bytes:
+    """What datasketch's MinHash (scheme affine32) holds once updated with
+    ``shingles``, low bytes only: each shingle's hash, mixed by MurmurHash3's
+    finalizer, through each permutation ``a * h + b`` modulo 2**32, the least
+    kept. Computed here in place, without the MinHash's per-update copies and
+    checks: a Reuters article 94 -> 84 us, a BBC one 234 -> 211 us.
+    tests/test_research.py holds the two to the same values."""
+    import numpy as np
+
+    a, b = _minhash().permutations
     # CRC-32 as the shingle hash: stable across runs and ten times cheaper than
     # datasketch's default SHA-1, which would be most of the cost of an add.
-    minhash = _minhash()
-    minhash.clear()
-    minhash.update_batch(list(shingles))
-    return minhash.hashvalues.astype(_VALUE).tobytes()
+    hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=len(shingles))
+    hashes ^= hashes >> 16
+    hashes *= np.uint32(0x85EBCA6B)
+    hashes ^= hashes >> 13
+    hashes *= np.uint32(0xC2B2AE35)
+    hashes ^= hashes >> 16
+    values = np.multiply.outer(hashes, a)  # uint32: wraps, modulo 2**32
+    values += b
+    return values.min(axis=0).astype(_VALUE).tobytes()
 
 
 def _words(text: str) -> list[bytes]:

@@ -291,3 +291,18 @@ def test_signing_reads_ascii_text_as_bytes_with_the_same_words(text: str) -> Non
     from newsindex.neardup import _words
 
     assert _words(text) == [word.encode() for word in re.findall(r"\w+", text.lower())]
+
+
+@settings(max_examples=200, deadline=None)
+@given(shingles=st.sets(st.binary(max_size=30), min_size=1, max_size=400))
+def test_signatures_are_datasketchs_minhash_of_the_shingles(shingles: set[bytes]) -> None:
+    """Signing computes datasketch's MinHash update itself (neardup._min_hashes):
+    the values, and so every signature already stored and every copy found
+    against them, are datasketch's."""
+    import zlib
+
+    from newsindex.neardup import NUM_PERM, _min_hashes, _minhash_class
+
+    minhash = _minhash_class()(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    minhash.update_batch(list(shingles))
+    assert _min_hashes(shingles) == minhash.hashvalues.astype("<u1").tobytes()
