@@ -14,7 +14,7 @@ from whoosh.writing import CLEAR
 from .documents import cluster_label, current_digest, from_stored, set_cluster, to_document
 from .ingest.files import SourceFile
 from .ingest.records import Mapping_
-from .ingest.sidecar import Overrides
+from .ingest.sidecar import NO_OVERRIDES, Overrides
 from .manifest import Entry, Manifest
 from .models import CheckReport, RebuildReport
 from .neardup import Clusterer
@@ -217,7 +217,7 @@ def _recorded_mapping(stored: dict[str, Any] | None) -> Mapping_:
 
 def _recorded_flags(stored: dict[str, Any] | None) -> Overrides:
     if stored is None:
-        return Overrides()
+        return NO_OVERRIDES
     meta = stored["meta"]
     provenance = meta.get("provenance", {})
     values: dict[str, Any] = {}

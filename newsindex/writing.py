@@ -17,7 +17,7 @@ from .ingest.files import SourceFile, UnreadablePath
 from .ingest.formats import SINGLE_ARTICLE, by_name, detect
 from .ingest.readers import extract_record, extract_single, read_records, read_single, record_text
 from .ingest.records import BadRecord, Mapping_, mapping_digest
-from .ingest.sidecar import Overrides, load_sidecar
+from .ingest.sidecar import NO_OVERRIDES, Overrides, load_sidecar
 from .manifest import Entry, Manifest
 from .models import FileOutcome
 from .neardup import Clusterer
@@ -311,7 +311,7 @@ def read_source(job: Job) -> tuple[str, Overrides, Callable[[], ExtractedArticle
         record = job.record
         text = record_text(record)
         extract = lambda: extract_record(record, text, job.mapping)  # noqa: E731
-    overrides = Overrides()
+    overrides = NO_OVERRIDES
     if job.sidecar is not None:
         try:
             overrides = load_sidecar(job.sidecar)

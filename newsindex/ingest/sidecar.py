@@ -56,6 +56,11 @@ class Overrides:
         return hashlib.blake2b(repr(sorted(values.items())).encode(), digest_size=8).hexdigest()
 
 
+#: No overrides: one object, whose digest is computed once a process, not
+#: once an article (11 us, a sixtieth of reading a Reuters article).
+NO_OVERRIDES = Overrides()
+
+
 def parse_overrides(values: Mapping[str, object], source: str) -> Overrides:
     """Validate user-given metadata; errors name ``source`` and the field."""
     out: dict[str, object] = {}
