@@ -160,3 +160,35 @@ def test_disk_full_fails_cleanly_and_keeps_the_last_commit(tmp_path: Path, seeds
             assert ni.search("Dnipro bridge").total == 2
     finally:
         subprocess.run(["umount", "--lazy", str(disk)], check=False)
+
+
+def test_a_worker_that_dies_stops_the_add_with_an_error_and_keeps_the_last_commit(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A worker process killed in the middle of an add (the kernel's OOM killer)
+    ends the add with a one-line error, not a hang, and what the index held
+    before stays searchable."""
+    import newsindex.prepare as prepare_module
+    from newsindex.errors import NewsIndexError
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(prepare_module.MIN_PARALLEL_FILES + 6):  # enough files for worker processes
+        (folder / f"story-{i:03d}.txt").write_text(f"Headline {i}\n\nA story about the harbour, number {i}.\n")
+    real = prepare_module.prepare
+
+    def dies_on_one_file(job):
+        if getattr(job, "path", "").endswith("story-040.txt"):
+            os._exit(9)  # in the worker: as a kill would end it
+        return real(job)
+
+    monkeypatch.setattr(prepare_module, "prepare", dies_on_one_file)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)  # two workers, even on one core
+    index = tmp_path / "index"
+    with NewsIndex(index) as ni:
+        ni.add([seeds])
+        with pytest.raises(NewsIndexError, match="worker process .* died.*still holds its last commit"):
+            ni.add([folder])
+        assert ni.search("Dnipro bridge").total == 2
+        assert ni.search("harbour").total == 0
+        assert ni.check().ok
