@@ -24,7 +24,7 @@ import os
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from operator import sub
@@ -397,15 +397,49 @@ class SegmentScan:
                 return
 
 
-def moved_entry(entry: bytes, by: int) -> bytes:
-    """A term entry written by :meth:`NewsFieldWriter.write_term`, its
-    postings moved ``by`` bytes further into the postings file."""
-    if entry[0]:  # inlined: no postings in the file
-        return entry
-    moved = bytearray(entry)
-    offset, _ = _EXTENT.unpack_from(entry, _ENTRY.size)
-    _EXTENT_OFFSET.pack_into(moved, _ENTRY.size, offset + by)
-    return bytes(moved)
+class TermRecords:
+    """The later terms of a segment written by two processes
+    (segments.SegmentBuilder._write_terms_forked), as the forked copy hands
+    them back: their records laid out as Whoosh's terms file (an
+    OrderedHashWriter) lays them out, with each key's hash. The writer then
+    appends them whole (:meth:`append_to`) instead of adding them one by one
+    (about 6 us a term, 0.3 s of Reuters' last commit, the writer alone)."""
+
+    def __init__(self, hashfn: Callable[[bytes], int]) -> None:
+        self._hash = hashfn
+        self.data = bytearray()
+        self.starts = array("q")  # where each record starts in ``data``
+        self.hashes = array("I")
+        self.offsets = array("q")  # where the postings offset of each entry that has one is
+        self.lastkey = b""
+
+    def add(self, key: bytes, entry: bytes) -> None:
+        """What ``OrderedHashWriter.add`` writes, into ``data``."""
+        at = len(self.data)
+        self.starts.append(at)
+        self.hashes.append(self._hash(key))
+        if not entry[0]:  # postings in the file (not inlined): their offset moves with the file
+            self.offsets.append(at + _KEY_AND_VALUE.size + len(key) + _ENTRY.size)
+        self.data += _KEY_AND_VALUE.pack(len(key), len(entry)) + key + entry
+        self.lastkey = key
+
+    def append_to(self, tindex: Any, moved_by: int) -> None:
+        """Append the records to the terms file ``tindex``, whose keys all come
+        before these, their postings moved ``moved_by`` bytes further into
+        the postings file."""
+        if not self.starts:
+            return
+        data = self.data
+        for at in self.offsets:
+            (offset,) = _EXTENT_OFFSET.unpack_from(data, at)
+            _EXTENT_OFFSET.pack_into(data, at, offset + moved_by)
+        base = tindex.dbfile.tell()
+        tindex.dbfile.write(data)
+        tindex.index.extend(base + at for at in self.starts)
+        buckets = tindex.buckets
+        for key_hash, at in zip(self.hashes, self.starts, strict=True):
+            buckets[key_hash & 255].append((key_hash, base + at))
+        tindex.lastkey = self.lastkey
 
 
 def _open_part(storage: Any, segment: Any, ext: str) -> tuple[Any, int]:

@@ -231,6 +231,6 @@ def test_a_segment_written_by_two_processes_reads_as_whooshs_own(tmp_path: Path,
     def fail(*_: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(segments._EntryList, "add", fail)
+    monkeypatch.setattr(codec.TermRecords, "add", fail)
     assert written_in_one_commit(tmp_path / "failed copy", docs) == contents(tmp_path / "whoosh")
     assert forks == [1, 1]
