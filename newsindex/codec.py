@@ -66,7 +66,7 @@ BLOCK = 128
 _ENTRY = W3TermInfo._struct
 #: After a term entry's fixed part: where its postings start in the postings file, and their length.
 _EXTENT = Struct("!qi")
-_EXTENT_OFFSET = Struct("!q")
+_EXTENT_OFFSET = Struct("!q")  # the first of the two alone, to move it
 #: Before each term in the terms file: the lengths of the term and its entry.
 _KEY_AND_VALUE = Struct("!ii")
 
@@ -234,10 +234,6 @@ class NewsFieldWriter(W3FieldWriter):
                     ids[at:end], weights[at:end], values[at:end], lens[at:end] if lens else None, last=end >= count
                 )
             entry += pack_long(start) + pack_int(self._postfile.tell() - start)
-        self.add_entry(btext, entry)
-
-    def add_entry(self, btext: bytes, entry: bytes) -> None:
-        """Add a term's entry to the terms file, for the field started last."""
         self._tindex.add(pack_ushort(self._fieldid) + btext, entry)
 
     def _write_block(

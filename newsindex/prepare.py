@@ -19,8 +19,6 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -169,6 +167,10 @@ def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | 
     if workers < 2 or count < MIN_PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(prepare, jobs)
         return
+    # Imported here: an add of a few files reads them in this process, and
+    # spares the pool's modules (15 ms).
+    from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code: no re-import
     # concurrent.futures, not multiprocessing.Pool: the Pool's worker-handler
     # thread wakes whenever results wait in its pipe (36,000 times in adding
@@ -194,14 +196,13 @@ def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | 
             if not windows:
                 break
             yield from windows.popleft().results
-    except BrokenProcessPool:
+    except BaseException as exc:  # an error, Ctrl-C, or the writer stopped reading: drop what waits, wait for nothing
         pool.shutdown(wait=False, cancel_futures=True)
-        raise NewsIndexError(
-            "a worker process reading the articles died (killed for lack of memory?): "
-            "the add stopped; the index still holds its last commit"
-        ) from None
-    except BaseException:  # an error, Ctrl-C, or the writer stopped reading: drop what waits, wait for nothing
-        pool.shutdown(wait=False, cancel_futures=True)
+        if isinstance(exc, BrokenProcessPool):
+            raise NewsIndexError(
+                "a worker process reading the articles died (killed for lack of memory?): "
+                "the add stopped; the index still holds its last commit"
+            ) from None
         raise
     pool.shutdown()  # all done: the workers and the pool's threads end before the last commit, which may fork
 
