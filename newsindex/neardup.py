@@ -81,13 +81,14 @@ def signature(text: str) -> bytes:
     """The MinHash signature of ``text``'s word shingles, as bytes to store."""
     words = _words(text)
     if len(words) < SHINGLE_WORDS:
-        shingles = {b" ".join(words)}
+        shingles = [b" ".join(words)]
     else:  # encoded once a word, not once a shingle: a fifth less time
-        shingles = set(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+        # A shingle met twice changes no minimum: no set to make them unique.
+        shingles = list(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
     return _min_hashes(shingles)
 
 
-def _min_hashes(shingles: set[bytes]) -> bytes:
+def _min_hashes(shingles: Sequence[bytes]) -> bytes:
     """What datasketch's MinHash (scheme affine32) holds once updated with
     ``shingles``, low bytes only: each shingle's hash, mixed by MurmurHash3's
     finalizer, through each permutation ``a * h + b`` modulo 2**32, the least
@@ -117,7 +118,9 @@ def _words(text: str) -> list[bytes]:
     low = text.lower()
     if low.isascii():
         return _ASCII_WORD.findall(low.encode())
-    return [word.encode() for word in _WORD.findall(low)]
+    words = _WORD.findall(low)
+    # Encoded all at once: no word holds a NUL.
+    return "\0".join(words).encode().split(b"\0") if words else []
 
 
 def bands(sig: bytes) -> list[int]:

@@ -4,6 +4,9 @@ searched the other must meet: the two give the same terms and positions."""
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,7 +23,8 @@ TRICKY = [
     "the of and",  # only stop words
     "The bridges over the Dnipro were BOMBED on 3.11.2022 by U.S.-made drones",
     "Zelénskyy met Ørsted's CEO in Malmö; naïve café façade",
-    "ΟΔΟΣ ΑΣ.Β Σ σ ς — Greek final sigma, İstanbul, ß and ẞ, ﬁnance ligature",
+    "ΟΔΟΣ ΑΣ.Β Σ σ ς ΟΔΟΣ'ΑΒ — Greek final sigma",  # lower() reads a sigma's neighbours
+    "İstanbul, ß and ẞ, ﬁnance ligature",  # a dotted capital I lower-cases to two characters
     "a b c x y z I",  # one-letter words are not indexed
     "x" * 64 + " " + "y" * 65 + " ok",  # the longest word indexed, and one longer
     "snake_case words*with*stars and.dots. trailing. 19.6 pct 1,000,000",
@@ -52,6 +56,21 @@ def test_bulk_analysis_agrees_on_any_text(text: str, name: str, chunk: int) -> N
 def test_words_joined_by_dots_and_stars_are_cut_as_whoosh_cuts_them(text: str, name: str) -> None:
     # "U.S.", "3.11.2022", "words*with*stars": where a word ends decides what a query finds.
     assert sorted(SCHEMA[name].index(index_postings(SCHEMA[name], text))) == whoosh_postings(name, text)
+
+
+def test_lower_casing_makes_no_character_a_word_character_or_stops_one_being() -> None:
+    """index_postings lower-cases a text whole before cutting it into words
+    (analysis._folded_words), which cuts the same words only while no
+    character's lower case (one character) is a word character where the
+    character is not, or the other way round: checked for every code point
+    of the Unicode tables of the Python running."""
+    word = re.compile(r"[\w*.]")
+    changed = [
+        hex(cp)
+        for cp in range(sys.maxunicode + 1)
+        if (c := chr(cp)) != (low := c.lower()) and len(low) == 1 and bool(word.match(c)) != bool(word.match(low))
+    ]
+    assert changed == []
 
 
 def test_long_texts_are_analysed_in_pieces_with_the_same_result(monkeypatch) -> None:
