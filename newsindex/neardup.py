@@ -19,7 +19,7 @@ import re
 import sys
 import types
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -81,34 +81,49 @@ def signature(text: str) -> bytes:
     """The MinHash signature of ``text``'s word shingles, as bytes to store."""
     words = _words(text)
     if len(words) < SHINGLE_WORDS:
-        shingles = [b" ".join(words)]
-    else:  # encoded once a word, not once a shingle: a fifth less time
-        # A shingle met twice changes no minimum: no set to make them unique.
-        shingles = list(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
-    return _min_hashes(shingles)
+        return _min_hashes([b" ".join(words)], 1)
+    # Encoded once a word, not once a shingle (a fifth less time), and
+    # hashed as they are made: no list or set of them.
+    shingles = map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False))
+    return _min_hashes(shingles, len(words) - SHINGLE_WORDS + 1)
 
 
-def _min_hashes(shingles: Sequence[bytes]) -> bytes:
+#: Shingles through the permutations at a time: a 4-byte value for each and
+#: each permutation (2 MB), whatever the length of the text.
+_ROWS = 4096
+
+
+def _min_hashes(shingles: Iterable[bytes], count: int) -> bytes:
     """What datasketch's MinHash (scheme affine32) holds once updated with
-    ``shingles``, low bytes only: each shingle's hash, mixed by MurmurHash3's
-    finalizer, through each permutation ``a * h + b`` modulo 2**32, the least
-    kept. Computed here in place, without the MinHash's per-update copies and
-    checks: a Reuters article 94 -> 84 us, a BBC one 234 -> 211 us.
-    tests/test_research.py holds the two to the same values."""
+    the ``count`` ``shingles``, low bytes only: each shingle's hash, mixed by
+    MurmurHash3's finalizer, through each permutation ``a * h + b`` modulo
+    2**32, the least kept. Computed here in place, without the MinHash's
+    per-update copies and checks: a Reuters article 94 -> 84 us, a BBC one
+    234 -> 211 us. A shingle met twice changes no minimum: they are not
+    made unique first (a set of them), but for a text of more than _ROWS
+    shingles, whose hashes then are. tests/test_research.py holds the two
+    to the same values."""
     import numpy as np
 
     a, b = _minhash().permutations
     # CRC-32 as the shingle hash: stable across runs and ten times cheaper than
     # datasketch's default SHA-1, which would be most of the cost of an add.
-    hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=len(shingles))
+    hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=count)
+    if count > _ROWS:
+        hashes = np.unique(hashes)
     hashes ^= hashes >> 16
     hashes *= np.uint32(0x85EBCA6B)
     hashes ^= hashes >> 13
     hashes *= np.uint32(0xC2B2AE35)
     hashes ^= hashes >> 16
-    values = np.multiply.outer(hashes, a)  # uint32: wraps, modulo 2**32
-    values += b
-    return values.min(axis=0).astype(_VALUE).tobytes()
+    least = None
+    for start in range(0, len(hashes), _ROWS):
+        values = np.multiply.outer(hashes[start : start + _ROWS], a)  # uint32: wraps, modulo 2**32
+        values += b
+        rows = values.min(axis=0)
+        least = rows if least is None else np.minimum(least, rows)
+    assert least is not None  # one shingle at least
+    return least.astype(_VALUE).tobytes()
 
 
 def _words(text: str) -> list[bytes]:

@@ -295,16 +295,20 @@ def test_signing_reads_ascii_text_as_bytes_with_the_same_words(text: str) -> Non
 
 
 @settings(max_examples=200, deadline=None)
-@given(shingles=st.lists(st.binary(max_size=30), min_size=1, max_size=400))
-def test_signatures_are_datasketchs_minhash_of_the_shingles(shingles: list[bytes]) -> None:
+@given(shingles=st.lists(st.binary(max_size=30), min_size=1, max_size=400), rows=st.sampled_from([4096, 7]))
+def test_signatures_are_datasketchs_minhash_of_the_shingles(shingles: list[bytes], rows: int) -> None:
     """Signing computes datasketch's MinHash update itself (neardup._min_hashes):
     the values, and so every signature already stored and every copy found
-    against them, are datasketch's. Shingles met more than once are hashed
-    as often as they come, datasketch's of the set of them."""
+    against them, are datasketch's: datasketch's of the set of shingles, for
+    shingles met more than once, and for a text of more shingles than go
+    through the permutations at once (``rows``)."""
     import zlib
 
+    from newsindex import neardup
     from newsindex.neardup import NUM_PERM, _min_hashes, _minhash_class
 
     minhash = _minhash_class()(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
     minhash.update_batch(list(set(shingles)))
-    assert _min_hashes(shingles) == minhash.hashvalues.astype("<u1").tobytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(neardup, "_ROWS", rows)
+        assert _min_hashes(shingles, len(shingles)) == minhash.hashvalues.astype("<u1").tobytes()
