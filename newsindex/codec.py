@@ -394,12 +394,12 @@ class SegmentScan:
 
 
 class TermRecords:
-    """The later terms of a segment written by two processes
-    (segments.SegmentBuilder._write_terms_forked), as the forked copy hands
-    them back: their records laid out as Whoosh's terms file (an
-    OrderedHashWriter) lays them out, with each key's hash. The writer then
-    appends them whole (:meth:`append_to`) instead of adding them one by one
-    (about 6 us a term, 0.3 s of Reuters' last commit, the writer alone)."""
+    """A part of the terms of a segment written by two processes
+    (segments.SegmentBuilder._write_terms_forked), as either writes it: their
+    records laid out as Whoosh's terms file (an OrderedHashWriter) lays them
+    out, with each key's hash. The writer then appends the parts whole, in
+    order (:meth:`append_to`), instead of adding the terms one by one (about
+    6 us a term, 0.3 s of Reuters' last commit, the writer alone)."""
 
     def __init__(self, hashfn: Callable[[bytes], int]) -> None:
         self._hash = hashfn
@@ -426,7 +426,7 @@ class TermRecords:
         if not self.starts:
             return
         data = self.data
-        for at in self.offsets:
+        for at in self.offsets if moved_by else ():
             (offset,) = _EXTENT_OFFSET.unpack_from(data, at)
             _EXTENT_OFFSET.pack_into(data, at, offset + moved_by)
         base = tindex.dbfile.tell()

@@ -178,8 +178,25 @@ class Manifest:
         articles removed, whose signatures go; ``containers`` the fingerprints
         of files of records read whole (None: to be read again next time).
         """
+        self.stage(upserts, deleted, generation, signatures, unsigned, containers)
+        self.commit_staged()
+
+    def stage(
+        self,
+        upserts: Iterable[Entry],
+        deleted: Iterable[tuple[str, str]],
+        generation: int,
+        signatures: Iterable[Signature] = (),
+        unsigned: Iterable[str] = (),
+        containers: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """What :meth:`apply` writes, in a transaction left open while the
+        batch's segment is committed: :meth:`commit_staged` makes it last
+        once the index holds the batch, :meth:`rollback_staged` (or a crash)
+        undoes it."""
         signatures = list(signatures)
-        with self._transaction():
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
             self._db.executemany("DELETE FROM sources WHERE path=? AND record=?", deleted)
             self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", map(_row, upserts))
             for path, fingerprint in (containers or {}).items():
@@ -191,7 +208,16 @@ class Manifest:
                 self._remove_signatures([*unsigned, *(s.id for s in signatures)])
             self._add_signatures(signatures)
             self._set_generation(generation)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def commit_staged(self) -> None:
+        self._db.execute("COMMIT")
         self._empty = self._writes and self._nothing_recorded()
+
+    def rollback_staged(self) -> None:
+        self._db.execute("ROLLBACK")
 
     def replace_all(self, entries: Iterable[Entry], generation: int, signatures: Iterable[Signature] = ()) -> None:
         with self._transaction():

@@ -25,9 +25,10 @@ import os
 import pickle
 import shutil
 import signal
+import sys
 import threading
 from array import array
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from itertools import accumulate, groupby
 from operator import itemgetter
 from typing import Any
@@ -88,6 +89,10 @@ class SegmentBuilder(SegmentWriter):
         #: Segments merged into this one: (segment, new number of each old document).
         self._merged: list[tuple[Any, int | list[int]]] = []
         self.mergetype = merge_tiers
+        #: Work for this process while a forked copy writes terms at the
+        #: flush (:meth:`_write_terms_forked`), which takes more of them
+        #: meanwhile. Not called when the flush does not fork.
+        self.alongside: Callable[[], None] | None = None
 
     def add_document(self, **fields: Any) -> None:
         # Whoosh's SegmentWriter.add_document, with postings grouped by term
@@ -205,60 +210,92 @@ class SegmentBuilder(SegmentWriter):
         self._terms.clear()
 
     def _write_terms_forked(self, fields: list[tuple[str, Any, array | None, list[bytes]]]) -> None:
-        """:meth:`_write_terms` in two processes: a forked copy of this one
-        writes the later terms' postings to a file of their own while this
-        one writes the earlier terms', then this one appends them and their
-        entries. Writing a term is Python work a term at a time, and the last
-        commit of an add runs alone, after the workers have stopped."""
-        costs = [[_write_cost(len(self._terms[name][btext][0])) for btext in terms] for name, *_, terms in fields]
-        halves = _halves(fields, costs)
+        """:meth:`_write_terms` in two processes: the terms go in parts of
+        about equal cost, which this process and a forked copy of it take in
+        turn, each as it is free, the copy writing its parts' postings to a
+        file of its own; this one then appends that file and files every
+        part's entries in order. Writing a term is Python work a term at a
+        time, and the last commit of an add runs alone, after the workers
+        have stopped. Taken as they are free, the parts keep both processes
+        busy to the end whatever a term really costs, and while this process
+        does the work it was given besides (``alongside``)."""
+        parts = _parts(fields, [[_write_cost(len(self._terms[name][btext][0])) for btext in terms]
+                                for name, *_, terms in fields])
         postings_name = self.newsegment.make_filename(".later_pst")
         entries_name = self.newsegment.make_filename(".later_trm")
         fieldwriter = self.fieldwriter
-        # The fields' numbers in the terms' keys, as writing the halves one
-        # after the other gives them, known to both processes.
+        # The fields' numbers in the terms' keys, as writing the terms in one
+        # process gives them, known to both.
         for name, *_ in fields:
             fieldwriter._fieldmap.setdefault(name, len(fieldwriter._fieldmap))
+        # The parts' numbers, in a pipe both processes read from: a part is
+        # taken by one read, and no process holds a lock that its death would
+        # leave taken.
+        queue, filler = os.pipe()
+        try:
+            os.write(filler, array("I", range(len(parts))).tobytes())
+        finally:
+            os.close(filler)
         pid = os.fork()
-        if pid == 0:  # the copy: the later terms, then gone
+        if pid == 0:  # the copy: parts as it takes them, then gone
             status = 1
             try:
                 from .prepare import die_with_parent
 
                 die_with_parent()
-                # A copy of the field writer, to other files: the writer's own
-                # are left as they are, never freed here, for freeing them
-                # would write out their buffers, which are the parent's to write.
-                later = copy.copy(fieldwriter)
                 with open(os.path.join(self.storage.folder, postings_name), "wb") as postfile:
+                    # A copy of the field writer, to a file of its own: the writer's
+                    # own files are left as they are, never freed here, for freeing
+                    # them would write out their buffers, which are the parent's.
+                    later = copy.copy(fieldwriter)
                     later._postfile = postfile
-                    later._tindex = records = TermRecords(fieldwriter._tindex.hashfn)
-                    self._write_terms(later, halves[1])
+                    theirs = self._write_parts(later, parts, _taken(queue))
                 with open(os.path.join(self.storage.folder, entries_name), "wb") as out:
-                    pickle.dump(records, out, pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(theirs, out, pickle.HIGHEST_PROTOCOL)
                 status = 0
             finally:
                 os._exit(status)  # no exit handlers, no flushing of what the parent holds
         try:
-            self._write_terms(fieldwriter, halves[0])
+            if self.alongside is not None:
+                self.alongside()
+            mine = self._write_parts(copy.copy(fieldwriter), parts, _taken(queue))
             _, status = os.waitpid(pid, 0)
             pid = 0
-            if status != 0:  # the copy failed: this process writes its terms too, and meets what stopped it
-                self._write_terms(fieldwriter, halves[1])
-                return
-            start = fieldwriter._postfile.tell()
-            with open(os.path.join(self.storage.folder, postings_name), "rb") as later_postings:
-                shutil.copyfileobj(later_postings, fieldwriter._postfile, 1 << 20)
-            with open(os.path.join(self.storage.folder, entries_name), "rb") as later_entries:
-                records = pickle.load(later_entries)
-            records.append_to(fieldwriter._tindex, start)
+            theirs, moved_by = {}, 0
+            if status == 0:
+                moved_by = fieldwriter._postfile.tell()
+                with open(os.path.join(self.storage.folder, postings_name), "rb") as later_postings:
+                    shutil.copyfileobj(later_postings, fieldwriter._postfile, 1 << 20)
+                with open(os.path.join(self.storage.folder, entries_name), "rb") as later_entries:
+                    theirs = pickle.load(later_entries)
+            else:  # the copy failed: this process writes its parts too, and meets what stopped it
+                left = [k for k in range(len(parts)) if k not in mine]
+                mine.update(self._write_parts(copy.copy(fieldwriter), parts, left))
+            for k in range(len(parts)):
+                if k in mine:
+                    mine[k].append_to(fieldwriter._tindex, 0)
+                else:
+                    theirs[k].append_to(fieldwriter._tindex, moved_by)
         finally:
+            os.close(queue)
             if pid:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             for name in (postings_name, entries_name):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(os.path.join(self.storage.folder, name))
+
+    def _write_parts(
+        self, fieldwriter: Any, parts: list[tuple[str, Any, array | None, list[bytes]]], taken: Iterable[int]
+    ) -> dict[int, TermRecords]:
+        """Write the postings of the parts ``taken`` (numbers into ``parts``)
+        to ``fieldwriter``'s postings file, and their terms' entries to
+        records of their own, by part, for the terms file to take in order."""
+        records = {}
+        for k in taken:
+            fieldwriter._tindex = records[k] = TermRecords(self.fieldwriter._tindex.hashfn)
+            self._write_terms(fieldwriter, [parts[k]])
+        return records
 
     def _write_terms(self, fieldwriter: Any, fields: list[tuple[str, Any, array | None, list[bytes]]]) -> None:
         """Write these terms of these fields, in order, from this writer's
@@ -310,30 +347,36 @@ class SegmentBuilder(SegmentWriter):
                 yield btext, ids, weights, values
 
 
-#: What adding a term to the terms file costs this process more than the
-#: copy, in _write_cost's microseconds: cut by cost alone, the copy finished
-#: its half first, 12 to 20% sooner (BBC 0.38-0.42 s against 0.44-0.47 s,
-#: Reuters 1.19-1.29 s against 1.49-1.53 s: 3.5 and 6 us a term).
-_ENTRY_COST = 5
+#: Parts the terms of a segment written by two processes go in: the
+#: process that takes the last finishes at most about a part's time after
+#: the other, and a part costs a read and a few Python calls.
+FLUSH_PARTS = 128
 
 
-def _halves(
+def _parts(
     fields: list[tuple[str, Any, array | None, list[bytes]]], costs: list[list[int]]
-) -> tuple[list[tuple[str, Any, array | None, list[bytes]]], list[tuple[str, Any, array | None, list[bytes]]]]:
-    """The fields' terms, in order, cut in two where writing the first part
-    in this process takes as long as writing the rest in the forked copy
-    (``costs``: a number a term): this process also adds each of its terms
-    to the terms file, ``_ENTRY_COST`` a term more than the copy, which
-    only lays them out (codec.TermRecords)."""
-    mine, theirs = 0, sum(map(sum, costs))
-    for k, ((name, field, lengths, terms), term_costs) in enumerate(zip(fields, costs, strict=True)):
-        for cut, cost in enumerate(term_costs):
-            if mine >= theirs:
-                first = [*fields[:k], (name, field, lengths, terms[:cut])]
-                return first, [(name, field, lengths, terms[cut:]), *fields[k + 1 :]]
-            mine += cost + _ENTRY_COST
-            theirs -= cost
-    return fields, []
+) -> list[tuple[str, Any, array | None, list[bytes]]]:
+    """The fields' terms, in order, in parts of one field each, cut where the
+    cost of writing them (``costs``: a number a term) reaches a
+    ``FLUSH_PARTS``th of the whole."""
+    share = max(sum(map(sum, costs)) / FLUSH_PARTS, 1)
+    parts = []
+    for (name, field, lengths, terms), term_costs in zip(fields, costs, strict=True):
+        start, spent = 0, 0
+        for end, cost in enumerate(term_costs, 1):
+            spent += cost
+            if spent >= share:
+                parts.append((name, field, lengths, terms[start:end]))
+                start, spent = end, 0
+        if start < len(terms):
+            parts.append((name, field, lengths, terms[start:]))
+    return parts
+
+
+def _taken(queue: int) -> Iterator[int]:
+    """The parts' numbers this process reads from ``queue`` until none is left."""
+    while len(data := os.read(queue, 4)) == 4:
+        yield int.from_bytes(data, sys.byteorder)
 
 
 def _write_cost(postings: int) -> int:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,3 +193,48 @@ def test_a_worker_that_dies_stops_the_add_with_an_error_and_keeps_the_last_commi
         assert ni.search("Dnipro bridge").total == 2
         assert ni.search("harbour").total == 0
         assert ni.check().ok
+
+
+def test_a_commit_that_fails_after_the_manifest_was_written_keeps_the_last_commit(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The manifest's rows for a batch are written while a forked copy writes
+    the segment's terms (writing.Batch.commit, segments.py), and made to last
+    only once the index holds the batch: a commit that fails after them (the
+    disk fills as the index's table of contents is written) leaves the
+    manifest as it was, so the next add writes the batch's articles again."""
+    from whoosh.writing import SegmentWriter
+
+    from newsindex import segments
+    from newsindex.errors import NewsIndexError
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(12):  # twelve stories, none a near-duplicate of another
+        words = " ".join(f"w{i}n{k}" for k in range(40))
+        (folder / f"story-{i:03d}.txt").write_text(f"Headline {i}\n\nA story about the harbour: {words}.\n")
+    staged = []
+    real_stage = segments.SegmentBuilder._write_terms_forked
+
+    def forked(builder: segments.SegmentBuilder, fields: Any) -> None:
+        staged.append(builder.alongside is not None)
+        real_stage(builder, fields)
+
+    def disk_full(*_: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(segments, "FORKED_FLUSH_POSTINGS", 1)  # every flush forks
+    monkeypatch.setattr(segments.SegmentBuilder, "_write_terms_forked", forked)
+    index = tmp_path / "index"
+    with NewsIndex(index) as ni:
+        ni.add([seeds])
+        with monkeypatch.context() as patch:
+            patch.setattr(SegmentWriter, "_commit_toc", disk_full)
+            with pytest.raises(NewsIndexError, match="(?i)no space left on device.*still holds its last commit"):
+                ni.add([folder])
+        assert staged == [True, True]  # the manifest's rows were written beside the terms, then undone
+        checked = ni.check()
+        assert checked.ok and not checked.notes, checked  # the manifest still matches the index: no rebuild
+        assert ni.search("harbour").total == 0 and ni.search("Dnipro bridge").total == 2
+        assert len(ni.add([folder]).added) == 12
+        assert ni.search("harbour").total == 12

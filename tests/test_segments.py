@@ -5,6 +5,7 @@ deletions."""
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import datetime
 from pathlib import Path
@@ -227,10 +228,15 @@ def test_a_segment_written_by_two_processes_reads_as_whooshs_own(tmp_path: Path,
     assert written == contents(tmp_path / "whoosh")
     assert not [p.name for p in (tmp_path / "ours").iterdir() if "later" in p.name]
 
-    # A copy that fails (here, at its first term) leaves its terms to the writer.
-    def fail(*_: Any) -> None:
-        raise OSError(28, "No space left on device")
+    # A copy that fails (here, at its first term) leaves its parts to the writer.
+    writer_pid = os.getpid()
+    real_add = codec.TermRecords.add
 
-    monkeypatch.setattr(codec.TermRecords, "add", fail)
+    def fail_in_copy(records: codec.TermRecords, key: bytes, entry: bytes) -> None:
+        if os.getpid() != writer_pid:
+            raise OSError(28, "No space left on device")
+        real_add(records, key, entry)
+
+    monkeypatch.setattr(codec.TermRecords, "add", fail_in_copy)
     assert written_in_one_commit(tmp_path / "failed copy", docs) == contents(tmp_path / "whoosh")
     assert forks == [1, 1]
