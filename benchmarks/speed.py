@@ -11,6 +11,8 @@ saying so. Each build runs in its own process, timed from outside, its peak
 memory measured by GNU time (/usr/bin/time; the largest process of the tree). Warm query
 latency is measured through each system's Python API over the same query
 list (benchmarks/queries.py), each query's time the median of three runs.
+On Reuters and the BBC each system builds its index three times
+(``--rounds``), the systems in turns, and the median build is shown.
 Ratios compare newsindex with the naive Whoosh script: the number is how many
 times faster (or smaller) newsindex is. Machines are noisy: compare figures
 of one run, not across runs.
@@ -96,6 +98,7 @@ class Row:
 class Report:
     title: str
     rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # printed under the table
 
     def add(self, figure: str, values: dict[str, float | None], fmt: Callable[[float], str],
             better: str = "lower") -> None:
@@ -114,6 +117,8 @@ class Report:
         table.add_column("newsindex vs naive Whoosh", justify="right")
         for row in self.rows:
             table.add_row(row.figure, *(row.values.get(s, "") for s in systems), row.ratio)
+        table.caption = "\n".join(self.notes) or None
+        table.caption_justify = "left"
         return table
 
 
@@ -149,7 +154,7 @@ def cold_queries(queries: list[Query], usable: Callable[[Query], bool]) -> list[
     return chosen
 
 
-def bench(name: str, folder: Path, work: Path, systems: list[str], synthetic_corpus: bool) -> Report:
+def bench(name: str, folder: Path, work: Path, systems: list[str], synthetic_corpus: bool, rounds: int) -> Report:
     console = Console(stderr=True)
     files = sum(1 for _ in peers.article_files(folder))
     text_bytes = folder_bytes(folder)
@@ -157,26 +162,34 @@ def bench(name: str, folder: Path, work: Path, systems: list[str], synthetic_cor
                                                                                 else "")
     report = Report(label)
     indexes = {s: work / f"index-{s}" for s in systems}
-    builds: dict[str, Measured] = {}
-    for system in systems:
-        if system == "rg":
-            continue
-        console.print(f"[dim]{name}: building {NAMES[system]}...[/dim]")
-        shutil.rmtree(indexes[system], ignore_errors=True)
-        if system == "newsindex":
-            cmd = [sys.executable, "-m", "newsindex", "add", str(folder), "--index", str(indexes[system])]
-        else:
-            cmd = [sys.executable, "-m", "benchmarks.peers", "build", system, str(folder), str(indexes[system])]
-        builds[system] = run(cmd)
+    # Each system builds its index ``rounds`` times, the systems in turns, so
+    # that a slow minute of a noisy machine falls on one build of each, not
+    # on all of one system's; the figures are the median build's.
+    builds: dict[str, list[Measured]] = {}
+    for round_ in range(1, rounds + 1):
+        for system in systems:
+            if system == "rg":
+                continue
+            console.print(f"[dim]{name}: building {NAMES[system]} ({round_} of {rounds})...[/dim]")
+            shutil.rmtree(indexes[system], ignore_errors=True)
+            if system == "newsindex":
+                cmd = [sys.executable, "-m", "newsindex", "add", str(folder), "--index", str(indexes[system])]
+            else:
+                cmd = [sys.executable, "-m", "benchmarks.peers", "build", system, str(folder), str(indexes[system])]
+            builds.setdefault(system, []).append(run(cmd))
+    build_seconds = {s: statistics.median(m.seconds for m in measured) for s, measured in builds.items()}
 
     def per_system(get: Callable[[str], float | None]) -> dict[str, float | None]:
         return {s: get(s) for s in systems}
 
-    report.add("add: wall time", per_system(lambda s: builds[s].seconds if s in builds else None),
-               lambda v: f"{v:.1f} s")
-    report.add("add: articles/s", per_system(lambda s: files / builds[s].seconds if s in builds else None),
+    median = f", median of {rounds} in turns" if rounds > 1 else ""
+    report.add(f"add: wall time{median}", per_system(build_seconds.get), lambda v: f"{v:.1f} s")
+    report.add("add: articles/s", per_system(lambda s: files / build_seconds[s] if s in builds else None),
                lambda v: f"{v:,.0f}", better="higher")
-    report.add("add: peak memory", per_system(lambda s: builds[s].peak_mb if s in builds else None),
+    if rounds > 1:
+        report.notes.append("add, each build in turn: " + "; ".join(
+            f"{NAMES[s]} {', '.join(f'{m.seconds:.1f}' for m in measured)} s" for s, measured in builds.items()))
+    report.add("add: peak memory", per_system(lambda s: max(m.peak_mb for m in builds[s]) if s in builds else None),
                lambda v: f"{v:.0f} MB")
     sizes = per_system(lambda s: folder_bytes(indexes[s]) if s in builds else None)
     report.add("index size / text size", {s: (v / text_bytes if v else None) for s, v in sizes.items()},
@@ -316,6 +329,9 @@ def main() -> None:
     parser.add_argument("--peers", default=",".join(PEERS))
     parser.add_argument("--work", type=Path, help="where to write corpora and indexes (default: a temporary folder)")
     parser.add_argument("--no-analysis", action="store_true", help="skip the analyzer comparison")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="builds of each system, in turns, on Reuters and the BBC (the median is shown); "
+                             "synthetic archives are built once")
     args = parser.parse_args()
 
     console = Console(width=200)
@@ -342,7 +358,8 @@ def main() -> None:
             work.mkdir(parents=True, exist_ok=True)
             folder, is_synthetic = prepare_corpus(name, work)
             label = name if not name.isdigit() else f"synthetic {int(name):,}"
-            console.print(bench(label, folder, work, systems, is_synthetic).table(systems))
+            rounds = 1 if is_synthetic else max(args.rounds, 1)
+            console.print(bench(label, folder, work, systems, is_synthetic, rounds).table(systems))
             if args.work is None:
                 shutil.rmtree(work, ignore_errors=True)
 
