@@ -79,6 +79,12 @@ def test_headline_line_becomes_title():
     assert article.body == "Quarterly profits at US media giant rose."
 
 
+@pytest.mark.parametrize("gap", ["\n\n", "\n\n\n", "\n\n\n\n  \n", "\r\n\r\n\r\n"])
+def test_paragraphs_are_kept_apart_by_one_blank_line(gap: str):
+    article = extract(f"Bridge reopens\n\nThe first paragraph.{gap}The second paragraph.\n\n\n")
+    assert article.body == "The first paragraph.\n\nThe second paragraph."
+
+
 def test_single_line_text_has_no_title():
     assert extract("Short note without a headline").title is None
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from . import ExtractedArticle, SkipFile
+from . import ExtractedArticle, SkipFile, tidy_paragraphs
 
 #: JSON-LD types that describe the article itself (not the site or a breadcrumb).
 _ARTICLE_TYPES = frozenset(
@@ -94,7 +94,7 @@ def _read_page(html: str, url: str | None, captions: list[str]) -> tuple[str, An
     if captions:  # a caption is indexed once, in its own field
         caption_set = {" ".join(c.split()) for c in captions}
         text = "\n".join(line for line in text.split("\n") if " ".join(line.split()) not in caption_set)
-    return re.sub(r"\n{3,}", "\n\n", text).strip(), read
+    return tidy_paragraphs(text), read
 
 
 class _Nothing:

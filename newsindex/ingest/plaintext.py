@@ -14,7 +14,7 @@ import re
 import warnings
 from datetime import datetime
 
-from . import ExtractedArticle
+from . import ExtractedArticle, tidy_paragraphs
 
 #: Header furniture (title, date line, byline) is looked for in this many
 #: non-empty lines at the top of the text.
@@ -148,8 +148,7 @@ def extract(text: str) -> ExtractedArticle:
         credit = str(fields["credit"])
         take("outlet", WIRE_OUTLETS.get(credit.lower(), credit), provenance["credit"])
 
-    body = "\n".join(line.rstrip() for i, line in enumerate(lines) if i not in drop)
-    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    body = tidy_paragraphs("\n".join(line.rstrip() for i, line in enumerate(lines) if i not in drop))
     return ExtractedArticle(body=body, provenance=provenance, **fields)  # type: ignore[arg-type]
 
 

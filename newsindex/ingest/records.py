@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InvalidValueError
-from . import ExtractedArticle, SkipFile
+from . import ExtractedArticle, SkipFile, tidy_paragraphs
 from .files import MAX_FILE_BYTES
 from .plaintext import WIRE_OUTLETS
 
@@ -341,7 +341,7 @@ def html_to_text(fragment: str) -> str:
         block.tail = "\n\n" + (block.tail or "") if block.tag != "br" else "\n" + (block.tail or "")
     text = root.text_content()
     lines = [" ".join(line.split()) for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return tidy_paragraphs("\n".join(lines))
 
 
 # -- files ---------------------------------------------------------------------
