@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from whoosh.fields import Schema
-
 from .analysis import index_postings
 from .codec import pack_stored
 from .documents import source_digest, text_hash, to_document
@@ -145,19 +143,22 @@ def _for_writer(document: dict[str, Any]) -> dict[str, Any]:
     """The document with its stored fields packed, as the stored column holds
     them, and its text fields as their postings: the writer, the one process
     that cannot share its work, then neither deflates nor analyses."""
-    schema = _schema()
-    packed = pack_stored({name: value for name, value in document.items() if schema[name].stored})
-    analysed = {
-        name: index_postings(field, document[name])
-        for name, field in schema.items()
-        if isinstance(field, PreAnalysableText) and document.get(name)
-    }
+    stored, analysable = _fields()
+    packed = pack_stored({name: value for name, value in document.items() if name in stored})
+    analysed = {name: index_postings(field, document[name]) for name, field in analysable if document.get(name)}
     return {**document, **analysed, "_packed_stored": packed}
 
 
 @lru_cache(maxsize=1)
-def _schema() -> Schema:
-    return build_schema()
+def _fields() -> tuple[frozenset[str], tuple[tuple[str, PreAnalysableText], ...]]:
+    """The schema's stored fields, and its text fields a worker analyses, in
+    order: looked up once, not for every article (Whoosh's ``Schema.items``
+    sorts the fields at each call)."""
+    schema = build_schema()
+    return (
+        frozenset(schema.stored_names()),
+        tuple((name, field) for name, field in schema.items() if isinstance(field, PreAnalysableText)),
+    )
 
 
 def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | FileDone]:
