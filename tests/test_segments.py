@@ -240,3 +240,37 @@ def test_a_segment_written_by_two_processes_reads_as_whooshs_own(tmp_path: Path,
     monkeypatch.setattr(codec.TermRecords, "add", fail_in_copy)
     assert written_in_one_commit(tmp_path / "failed copy", docs) == contents(tmp_path / "whoosh")
     assert forks == [1, 1]
+
+
+@pytest.mark.parametrize("count", [0, 1, 300, 5000])
+def test_a_terms_file_reads_as_one_whoosh_wrote(tmp_path: Path, count: int) -> None:
+    """codec.TermsFile, which lays its hash tables out in numpy and takes a
+    part's records whole, reads as Whoosh's OrderedHashWriter's file: every
+    key found with its value, absent keys not, the keys in order."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    storage = FileStorage(str(tmp_path))
+    rng = random.Random(count)
+    keys = sorted({rng.randbytes(rng.randint(1, 12)) for _ in range(count)})
+    items = [(key, b"\x01" + rng.randbytes(rng.randint(0, 20))) for key in keys]  # entries of inlined lists
+    ours = codec.TermsFile.taking_over(OrderedHashWriter(storage.create_file("ours")))
+    whooshs = OrderedHashWriter(storage.create_file("whoosh's"))
+    half = len(items) // 2
+    for key, value in items[:half]:
+        ours.add(key, value)
+    later = codec.TermRecords(ours.hashfn)  # the rest as a forked copy hands them back
+    for key, value in items[half:]:
+        later.add(key, value)
+    later.append_to(ours, 0)
+    for key, value in items:
+        whooshs.add(key, value)
+    ours.close()
+    whooshs.close()
+    for name in ("ours", "whoosh's"):
+        reader = OrderedHashReader(storage.open_file(name))
+        assert [reader[key] for key, _ in items] == [value for _, value in items]
+        assert list(reader.items()) == items
+        assert not any(rng.randbytes(13) in reader for _ in range(50))  # 13 bytes: longer than any key
+        if items:
+            assert reader.closest_key(items[half][0][:-1] + b"\x00") in (items[half][0], items[max(half - 1, 0)][0])
