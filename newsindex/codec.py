@@ -273,7 +273,9 @@ class TermsFile(OrderedHashWriter):
     terms; adding those articles peaked at 381 MB instead of 434 MB). A part
     written by another process comes in whole (:meth:`add_records`), and the
     hash tables are laid out in numpy, where Whoosh placed and wrote each
-    term in Python (0.14 s of Reuters' last commit, the writer alone)."""
+    term in Python (closing the field writer, files flushed included, took
+    0.14 s of Reuters' last commit, now 0.05 s; the parts' records then went
+    to the terms file in 0.09 s, now 0.02 s)."""
 
     _hashes: array
     _positions: array
