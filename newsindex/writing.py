@@ -200,7 +200,7 @@ class Batch:
         if self.writer is not None:
             writer, self.writer = self.writer, None
 
-            def stage() -> None:  # while a forked copy writes terms (segments.py): Reuters 0.5 s
+            def stage() -> None:  # while a forked copy writes terms (segments.py): 0.1 s of the BBC, 0.8 s of Reuters
                 nonlocal staged
                 self._record(self.manifest.stage, writer.generation)
                 staged = True
