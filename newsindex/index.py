@@ -325,7 +325,7 @@ class NewsIndex:
                         cancel_quietly(writer)
                         raise
                     writer.commit()
-                    manifest.apply(
+                    manifest.record(
                         [],
                         entries,
                         ix.latest_generation(),
@@ -333,6 +333,7 @@ class NewsIndex:
                         # A file that lost records is read again by the next add, like a removed file.
                         containers={path: None for path, record in entries if record},
                     )
+                    manifest.commit()
                     removed = [e.id for e in entries.values()]
             finally:
                 manifest.close()

@@ -162,7 +162,7 @@ class Manifest:
         )
         return [Signature(_article_id(doc), cluster, sig) for doc, cluster, sig in rows]
 
-    def apply(
+    def record(
         self,
         upserts: Iterable[Entry],
         deleted: Iterable[tuple[str, str]],
@@ -171,29 +171,16 @@ class Manifest:
         unsigned: Iterable[str] = (),
         containers: Mapping[str, str | None] | None = None,
     ) -> None:
-        """Record a committed batch, in one transaction, as matching ``generation``.
+        """Record a batch as matching ``generation``, in a transaction left
+        open while the index commits the batch (an add writes it while a
+        forked copy writes the segment's terms): :meth:`commit` makes it last
+        once the index holds the batch, :meth:`rollback` (or a crash) undoes it.
 
         ``deleted`` are the (path, record) of sources gone; ``signatures`` the
         near-duplicate signatures of articles written; ``unsigned`` the ids of
         articles removed, whose signatures go; ``containers`` the fingerprints
         of files of records read whole (None: to be read again next time).
         """
-        self.stage(upserts, deleted, generation, signatures, unsigned, containers)
-        self.commit_staged()
-
-    def stage(
-        self,
-        upserts: Iterable[Entry],
-        deleted: Iterable[tuple[str, str]],
-        generation: int,
-        signatures: Iterable[Signature] = (),
-        unsigned: Iterable[str] = (),
-        containers: Mapping[str, str | None] | None = None,
-    ) -> None:
-        """What :meth:`apply` writes, in a transaction left open while the
-        batch's segment is committed: :meth:`commit_staged` makes it last
-        once the index holds the batch, :meth:`rollback_staged` (or a crash)
-        undoes it."""
         signatures = list(signatures)
         self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -212,11 +199,11 @@ class Manifest:
             self._db.execute("ROLLBACK")
             raise
 
-    def commit_staged(self) -> None:
+    def commit(self) -> None:
         self._db.execute("COMMIT")
         self._empty = self._writes and self._nothing_recorded()
 
-    def rollback_staged(self) -> None:
+    def rollback(self) -> None:
         self._db.execute("ROLLBACK")
 
     def replace_all(self, entries: Iterable[Entry], generation: int, signatures: Iterable[Signature] = ()) -> None:

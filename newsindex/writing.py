@@ -196,16 +196,16 @@ class Batch:
         if last and self.writer is None and self.written:
             self._writer()  # nothing left to write, segments to merge
         committed = self.writer is not None
-        staged = False
+        recorded = False
         if self.writer is not None:
             writer, self.writer = self.writer, None
 
-            def stage() -> None:  # while a forked copy writes terms (segments.py): 0.1 s of the BBC, 0.8 s of Reuters
-                nonlocal staged
-                self._record(self.manifest.stage, writer.generation)
-                staged = True
+            def record() -> None:  # while a forked copy writes terms (segments.py): 0.1 s of the BBC, 0.8 s of Reuters
+                nonlocal recorded
+                self._record(writer.generation)
+                recorded = True
 
-            writer.alongside = stage
+            writer.alongside = record
             try:
                 if last:
                     writer.commit(mergetype=merge_at_end(self.written))
@@ -214,23 +214,24 @@ class Batch:
                     if writer.doc_count():
                         self.written.add(writer.newsegment.segment_id())
             except BaseException:  # Whoosh has cleaned up and released its lock
-                if staged:
-                    self.manifest.rollback_staged()
+                if recorded:
+                    self.manifest.rollback()
                 raise
-        if staged:  # the manifest matches the index only now that the index holds the batch
-            self.manifest.commit_staged()
-        elif committed or self.upserts or self.deletes or self.containers:
-            self._record(self.manifest.apply, self.ix.latest_generation())
+        if not recorded and (committed or self.upserts or self.deletes or self.containers):
+            self._record(self.ix.latest_generation())
+            recorded = True
+        if recorded:  # the manifest matches the index only now that the index holds the batch
+            self.manifest.commit()
         self.upserts, self.deletes, self.containers, self.hashes, self.changes = {}, set(), {}, {}, 0
         self.clusters.reset()
         held, self.held = self.held, []
         for outcome in held:
             self.emit(outcome)
 
-    def _record(self, record: Callable[..., None], generation: int) -> None:
-        """The batch into the manifest (``record``: Manifest.apply or
-        Manifest.stage), as matching the index's ``generation``."""
-        record(
+    def _record(self, generation: int) -> None:
+        """The batch into the manifest, as matching the index's ``generation``,
+        left for Manifest.commit."""
+        self.manifest.record(
             self.upserts.values(),
             self.deletes,
             generation,
