@@ -230,7 +230,8 @@ class SegmentBuilder(SegmentWriter):
             fieldwriter._fieldmap.setdefault(name, len(fieldwriter._fieldmap))
         # The parts' numbers, in a pipe both processes read from: a part is
         # taken by one read, and no process holds a lock that its death would
-        # leave taken.
+        # leave taken. Written whole before anyone reads: at most FLUSH_PARTS
+        # and one part a field, 4 bytes each, far below a pipe's 64 kB.
         queue, filler = os.pipe()
         try:
             os.write(filler, array("I", range(len(parts))).tobytes())
