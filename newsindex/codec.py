@@ -351,8 +351,9 @@ class TermsFile(OrderedHashWriter):
 
     def _write_extras(self) -> None:
         # The records' positions in key order, in the smallest type that holds
-        # them, as Whoosh's GrowableArray grows to hold them.
-        largest = max(self._positions, default=0)
+        # them, as Whoosh's GrowableArray grows to hold them. The records are
+        # written one after another, so the last position is the largest.
+        largest = self._positions[-1] if self._positions else 0
         typecode = "H" if largest < 2**16 else "i" if largest < 2**31 else "I" if largest < 2**32 else "q"
         self.index = GrowableArray(typecode)
         self.index.array = array(typecode, self._positions)
