@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, count
 from typing import Any
 
 import Stemmer
@@ -37,6 +39,8 @@ from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import FieldType
 from whoosh.support.charset import accent_map
+
+from .postings import CompactPositions, group_positions
 
 #: Longer "words" (base64 blobs, runs of digits, binary noise that decoded as
 #: text) are not indexed: no one searches for them, and they bloat the index.
@@ -95,30 +99,27 @@ _SEPARATOR = "\x00"  # never in a token; ends a word for lower()'s final sigma r
 _NOT_IN_WORD = re.compile(r"[^\w*.]")
 CHUNK_CHARS = 1 << 20
 _PHRASE_MARGIN = 4096  # characters a phrase that starts before a snippet's limit may run on
+_COMPACT = CompactPositions()
 
 
 @dataclass(frozen=True)
 class Analysed:
     """A text's postings in one field, as :func:`index_postings` gives them
-    to the writer process: the terms and their frequencies as two byte
-    strings, and the positions values. As a list of (term, frequency,
-    weight, positions) tuples, the postings of a BBC article's body took
-    4.4 kB pickled, and 2.5 kB so (the values of words used once are shared
-    objects, which pickle memoizes). The frequencies are in the machine's
-    byte order: they go from one process to another on the same machine,
-    never to disk."""
+    to the writer process: four byte strings, whatever the number of terms,
+    which the writer appends to its arrays whole (segments.HeldPostings). As
+    a list of (term, frequency, weight, positions) tuples, the postings of a
+    BBC article's body took 4.4 kB pickled, and a Python call a posting to
+    take in. The numbers are in the machine's byte order: they go from one
+    process to another on the same machine, never to disk."""
 
     #: The terms, UTF-8, joined by NUL (no word has one).
     terms: bytes
     #: Each term's frequency, an array of 32-bit numbers.
     frequencies: bytes
-    #: Each term's positions, as the field's format encodes them.
-    values: tuple[bytes, ...]
-
-    @property
-    def count(self) -> int:
-        """How many terms."""
-        return len(self.values)
+    #: Each term's positions as the field's format encodes them, end to end.
+    values: bytes
+    #: The size of each term's value, an array of 32-bit numbers.
+    sizes: bytes
 
     @property
     def length(self) -> int:
@@ -128,19 +129,33 @@ class Analysed:
     def postings(self, field_boost: float) -> Iterator[tuple[bytes, int, float, bytes]]:
         """What Whoosh's ``field.index()`` gives: (term, frequency, weight, value)."""
         frequencies = array("I", self.frequencies)
-        terms = self.terms.split(b"\0") if self.values else []
-        return zip(terms, frequencies, map(field_boost.__mul__, frequencies), self.values, strict=True)
+        terms = self.terms.split(b"\0") if frequencies else []
+        ends = list(accumulate(array("I", self.sizes)))
+        values = map(self.values.__getitem__, map(slice, [0, *ends], ends))
+        return zip(terms, frequencies, map(field_boost.__mul__, frequencies), values, strict=True)
+
+
+#: A text of fewer indexed words has its positions grouped by term in Python,
+#: a longer one in numpy (:func:`group_positions`), whose calls cost more
+#: than they save on a title.
+NUMPY_WORDS = 64
 
 
 def index_postings(field: FieldType, text: str) -> Analysed:
     """``field.index(text)`` for a field analysed by :func:`text_analyzer`
-    or :func:`name_analyzer`, for each term of the text. Long texts go a
-    megabyte at a time, so the word lists of an 18 MB article never sit in
-    memory at once."""
+    or :func:`name_analyzer` and stored as :class:`CompactPositions`, for
+    each term of the text. Each word is numbered by its term in a C loop
+    (a dictionary that numbers the terms as they come); the numbers are
+    grouped into each term's positions, and those encoded, all at once.
+    Long texts go a megabyte at a time, so the word lists of an 18 MB
+    article never sit in memory at once."""
+    if type(field.format) is not CompactPositions:
+        raise ValueError(f"index_postings does not know the format {field.format!r}")
     stem = _stemmer(field.analyzer)
-    positions: dict[str, list[int]] = {}
+    numbers: defaultdict[str, int] = defaultdict(count().__next__)
+    words = array("I")  # the indexed words, by their terms' numbers
     seen = 0  # words of the chunks before
-    next_pos: int | None = None  # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
+    first: int | None = None  # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
     for chunk in _chunks(text):
         folded = _folded_words(chunk)
         # _indexed, inline: a call a word is a tenth of the analysis.
@@ -148,22 +163,28 @@ def index_postings(field: FieldType, text: str) -> Analysed:
             i for i, w in enumerate(folded) if _MIN_TOKEN_CHARS <= len(w) <= MAX_TOKEN_CHARS and w not in STOP_WORDS
         ]
         if places:
-            if next_pos is None:
-                next_pos = seen + places[0]
+            if first is None:
+                first = seen + places[0]
             kept = [folded[i] for i in places]
-            for pos, term in enumerate(stem(kept) if stem else kept, next_pos):
-                at = positions.get(term)
-                if at is None:
-                    positions[term] = [pos]
-                else:
-                    at.append(pos)
-            next_pos += len(kept)
+            words.extend(map(numbers.__getitem__, map(stem.__getitem__, kept) if stem is not None else kept))
         seen += len(folded)
-    return Analysed(
-        "\0".join(positions).encode("utf-8"),
-        array("I", map(len, positions.values())).tobytes(),
-        tuple(map(field.format.encode, positions.values())),
-    )
+    if first is None:
+        return Analysed(b"", b"", b"", b"")
+    if len(words) < NUMPY_WORDS:
+        frequencies, values, sizes = _grouped_in_python(words, len(numbers), first)
+    else:
+        frequencies, values, sizes = group_positions(words, len(numbers), first)
+    return Analysed("\0".join(numbers).encode("utf-8"), frequencies, values, sizes)
+
+
+def _grouped_in_python(words: array, terms: int, first: int) -> tuple[bytes, bytes, bytes]:
+    """:func:`group_positions`, a word at a time: for short texts."""
+    positions: list[list[int]] = [[] for _ in range(terms)]
+    for position, term in enumerate(words, first):
+        positions[term].append(position)
+    values = list(map(_COMPACT.encode, positions))
+    frequencies = array("I", map(len, positions)).tobytes()
+    return frequencies, b"".join(values), array("I", map(len, values)).tobytes()
 
 
 def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[re.Match[str]], list[str]]:
@@ -175,7 +196,7 @@ def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[
     matches = list(_WORD.finditer(text, 0, _analysed_end(text, charlimit)))
     folded = _fold([m.group() for m in matches])
     stem = _stemmer(field.analyzer)
-    if not stem:
+    if stem is None:
         return matches, folded
     stems = stem(folded)
     # A word its stem leaves as it is needs no stop-word test (most words).
@@ -206,7 +227,7 @@ def matched_words(
         word = _WORD.match(low, start.start(), end)
         assert word is not None  # a start of a word was found
         folded = word.group()
-        term = stem([folded])[0] if stem and _indexed(folded) else folded
+        term = stem([folded])[0] if stem is not None and _indexed(folded) else folded
         if term in terms:
             if word.end() > charlimit:
                 break
@@ -289,13 +310,34 @@ def _stemmer(analyzer: Analyzer) -> Any:
     raise ValueError(f"index_postings does not know the analyzer {analyzer!r}")
 
 
-#: Words whose stems PyStemmer keeps: its default, 10,000, is a third of the
-#: BBC articles' words, and a cache that full keeps purging itself (stemming
-#: a BBC article 111 -> 79 us, a Reuters one 52 -> 35 us, in one worker's
-#: share of the corpus). About 200 bytes a word: 10 MB at most a process.
+#: Words whose stems a process keeps: about 200 bytes a word, 10 MB at most.
+#: A third of the BBC articles' words, 30,389: a cache that full kept purging
+#: itself (PyStemmer's own, whose default is 10,000 words; stemming a BBC
+#: article 111 -> 79 us with 50,000).
 STEM_CACHE_WORDS = 50_000
 
 
+class _Stems(dict[str, str]):
+    """Each word's Snowball stem, computed the first time it is asked for.
+    Looking the words up is a C loop (``map(stems.__getitem__, words)``):
+    stemming a BBC article through PyStemmer's own cache (``stemWords``)
+    took 52 us, through this 14. Empty, it is false, as a dict: a stemmer
+    is told from none by ``is None``."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self._stem = Stemmer.Stemmer(language, 0).stemWord  # no cache of its own: this is one
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= STEM_CACHE_WORDS:
+            self.clear()
+        stem = self[word] = self._stem(word)
+        return stem
+
+    def __call__(self, words: list[str]) -> list[str]:
+        return list(map(self.__getitem__, words))
+
+
 @lru_cache(maxsize=4)
-def _stem_words(language: str) -> Any:
-    return Stemmer.Stemmer(language, STEM_CACHE_WORDS).stemWords
+def _stem_words(language: str) -> _Stems:
+    return _Stems(language)

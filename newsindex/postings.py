@@ -52,3 +52,40 @@ class CompactPositions(Positions):
 
     def decode_weight(self, valuestring: bytes) -> float:
         return self.decode_frequency(valuestring) * self.field_boost
+
+
+def group_positions(words: array, terms: int, first: int) -> tuple[bytes, bytes, bytes]:
+    """Each term's positions, encoded as :meth:`CompactPositions.encode`
+    encodes them, for a text whose indexed words are ``words`` (each its
+    term's number, the terms numbered ``0`` to ``terms - 1`` in order of
+    first use) at positions ``first``, ``first + 1``...: the frequencies
+    (array of 32-bit numbers), the values end to end, and their sizes (the
+    same). In numpy, a few calls a text, where grouping and encoding a term
+    at a time took three fifths of a BBC article's analysis."""
+    import numpy as np
+
+    numbers = np.frombuffer(words, dtype=np.uint32)
+    positions = np.argsort(numbers, kind="stable")  # grouped by term, in order within each
+    positions += first
+    frequencies = np.bincount(numbers, minlength=terms)
+    ends = np.cumsum(frequencies)
+    starts = ends - frequencies
+    gaps = np.diff(positions, prepend=0)
+    gaps[starts] = positions[starts]  # a term's first gap is from 0
+    widest = np.maximum.reduceat(gaps, starts)
+    width = np.where(widest < 0x100, 1, np.where(widest < 0x10000, 2, 4))
+    sizes = 1 + frequencies * width
+    value_ends = np.cumsum(sizes)
+    value_starts = value_ends - sizes
+    out = np.empty(int(value_ends[-1]), dtype=np.uint8)
+    out[value_starts] = np.where(width == 1, ord("B"), np.where(width == 2, ord("H"), ord("I")))
+    # Each gap's bytes, little-endian, after its value's typecode.
+    gap_width = np.repeat(width, frequencies)
+    at = np.repeat(value_starts + 1 - starts * width, frequencies) + np.arange(len(gaps)) * gap_width
+    out[at] = gaps & 0xFF
+    for byte in range(1, 4):
+        wide = gap_width > byte
+        if not wide.any():
+            break
+        out[at[wide] + byte] = (gaps[wide] >> (8 * byte)) & 0xFF
+    return frequencies.astype(np.uint32).tobytes(), out.tobytes(), sizes.astype(np.uint32).tobytes()

@@ -5,8 +5,9 @@ Whoosh's SegmentWriter puts every posting in a pool of tuples, sorts the
 pool at commit and hands the postings to the codec one call at a time,
 looking up the document's field length for each: measured on Reuters-21578,
 10 microseconds a posting, most of an add's time in the one writer process.
-``SegmentBuilder`` appends each posting to its term's arrays (the document
-numbers only grow), and at commit sorts the terms, not the postings.
+``SegmentBuilder`` appends an article's postings to arrays of one entry a
+posting, a few C loops an article (``HeldPostings``), and at commit groups
+them by term with one stable sort and sorts the terms.
 
 Merging reads the merged segments' posting lists a block at a time and
 writes them out with the new articles', term by term, so a merge holds one
@@ -28,8 +29,10 @@ import signal
 import sys
 import threading
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from itertools import accumulate, groupby
+from dataclasses import dataclass
+from itertools import count, groupby, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -58,23 +61,124 @@ FORKED_FLUSH_POSTINGS = 200_000
 #: seconds of merging that a kill then interrupted at every run).
 SMALL_SEGMENT = 1_000
 
-#: A term's postings held by a writer: document numbers, weights, and the
-#: values end to end with their sizes. A list of values held a bytes object
-#: of 35 bytes or more a posting, and 8 for its place in the list: writing
-#: 4.5 million postings (20,000 articles) in one batch, the writer alone
-#: peaked at 203 MB instead of 397 MB.
-_Postings = tuple[array, array, bytearray, array]
+class HeldPostings:
+    """The postings of a segment's own articles until its flush, in arrays
+    of one entry a posting, in the order they came: each posting's term (a
+    number, by field), document, weight and value. Adding an article's
+    postings is a few C loops, where appending each posting to its term's
+    arrays was Python work a posting (a third of the writer's time on the
+    BBC articles); the flush groups them by term with one stable sort. The
+    values are end to end with their sizes: a list of bytes objects held 35
+    bytes or more a posting, and 8 for its place in the list."""
+
+    def __init__(self) -> None:
+        self._number = count().__next__
+        #: Each field's terms and their numbers, in the order first met.
+        self.vocabulary: dict[str, defaultdict[bytes, int]] = {}
+        self._valued: set[str] = set()  # fields whose format keeps a value a posting
+        self._terms = array("I")
+        self._docs = array("I")
+        self._weights = array("f")
+        self._values = bytearray()
+        self._sizes = array("I")
+        self._grouped: _Grouped | None = None
+
+    def __len__(self) -> int:
+        return len(self._grouped.docs) if self._grouped is not None else len(self._terms)
+
+    def add(
+        self, name: str, docnum: int, terms: Iterable[bytes], weights: Iterable[float], values: bytes, sizes: array
+    ) -> None:
+        """One article's postings in field ``name``: each term once, with its
+        weight, and the terms' values end to end (none for a format that
+        keeps none) with their ``sizes`` (an array of "I")."""
+        vocabulary = self.vocabulary.get(name)
+        if vocabulary is None:
+            vocabulary = self.vocabulary[name] = defaultdict(self._number)
+        before = len(self._terms)
+        self._terms.extend(map(vocabulary.__getitem__, terms))
+        self._docs.extend(repeat(docnum, len(self._terms) - before))
+        self._weights.extend(weights)
+        if values:
+            self._valued.add(name)
+            self._values += values
+        self._sizes.extend(sizes)
+
+    def group(self) -> None:
+        """Sort the postings by term, each term's in the order they came (by
+        document): once, at the flush, before a term is taken. Each array
+        goes as its sorted copy is made: the sort's order (8 bytes a posting)
+        and one array's copy are what the flush holds more."""
+        import numpy as np
+
+        terms = np.frombuffer(self._terms, dtype=np.uint32)
+        order = np.argsort(terms, kind="stable")
+        counts = np.bincount(terms, minlength=sum(map(len, self.vocabulary.values())))
+        del terms
+        self._terms = array("I")
+        values = bytes(self._values)
+        self._values = bytearray()
+        sizes = np.frombuffer(self._sizes, dtype=np.uint32)
+        value_starts = _sorted(np.cumsum(sizes, dtype=np.uint64) - sizes, order)
+        sizes = _sorted(sizes, order)
+        self._sizes = array("I")
+        docs = _sorted(np.frombuffer(self._docs, dtype=np.uint32), order)
+        self._docs = array("I")
+        weights = _sorted(np.frombuffer(self._weights, dtype=np.float32), order)
+        self._weights = array("f")
+        ends = np.cumsum(counts)
+        self._grouped = _Grouped(docs, weights, values, value_starts, sizes, _array(ends - counts), _array(ends))
+
+    def count(self, name: str, btext: bytes) -> int:
+        """How many postings the term has (after :meth:`group`)."""
+        assert self._grouped is not None
+        number = self.vocabulary[name][btext]
+        return self._grouped.ends[number] - self._grouped.starts[number]
+
+    def take(self, name: str, btext: bytes) -> tuple[array, array, list[bytes]]:
+        """The term's documents, weights and values (after :meth:`group`),
+        as new arrays and a list; none for a term the articles do not have."""
+        vocabulary = self.vocabulary.get(name)
+        number = vocabulary.get(btext) if vocabulary is not None else None
+        if number is None:
+            return array("I"), array("f"), []
+        grouped = self._grouped
+        assert grouped is not None
+        start, end = grouped.starts[number], grouped.ends[number]
+        values = []
+        if name in self._valued:
+            data = grouped.values
+            starts, sizes = grouped.value_starts[start:end], grouped.sizes[start:end]
+            values = [data[at : at + size] for at, size in zip(starts, sizes, strict=True)]
+        return grouped.docs[start:end], grouped.weights[start:end], values
 
 
-def _new_postings() -> _Postings:
-    return array("I"), array("f"), bytearray(), array("I")
+@dataclass(frozen=True)
+class _Grouped:
+    """:class:`HeldPostings` grouped by term: the postings' documents,
+    weights, values' starts (in ``values``) and sizes, term after term, and
+    each term's first and last but one posting (by term number)."""
+
+    docs: array
+    weights: array
+    values: bytes
+    value_starts: array
+    sizes: array
+    starts: array
+    ends: array
 
 
-def _split(values: bytearray, sizes: array) -> list[bytes]:
-    """The values of :data:`_Postings`, one bytes object each again (a
-    bytearray's slices are bytearrays, which pickle as another type)."""
-    data = bytes(values)
-    return [data[start:end] for start, end in zip(accumulate(sizes, initial=0), accumulate(sizes), strict=False)]
+def _sorted(items: Any, order: Any) -> array:
+    """A numpy array's ``items`` in the ``order`` (positions), as an array."""
+    return _array(items[order])
+
+
+def _array(items: Any) -> array:
+    """A numpy array as an array of the same type: its items are Python
+    numbers again, which pickle as such."""
+    out = array(items.dtype.char)
+    out.frombytes(memoryview(items).cast("B"))
+    return out
 
 
 class SegmentBuilder(SegmentWriter):
@@ -83,9 +187,7 @@ class SegmentBuilder(SegmentWriter):
         unsupported = [n for n, f in self.schema.items() if f.vector or f.separate_spelling()]
         if unsupported:
             raise ValueError(f"term vectors and spelling fields are not supported: {unsupported}")
-        self._terms: dict[str, dict[bytes, _Postings]] = {}
-        #: Postings held for this segment: what its memory grows with.
-        self.postings = 0
+        self._held = HeldPostings()
         #: Segments merged into this one: (segment, new number of each old document).
         self._merged: list[tuple[Any, int | list[int]]] = []
         self.mergetype = merge_tiers
@@ -93,6 +195,11 @@ class SegmentBuilder(SegmentWriter):
         #: flush (:meth:`_write_terms_forked`), which takes more of them
         #: meanwhile. Not called when the flush does not fork.
         self.alongside: Callable[[], None] | None = None
+
+    @property
+    def postings(self) -> int:
+        """Postings held for this segment: what its memory grows with."""
+        return len(self._held)
 
     def add_document(self, **fields: Any) -> None:
         # Whoosh's SegmentWriter.add_document, with postings grouped by term
@@ -118,16 +225,21 @@ class SegmentBuilder(SegmentWriter):
                     if boost is not None and isinstance(value, str):
                         # What an ID field's analyzer and format make of a
                         # value, without their Token objects: a tenth of the time.
-                        postings: Any = ((value.encode("utf-8"), 1, boost, b""),)
-                        count = length = 1
+                        indexed.append((name, [value.encode("utf-8")], [boost], b"", array("I", [0])))
+                        length = 1
                     elif isinstance(value, Analysed):  # by a worker process (prepare.py)
-                        postings = value.postings(field.format.field_boost)
-                        count, length = value.count, value.length
+                        frequencies = array("I", value.frequencies)
+                        terms = value.terms.split(b"\0") if frequencies else []
+                        weights = map(field.format.field_boost.__mul__, frequencies)
+                        indexed.append((name, terms, weights, value.values, array("I", value.sizes)))
+                        length = sum(frequencies)
                     else:
                         postings = list(field.index(value))
-                        count, length = len(postings), sum(freq for _, freq, _, _ in postings)
-                    indexed.append((name, postings))
-                    self.postings += count
+                        terms = [term for term, _, _, _ in postings]
+                        values = [vbytes for _, _, _, vbytes in postings]
+                        weights = [weight for _, _, weight, _ in postings]
+                        indexed.append((name, terms, weights, b"".join(values), array("I", map(len, values))))
+                        length = sum(frequency for _, frequency, _, _ in postings)
                     if not field.scorable:
                         length = 0
                 perdoc.add_field(name, field, value if field.stored and packed is None else None, length)
@@ -140,17 +252,8 @@ class SegmentBuilder(SegmentWriter):
             perdoc.cancel_doc()
             raise
         perdoc.finish_doc()
-        for name, postings in indexed:
-            terms = self._terms.setdefault(name, {})
-            for tbytes, _, weight, vbytes in postings:
-                lists = terms.get(tbytes)
-                if lists is None:
-                    lists = terms[tbytes] = _new_postings()
-                lists[0].append(docnum)
-                lists[1].append(weight)
-                if vbytes:
-                    lists[2].extend(vbytes)
-                    lists[3].append(len(vbytes))
+        for name, terms, weights, values, sizes in indexed:
+            self._held.add(name, docnum, terms, weights, values, sizes)
         self._added = True
         self.docnum += 1
 
@@ -183,7 +286,10 @@ class SegmentBuilder(SegmentWriter):
         try:
             for reader, renumber in readers:
                 scans.append((SegmentScan(self.storage, reader.segment(), reader._terms), renumber))
-            names = set(self._terms).union(*(r.indexed_field_names() for r, _ in readers)) & set(self.schema.names())
+            held = self._held
+            held.group()
+            names = set(held.vocabulary).union(*(r.indexed_field_names() for r, _ in readers))
+            names &= set(self.schema.names())
             fields = [
                 (name, field, _lengths(lengths_of, name, self.docnum) if field.scorable else None)
                 for name, field in ((name, self.schema[name]) for name in sorted(names))
@@ -195,7 +301,7 @@ class SegmentBuilder(SegmentWriter):
                         fieldwriter.write_term(btext, ids, weights, values, lengths)
                     fieldwriter.finish_field()
             else:
-                terms = [(name, field, lengths, sorted(self._terms[name])) for name, field, lengths in fields]
+                terms = [(name, field, lengths, sorted(held.vocabulary[name])) for name, field, lengths in fields]
                 if self.postings >= FORKED_FLUSH_POSTINGS and _may_fork():
                     self._write_terms_forked(terms)
                 else:
@@ -207,7 +313,7 @@ class SegmentBuilder(SegmentWriter):
                 reader.close()
             lengths_of.close()
         fieldwriter.close()
-        self._terms.clear()
+        self._held = HeldPostings()
 
     def _write_terms_forked(self, fields: list[tuple[str, Any, array | None, list[bytes]]]) -> None:
         """:meth:`_write_terms` in two processes: the terms go in parts of
@@ -219,8 +325,9 @@ class SegmentBuilder(SegmentWriter):
         have stopped. Taken as they are free, the parts keep both processes
         busy to the end whatever a term really costs, and while this process
         does the work it was given besides (``alongside``)."""
-        parts = _parts(fields, [[_write_cost(len(self._terms[name][btext][0])) for btext in terms]
-                                for name, *_, terms in fields])
+        held = self._held
+        costs = [[_write_cost(held.count(name, btext)) for btext in terms] for name, *_, terms in fields]
+        parts = _parts(fields, costs)
         postings_name = self.newsegment.make_filename(".later_pst")
         entries_name = self.newsegment.make_filename(".later_trm")
         fieldwriter = self.fieldwriter
@@ -302,12 +409,11 @@ class SegmentBuilder(SegmentWriter):
         """Write these terms of these fields, in order, from this writer's
         postings: a segment that merges none (a merge reads the merged
         segments' terms beside these, :meth:`_field_postings`)."""
+        take = self._held.take
         for name, field, lengths, terms in fields:
             fieldwriter.start_field(name, field)
-            postings = self._terms[name]
             for btext in terms:
-                ids, weights, values, sizes = postings.pop(btext)
-                fieldwriter.write_term(btext, ids, weights, _split(values, sizes), lengths)
+                fieldwriter.write_term(btext, *take(name, btext), lengths)
             fieldwriter.finish_field()
 
     def _field_postings(
@@ -317,16 +423,15 @@ class SegmentBuilder(SegmentWriter):
         writer's articles then each merged segment's, renumbered: what a
         merging segment writes. The merged segments' terms are read in order
         with their entries, not looked up."""
-        new = self._terms.get(name, {})
-        streams: list[Iterator[tuple[bytes, int, bytes | None]]] = [((btext, -1, None) for btext in sorted(new))]
+        held = self._held
+        streams: list[Iterator[tuple[bytes, int, bytes | None]]] = [
+            ((btext, -1, None) for btext in sorted(held.vocabulary.get(name, ())))
+        ]
         streams += [_term_entries(scan, name, k) for k, (scan, _) in enumerate(scans)]
         fixed_size = self.schema[name].format.fixed_value_size()
         for btext, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
-            # Popped, not looked up: the merged postings join these arrays, which
-            # must go once written, or a merge would hold every posting it writes.
-            ids, weights, new_values, sizes = new.pop(btext, None) or _new_postings()
-            # The merged segments' values join as the bytes objects they are read as.
-            values = _split(new_values, sizes)
+            # New arrays: the merged postings join them, and they go once written.
+            ids, weights, values = held.take(name, btext)
             for _, k, entry in group:
                 if entry is None:
                     continue

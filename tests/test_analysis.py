@@ -44,11 +44,31 @@ def test_bulk_analysis_gives_whooshs_terms_and_positions(name: str, text: str) -
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(max_size=300), name=st.sampled_from(FIELDS), chunk=st.sampled_from([1 << 20, 7, 40]))
-def test_bulk_analysis_agrees_on_any_text(text: str, name: str, chunk: int) -> None:
+@given(
+    text=st.text(max_size=300),
+    name=st.sampled_from(FIELDS),
+    chunk=st.sampled_from([1 << 20, 7, 40]),
+    numpy_words=st.sampled_from([analysis.NUMPY_WORDS, 0]),
+)
+def test_bulk_analysis_agrees_on_any_text(text: str, name: str, chunk: int, numpy_words: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(analysis, "CHUNK_CHARS", chunk)  # long texts go in pieces
+        patch.setattr(analysis, "NUMPY_WORDS", numpy_words)  # short texts are grouped in Python, long ones in numpy
         assert sorted(SCHEMA[name].index(index_postings(SCHEMA[name], text))) == whoosh_postings(name, text)
+
+
+def test_positions_far_apart_are_stored_as_whoosh_reads_them() -> None:
+    # Gaps of 256 words and more take two bytes each, of 65,536 and more four:
+    # words used once past the 256th, and words used near the start and again
+    # near the end of a very long text.
+    once = " ".join(f"u{i}" for i in range(300))
+    filler = " ".join(f"w{i}" for i in range(70_000))
+    text = f"Dnipro bridge {once} {filler} bridge {filler} Dnipro"
+    postings = {term: value for term, _, _, value in SCHEMA["body"].index(index_postings(SCHEMA["body"], text))}
+    assert SCHEMA["body"].format.decode_positions(postings[b"u299"]) == [301]
+    assert SCHEMA["body"].format.decode_positions(postings[b"bridg"]) == [1, 70_302]
+    assert SCHEMA["body"].format.decode_positions(postings[b"dnipro"]) == [0, 140_303]
+    assert sorted(SCHEMA["body"].index(index_postings(SCHEMA["body"], text))) == whoosh_postings("body", text)
 
 
 @settings(max_examples=300, deadline=None)
