@@ -126,8 +126,8 @@ _COMPACT = CompactPositions()
 @dataclass(frozen=True)
 class Analysed:
     """A text's postings in one field, as :func:`index_postings` gives them
-    to the writer process: four byte strings, whatever the number of terms,
-    which the writer appends to its arrays whole (segments.HeldPostings). As
+    to the writer process: byte strings, whatever the number of terms, which
+    the writer appends to its arrays whole (segments.HeldPostings). As
     a list of (term, frequency, weight, positions) tuples, the postings of a
     BBC article's body took 4.4 kB pickled, and a Python call a posting to
     take in. The numbers are in the machine's byte order: they go from one
@@ -137,15 +137,15 @@ class Analysed:
     terms: bytes
     #: Each term's frequency, an array of 32-bit numbers.
     frequencies: bytes
+    #: Each term's weight as the index keeps it: its frequency times the
+    #: field's boost, an array of 32-bit floats.
+    weights: bytes
     #: Each term's positions as the field's format encodes them, end to end.
     values: bytes
     #: The size of each term's value, an array of 32-bit numbers.
     sizes: bytes
-
-    @property
-    def length(self) -> int:
-        """The field's length: how many words it indexes."""
-        return sum(array("I", self.frequencies))
+    #: The field's length: how many words it indexes.
+    length: int
 
     def postings(self, field_boost: float) -> Iterator[tuple[bytes, int, float, bytes]]:
         """What Whoosh's ``field.index()`` gives: (term, frequency, weight, value)."""
@@ -190,12 +190,13 @@ def index_postings(field: FieldType, text: str) -> Analysed:
             words.extend(map(numbers.__getitem__, map(stem.__getitem__, kept) if stem is not None else kept))
         seen += len(folded)
     if first is None:
-        return Analysed(b"", b"", b"", b"")
+        return Analysed(b"", b"", b"", b"", b"", 0)
     if len(words) < NUMPY_WORDS:
         frequencies, values, sizes = _grouped_in_python(words, len(numbers), first)
     else:
         frequencies, values, sizes = group_positions(words, len(numbers), first)
-    return Analysed("\0".join(numbers).encode("utf-8"), frequencies, values, sizes)
+    weights = array("f", map(field.format.field_boost.__mul__, array("I", frequencies))).tobytes()
+    return Analysed("\0".join(numbers).encode("utf-8"), frequencies, weights, values, sizes, len(words))
 
 
 def _grouped_in_python(words: array, terms: int, first: int) -> tuple[bytes, bytes, bytes]:

@@ -228,11 +228,10 @@ class SegmentBuilder(SegmentWriter):
                         indexed.append((name, [value.encode("utf-8")], [boost], b"", array("I", [0])))
                         length = 1
                     elif isinstance(value, Analysed):  # by a worker process (prepare.py)
-                        frequencies = array("I", value.frequencies)
-                        terms = value.terms.split(b"\0") if frequencies else []
-                        weights = map(field.format.field_boost.__mul__, frequencies)
+                        terms = value.terms.split(b"\0") if value.length else []
+                        weights = array("f", value.weights)
                         indexed.append((name, terms, weights, value.values, array("I", value.sizes)))
-                        length = sum(frequencies)
+                        length = value.length
                     else:
                         postings = list(field.index(value))
                         terms = [term for term, _, _, _ in postings]
