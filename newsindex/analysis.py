@@ -172,22 +172,17 @@ def index_postings(field: FieldType, text: str) -> Analysed:
     article never sit in memory at once."""
     if type(field.format) is not CompactPositions:
         raise ValueError(f"index_postings does not know the format {field.format!r}")
-    stem = _stemmer(field.analyzer)
+    terms_of = _terms(field.analyzer)
     numbers: defaultdict[str, int] = defaultdict(count().__next__)
     words = array("I")  # the indexed words, by their terms' numbers
     seen = 0  # words of the chunks before
     first: int | None = None  # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
     for chunk in _chunks(text):
         folded = _folded_words(chunk)
-        # _indexed, inline: a call a word is a tenth of the analysis.
-        places = [
-            i for i, w in enumerate(folded) if _MIN_TOKEN_CHARS <= len(w) <= MAX_TOKEN_CHARS and w not in STOP_WORDS
-        ]
-        if places:
-            if first is None:
-                first = seen + places[0]
-            kept = [folded[i] for i in places]
-            words.extend(map(numbers.__getitem__, map(stem.__getitem__, kept) if stem is not None else kept))
+        terms = list(map(terms_of.__getitem__, folded))  # None for a word not indexed
+        if first is None:
+            first = next((seen + i for i, term in enumerate(terms) if term is not None), None)
+        words.extend(map(numbers.__getitem__, filter(None, terms)))
         seen += len(folded)
     if first is None:
         return Analysed(b"", b"", b"", b"", b"", 0)
@@ -217,12 +212,8 @@ def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[
     matches query terms and phrases against."""
     matches = list(_WORD.finditer(text, 0, _analysed_end(text, charlimit)))
     folded = _fold([m.group() for m in matches])
-    stem = _stemmer(field.analyzer)
-    if stem is None:
-        return matches, folded
-    stems = stem(folded)
-    # A word its stem leaves as it is needs no stop-word test (most words).
-    return matches, [f if s == f or not _indexed(f) else s for f, s in zip(folded, stems, strict=True)]
+    terms = map(_terms(field.analyzer).__getitem__, folded)
+    return matches, [word if term is None else term for word, term in zip(folded, terms, strict=True)]
 
 
 def matched_words(
@@ -243,13 +234,13 @@ def matched_words(
         return []
     end = _analysed_end(text, charlimit)
     low = text.lower()
-    stem = _stemmer(field.analyzer)
+    terms_of = _terms(field.analyzer)
     found = []
     for start in _starts_of(terms).finditer(low, 0, end):
         word = _WORD.match(low, start.start(), end)
         assert word is not None  # a start of a word was found
         folded = word.group()
-        term = stem([folded])[0] if stem is not None and _indexed(folded) else folded
+        term = terms_of[folded] or folded
         if term in terms:
             if word.end() > charlimit:
                 break
@@ -327,45 +318,44 @@ def _chunks(text: str) -> Iterator[str]:
     yield text[start:]
 
 
-def _stemmer(analyzer: Analyzer) -> Any:
-    """The analyzer's batch stemmer, or None when it does not stem; an analyzer
-    made of other parts than the two above is refused."""
+def _terms(analyzer: Analyzer) -> _Terms:
+    """The analyzer's terms of folded words, looked up by ``terms[word]``;
+    an analyzer made of other parts than the two above is refused."""
     parts = [type(part) for part in analyzer.items]
     if parts == [RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter, SnowballStemFilter]:
-        return _stem_words(analyzer.items[-1].language)
+        return _terms_of(analyzer.items[-1].language)
     if parts == [RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter]:
-        return None
+        return _terms_of(None)
     raise ValueError(f"index_postings does not know the analyzer {analyzer!r}")
 
 
-#: Words whose stems a process keeps: about 200 bytes a word, 10 MB at most.
+#: Words whose terms a process keeps: about 200 bytes a word, 10 MB at most.
 #: A third of the BBC articles' words, 30,389: a cache that full kept purging
 #: itself (PyStemmer's own, whose default is 10,000 words; stemming a BBC
 #: article 111 -> 79 us with 50,000).
-STEM_CACHE_WORDS = 50_000
+TERM_CACHE_WORDS = 50_000
 
 
-class _Stems(dict[str, str]):
-    """Each word's Snowball stem, computed the first time it is asked for.
-    Looking the words up is a C loop (``map(stems.__getitem__, words)``):
-    stemming a BBC article through PyStemmer's own cache (``stemWords``)
-    took 52 us, through this 14. Empty, it is false, as a dict: a stemmer
-    is told from none by ``is None``."""
+class _Terms(dict[str, str | None]):
+    """Each folded word's term: its Snowball stem (or the word, unstemmed),
+    or None for a word StopFilter drops (a stop word, too short or too long);
+    computed the first time it is asked for. Looking the words up is a C loop
+    (``map(terms.__getitem__, words)``, then ``filter(None, ...)``): stemming
+    a BBC article through PyStemmer's own cache (``stemWords``) took 52 us,
+    and testing each word for a stop word in Python 38 us more."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str | None) -> None:
         super().__init__()
-        self._stem = Stemmer.Stemmer(language, 0).stemWord  # no cache of its own: this is one
+        # No cache of PyStemmer's own: this is one.
+        self._stem = Stemmer.Stemmer(language, 0).stemWord if language else None
 
-    def __missing__(self, word: str) -> str:
-        if len(self) >= STEM_CACHE_WORDS:
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= TERM_CACHE_WORDS:
             self.clear()
-        stem = self[word] = self._stem(word)
-        return stem
-
-    def __call__(self, words: list[str]) -> list[str]:
-        return list(map(self.__getitem__, words))
+        term = self[word] = (self._stem(word) if self._stem else word) if _indexed(word) else None
+        return term
 
 
 @lru_cache(maxsize=4)
-def _stem_words(language: str) -> _Stems:
-    return _Stems(language)
+def _terms_of(language: str | None) -> _Terms:
+    return _Terms(language)

@@ -19,6 +19,8 @@ from operator import sub
 from whoosh.formats import Positions
 
 _SIZES = {b"B"[0]: 1, b"H"[0]: 2, b"I"[0]: 4}
+#: The typecode of gaps of 1, 2 and 4 bytes, by their size.
+_TYPECODES = (0, b"B"[0], b"H"[0], 0, b"I"[0])
 #: The value of a word used once in the first 256 words: most postings of an
 #: article (71% on Reuters-21578), encoded once and shared.
 _ONCE = [b"B" + bytes((position,)) for position in range(0x100)]
@@ -70,22 +72,30 @@ def group_positions(words: array, terms: int, first: int) -> tuple[bytes, bytes,
     frequencies = np.bincount(numbers, minlength=terms)
     ends = np.cumsum(frequencies)
     starts = ends - frequencies
-    gaps = np.diff(positions, prepend=0)
+    gaps = positions.copy()
+    gaps[1:] -= positions[:-1]
     gaps[starts] = positions[starts]  # a term's first gap is from 0
     widest = np.maximum.reduceat(gaps, starts)
-    width = np.where(widest < 0x100, 1, np.where(widest < 0x10000, 2, 4))
-    sizes = 1 + frequencies * width
-    value_ends = np.cumsum(sizes)
-    value_starts = value_ends - sizes
-    out = np.empty(int(value_ends[-1]), dtype=np.uint8)
-    out[value_starts] = np.where(width == 1, ord("B"), np.where(width == 2, ord("H"), ord("I")))
-    # Each gap's bytes, little-endian, after its value's typecode.
-    gap_width = np.repeat(width, frequencies)
-    at = np.repeat(value_starts + 1 - starts * width, frequencies) + np.arange(len(gaps)) * gap_width
-    out[at] = gaps & 0xFF
-    for byte in range(1, 4):
-        wide = gap_width > byte
-        if not wide.any():
-            break
-        out[at[wide] + byte] = (gaps[wide] >> (8 * byte)) & 0xFF
+    if widest.max() < 0x100:  # one byte a gap, as nearly always in a short text
+        sizes = frequencies + 1
+        value_starts = starts + np.arange(len(starts))
+        out = np.empty(len(gaps) + len(starts), dtype=np.uint8)
+        out[value_starts] = ord("B")
+        out[np.repeat(value_starts + 1 - starts, frequencies) + np.arange(len(gaps))] = gaps
+    else:
+        width = 1 + (widest >= 0x100) + 2 * (widest >= 0x10000)
+        sizes = 1 + frequencies * width
+        value_ends = np.cumsum(sizes)
+        value_starts = value_ends - sizes
+        out = np.empty(int(value_ends[-1]), dtype=np.uint8)
+        out[value_starts] = np.array(_TYPECODES, dtype=np.uint8)[width]
+        # Each gap's bytes, little-endian, after its value's typecode.
+        gap_width = np.repeat(width, frequencies)
+        at = np.repeat(value_starts + 1 - starts * width, frequencies) + np.arange(len(gaps)) * gap_width
+        out[at] = gaps & 0xFF
+        for byte in range(1, 4):
+            wide = gap_width > byte
+            if not wide.any():
+                break
+            out[at[wide] + byte] = (gaps[wide] >> (8 * byte)) & 0xFF
     return frequencies.astype(np.uint32).tobytes(), out.tobytes(), sizes.astype(np.uint32).tobytes()
