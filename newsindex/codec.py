@@ -48,7 +48,7 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.matching import ListMatcher
 from whoosh.reading import CorruptIndexError
 from whoosh.system import pack_int, pack_long, pack_ushort, unpack_int
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import byte_to_length
 from whoosh.util.numlists import GrowableArray
 
 #: Posting blocks and their heads: protocol 5 writes bytes as bytes (protocol
@@ -209,8 +209,10 @@ class NewsFieldWriter(W3FieldWriter):
     ) -> None:
         """Write one term's postings, ``ids`` ascending, for the field
         started last; ``lengths`` are the field's lengths by document number
-        (None for a field that is not scored). Per-posting work is left to
-        C loops (map, min, max, pickle, zlib)."""
+        as the lengths column holds them, a byte each (None for a field that
+        is not scored): the byte of the shortest length is the least byte,
+        as each byte stands for a longer length than the byte before.
+        Per-posting work is left to C loops (map, min, max, pickle, zlib)."""
         count = len(ids)
         lens = list(map(lengths.__getitem__, ids)) if lengths is not None else None
         # W3TermInfo.to_bytes's fixed part: flags, total weight, documents,
@@ -219,8 +221,8 @@ class NewsFieldWriter(W3FieldWriter):
             count <= INLINE_POSTINGS,
             sum(weights),
             count,
-            length_to_byte(min(lens)) if lens else 0,
-            length_to_byte(max(lens)) if lens else 0,
+            min(lens) if lens else 0,
+            max(lens) if lens else 0,
             max(weights),
             ids[0],
             ids[-1],
@@ -255,8 +257,8 @@ class NewsFieldWriter(W3FieldWriter):
             ids[-1],
             max(weights),
             compression,
-            length_to_byte(min(lens)) if lens else 0,
-            length_to_byte(max(lens)) if lens else 0,
+            min(lens) if lens else 0,
+            max(lens) if lens else 0,
         )
         head = pickle.dumps(summary, BLOCK_PROTOCOL)
         size = len(head) + len(data)

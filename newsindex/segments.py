@@ -41,7 +41,6 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.formats import Existence
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from .analysis import Analysed
@@ -534,13 +533,15 @@ def _term_entries(scan: SegmentScan, name: str, source: int) -> Iterator[tuple[b
 
 
 def _lengths(reader: Any, name: str, count: int) -> array:
-    """The field's length in each document, as Whoosh stores it (one byte),
-    as an array: a list of Python ints held 36 bytes a document and field,
-    50 MB while merging 300,000 articles."""
+    """The field's length in each document as Whoosh stores it, one byte,
+    which is what a term's entry and a block's summary hold (the codec
+    turned each length back into its byte, twice a term), as an array: a
+    list of Python ints held 36 bytes a document and field, 50 MB while
+    merging 300,000 articles."""
     column = f"_{name}_len"
     if not reader.has_column(column):
-        return array("I", bytes(4 * count))
-    return array("I", map(byte_to_length, reader.column_reader(column, LENGTHS_COLUMN)))
+        return array("B", bytes(count))
+    return array("B", reader.column_reader(column, LENGTHS_COLUMN))
 
 
 def merge_tiers(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
