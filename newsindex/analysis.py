@@ -106,6 +106,10 @@ _ASCII_WORDS = str.maketrans(
 _LONE_DOT = re.compile(r"\.(?:(?<![\w*]\.)|(?![\w*]))")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
+CHUNK_CHARS = 1 << 20
+_PHRASE_MARGIN = 4096  # characters a phrase that starts before a snippet's limit may run on
+_COMPACT = CompactPositions()
+
 
 def ascii_words(text: str) -> str | None:
     """The text with every character outside ASCII a question mark, when
@@ -118,9 +122,6 @@ def ascii_words(text: str) -> str | None:
     if any(c.isalnum() for c in set(_NON_ASCII.findall(text))):
         return None
     return text.encode("ascii", "replace").decode("ascii")
-CHUNK_CHARS = 1 << 20
-_PHRASE_MARGIN = 4096  # characters a phrase that starts before a snippet's limit may run on
-_COMPACT = CompactPositions()
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,7 @@ def _folded_words(text: str) -> list[str]:
     for no character's lower case is a word character when it is not, or
     the other way round (tests/test_analysis.py checks every code point).
     A text whose words are ASCII is cut by a translation and a split
-    instead, where the pattern cuts it (a BBC article 102 -> 52 us)."""
+    instead, where the pattern cuts it (a BBC article 115 -> 49 us)."""
     ascii_text = ascii_words(text)
     if ascii_text is not None:
         spaced = ascii_text.translate(_ASCII_WORDS)
@@ -342,7 +343,8 @@ class _Terms(dict[str, str | None]):
     computed the first time it is asked for. Looking the words up is a C loop
     (``map(terms.__getitem__, words)``, then ``filter(None, ...)``): stemming
     a BBC article through PyStemmer's own cache (``stemWords``) took 52 us,
-    and testing each word for a stop word in Python 38 us more."""
+    and testing each word for a stop word in Python 38 us more; the lookups
+    take 14 us."""
 
     def __init__(self, language: str | None) -> None:
         super().__init__()

@@ -134,7 +134,7 @@ def _words(text: str) -> list[bytes]:
     """The lower-cased words of ``text``, UTF-8. A text whose words are ASCII
     (analysis.ascii_words) is cut as bytes, by a translation and a split: the
     same words without a regular expression or encoding them one by one
-    (a BBC article 71 -> 25 us)."""
+    (a BBC article 79 -> 36 us)."""
     ascii_text = ascii_words(text)
     if ascii_text is not None:
         return ascii_text.encode("ascii").translate(_ASCII_WORDS).split()

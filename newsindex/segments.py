@@ -63,7 +63,8 @@ SMALL_SEGMENT = 1_000
 class HeldPostings:
     """The postings of a segment's own articles until its flush, in arrays
     of one entry a posting, in the order they came: each posting's term (a
-    number, by field), document, weight and value. Adding an article's
+    number, by field), weight and value, and each article's document number
+    and count of postings. Adding an article's
     postings is a few C loops, where appending each posting to its term's
     arrays was Python work a posting (a third of the writer's time on the
     BBC articles); the flush groups them by term with one stable sort. The
@@ -111,7 +112,7 @@ class HeldPostings:
         document): once, at the flush, before a term is taken. Each array
         goes as its sorted copy is made. The sort is what the flush holds
         more: about 16 bytes a posting while numpy sorts (a batch of 4.5
-        million postings: 169 MB held before, a peak of 259 MB), then the
+        million postings: 169 MB held before, a peak of 232 MB), then the
         order, 4 bytes a posting, and one array's copy."""
         import numpy as np
 
@@ -163,7 +164,7 @@ class HeldPostings:
 class _Grouped:
     """:class:`HeldPostings` grouped by term: the postings' documents,
     weights, values' starts (in ``values``) and sizes, term after term, and
-    each term's first and last but one posting (by term number)."""
+    where each term's postings start and end (by term number)."""
 
     docs: array
     weights: array
