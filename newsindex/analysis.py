@@ -105,7 +105,6 @@ _ASCII_WORDS = str.maketrans(
 )
 _LONE_DOT = re.compile(r"\.(?:(?<![\w*]\.)|(?![\w*]))")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
 CHUNK_CHARS = 1 << 20
 _PHRASE_MARGIN = 4096  # characters a phrase that starts before a snippet's limit may run on
 _COMPACT = CompactPositions()

@@ -19,8 +19,8 @@ from operator import sub
 from whoosh.formats import Positions
 
 _SIZES = {b"B"[0]: 1, b"H"[0]: 2, b"I"[0]: 4}
-#: The typecode of gaps of 1, 2 and 4 bytes, by their size.
-_TYPECODES = (0, b"B"[0], b"H"[0], 0, b"I"[0])
+#: The typecode of gaps of 1, 2 and 4 bytes, at their size.
+_TYPECODES = b"\0BH\0I"
 #: The value of a word used once in the first 256 words: most postings of an
 #: article (71% on Reuters-21578), encoded once and shared.
 _ONCE = [b"B" + bytes((position,)) for position in range(0x100)]
@@ -88,7 +88,7 @@ def group_positions(words: array, terms: int, first: int) -> tuple[bytes, bytes,
         value_ends = np.cumsum(sizes)
         value_starts = value_ends - sizes
         out = np.empty(int(value_ends[-1]), dtype=np.uint8)
-        out[value_starts] = np.array(_TYPECODES, dtype=np.uint8)[width]
+        out[value_starts] = np.frombuffer(_TYPECODES, dtype=np.uint8)[width]
         # Each gap's bytes, little-endian, after its value's typecode.
         gap_width = np.repeat(width, frequencies)
         at = np.repeat(value_starts + 1 - starts * width, frequencies) + np.arange(len(gaps)) * gap_width
