@@ -18,8 +18,7 @@ from rich.console import Console
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
-from .models import SORTS, FileOutcome, SearchResults
-from .timeline import PERIODS
+from .models import PERIODS, SORTS, FileOutcome, SearchResults
 
 #: Batches at least this large get a progress bar (on stderr, on a terminal).
 PROGRESS_THRESHOLD = 200

@@ -24,32 +24,20 @@ import os
 import pickle
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from operator import sub
 from struct import Struct
 from typing import Any
 
-from whoosh.codec.whoosh3 import (
-    COMPRESSION_MIN_SIZE,
-    LENGTHS_COLUMN,
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3FieldWriter,
-    W3LeafMatcher,
-    W3PerDocReader,
-    W3PerDocWriter,
-    W3TermInfo,
-    W3TermsReader,
-)
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.columns import VarBytesColumn
-from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.matching import ListMatcher
 from whoosh.reading import CorruptIndexError
 from whoosh.system import pack_int, pack_long, pack_ushort, unpack_int
 from whoosh.util.numeric import byte_to_length
-from whoosh.util.numlists import GrowableArray
+
+from ._whoosh import TERM_ENTRY, FieldWriter, HashFileWriter, PerDocReader, PerDocWriter, terms_index
 
 #: Posting blocks and their heads: protocol 5 writes bytes as bytes (protocol
 #: 2 makes each positions value a call to ``_codecs.encode``) and memoizes each
@@ -65,7 +53,6 @@ STORED_PROTOCOL = 5
 INLINE_POSTINGS = 4
 #: Postings per block, as Whoosh's W3 codec writes them.
 BLOCK = 128
-_ENTRY = W3TermInfo._struct
 #: After a term entry's fixed part: where its postings start in the postings file, and their length.
 _EXTENT = Struct("!qi")
 _EXTENT_OFFSET = Struct("!q")  # the first of the two alone, to move it
@@ -77,10 +64,10 @@ class NewsCodec(W3Codec):
     def field_writer(self, storage: Any, segment: Any) -> NewsFieldWriter:
         return NewsFieldWriter(self, storage, segment)
 
-    def per_document_writer(self, storage: Any, segment: Any) -> W3PerDocWriter:
+    def per_document_writer(self, storage: Any, segment: Any) -> NewsPerDocWriter:
         return NewsPerDocWriter(self, storage, segment)
 
-    def per_document_reader(self, storage: Any, segment: Any) -> W3PerDocReader:
+    def per_document_reader(self, storage: Any, segment: Any) -> NewsPerDocReader:
         return NewsPerDocReader(storage, segment)
 
 
@@ -142,12 +129,12 @@ _RAW_BYTES = VarBytesColumn()
 _ZLIB_FDICT = 0x20
 
 
-class NewsPerDocWriter(W3PerDocWriter):
-    def _create_column(self, fieldname: str, column: Any) -> None:
+class NewsPerDocWriter(PerDocWriter):
+    def column_type(self, fieldname: str, column: Any) -> Any:
         # Whoosh's writer creates and fills "_stored" with its own column type.
-        super()._create_column(fieldname, STORED_COLUMN if fieldname == "_stored" else column)
+        return STORED_COLUMN if fieldname == "_stored" else column
 
-    def copy_documents(self, source: W3PerDocReader, alive: Sequence[int], columns: dict[str, Any]) -> None:
+    def copy_documents(self, source: Any, alive: Sequence[int], columns: dict[str, Any]) -> None:
         """Append the documents numbered ``alive`` of a merged segment, a
         column at a time: what Whoosh's ``write_per_doc`` writes a document at
         a time, unpickling and pickling each one's stored fields and looking
@@ -156,10 +143,10 @@ class NewsPerDocWriter(W3PerDocWriter):
         Stored fields are copied as the deflated bytes they are; those an
         older version wrote without the dictionary are rewritten with it.
         ``columns`` maps the schema's column names to their column types."""
-        start = self._doccount
+        start = self.doc_count
         stored = source.column_reader("_stored", _RAW_BYTES) if source.has_column("_stored") else None
         if stored is not None:
-            writer = self._get_column("_stored")
+            writer = self.column_writer("_stored", STORED_COLUMN)
             for new, old in enumerate(alive, start):
                 if data := stored[old]:
                     if data[1] & _ZLIB_FDICT:
@@ -170,9 +157,7 @@ class NewsPerDocWriter(W3PerDocWriter):
             if not source.has_column(name):
                 continue
             values = source.column_reader(name, column)
-            if not self._has_column(name):
-                self._create_column(name, column)
-            writer = self._get_column(name)
+            writer = self.column_writer(name, column)
             total = 0
             for new, old in enumerate(alive, start):
                 value = values[old]
@@ -181,23 +166,23 @@ class NewsPerDocWriter(W3PerDocWriter):
                     total += byte_to_length(value)
             if column is LENGTHS_COLUMN:
                 # As Whoosh's merge counts it: the sum of the lengths as stored (a byte each).
-                self._fieldlengths[name[1 : -len("_len")]] += total
-        self._doccount += len(alive)
+                self.add_field_length(name[1 : -len("_len")], total)
+        self.doc_count += len(alive)
 
 
-class NewsPerDocReader(W3PerDocReader):
+class NewsPerDocReader(PerDocReader):
     def stored_fields(self, docnum: int) -> dict[str, Any]:
-        return self._cached_reader("_stored", STORED_COLUMN)[docnum] or {}
+        return self.cached_column("_stored", STORED_COLUMN)[docnum] or {}
 
 
-class NewsFieldWriter(W3FieldWriter):
+class NewsFieldWriter(FieldWriter):
     def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
         super().__init__(codec, storage, segment)
-        self._tindex = TermsFile.taking_over(self._tindex)
+        self.terms_file = TermsFile.taking_over(self.terms_file)
 
     def start_field(self, fieldname: str, fieldobj: Any) -> None:
         super().start_field(fieldname, fieldobj)
-        self._fixed_size = self._format.fixed_value_size()
+        self._fixed_size = self.field_format.fixed_value_size()
 
     def write_term(
         self,
@@ -217,7 +202,7 @@ class NewsFieldWriter(W3FieldWriter):
         lens = list(map(lengths.__getitem__, ids)) if lengths is not None else None
         # W3TermInfo.to_bytes's fixed part: flags, total weight, documents,
         # shortest and longest length, highest weight, first and last document.
-        entry = _ENTRY.pack(
+        entry = TERM_ENTRY.pack(
             count <= INLINE_POSTINGS,
             sum(weights),
             count,
@@ -230,17 +215,18 @@ class NewsFieldWriter(W3FieldWriter):
         if count <= INLINE_POSTINGS:
             entry += pickle.dumps((tuple(ids), _compact(weights), tuple(values)), INLINE_PROTOCOL)
         else:
-            start = self._postfile.tell()
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+            postings = self.postings_file
+            start = postings.tell()
+            postings.write(WHOOSH3_HEADER_MAGIC)
             for at in range(0, count, BLOCK):
                 end = at + BLOCK
-                self._write_block(
+                self._write_posting_block(
                     ids[at:end], weights[at:end], values[at:end], lens[at:end] if lens else None, last=end >= count
                 )
-            entry += pack_long(start) + pack_int(self._postfile.tell() - start)
-        self._tindex.add(pack_ushort(self._fieldid) + btext, entry)
+            entry += pack_long(start) + pack_int(postings.tell() - start)
+        self.terms_file.add(pack_ushort(self.field_number) + btext, entry)
 
-    def _write_block(
+    def _write_posting_block(
         self, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes], lens: list[int] | None, last: bool
     ) -> None:
         # The layout of W3PostingsWriter._write_block: the block's length
@@ -249,7 +235,7 @@ class NewsFieldWriter(W3FieldWriter):
         fixed = self._fixed_size
         block_values = tuple(values) if fixed is None or fixed < 0 else None if fixed == 0 else b"".join(values)
         data = pickle.dumps((deltas, _minified(weights), block_values), BLOCK_PROTOCOL)
-        compression = self._codec._compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+        compression = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
         if compression:
             data = zlib.compress(data, compression)
         summary = (
@@ -262,10 +248,10 @@ class NewsFieldWriter(W3FieldWriter):
         )
         head = pickle.dumps(summary, BLOCK_PROTOCOL)
         size = len(head) + len(data)
-        self._postfile.write(pack_int(-size if last else size) + head + data)
+        self.postings_file.write(pack_int(-size if last else size) + head + data)
 
 
-class TermsFile(OrderedHashWriter):
+class TermsFile(HashFileWriter):
     """Whoosh's terms file, as its OrderedHashWriter lays it out (the terms'
     records in key order, then 256 hash tables of (hash, position), their
     directory, the extras and the records' positions in order), kept
@@ -283,10 +269,9 @@ class TermsFile(OrderedHashWriter):
     _positions: array
 
     @classmethod
-    def taking_over(cls, opened: OrderedHashWriter) -> TermsFile:
+    def taking_over(cls, opened: Any) -> TermsFile:
         """The terms file Whoosh's field writer opened (its header written), kept by this class."""
-        terms = cls.__new__(cls)
-        terms.__dict__.update(opened.__dict__)
+        terms = super().taking_over(opened)
         terms.buckets = []  # the hashes and positions live in the arrays
         terms._hashes = array("I")  # Whoosh writes hashes as 32-bit numbers
         terms._positions = array("q")
@@ -309,7 +294,7 @@ class TermsFile(OrderedHashWriter):
         self._positions.extend(map(base.__add__, starts))
         self.lastkey = lastkey
 
-    def _write_hashes(self) -> None:
+    def write_hash_tables(self) -> None:
         """The 256 hash tables: a key's hash picks its table (the low 8 bits)
         and its home slot (the rest, modulo the slots, twice the keys); a key
         sits at its home slot or the first one free after it, as the reader
@@ -351,48 +336,9 @@ class TermsFile(OrderedHashWriter):
         self.directory = [(start + laid.itemsize * int(table_starts[k]), int(slots[k])) for k in range(256)]
         self.dbfile.write(laid.tobytes())
 
-    def _write_extras(self) -> None:
-        # The records' positions in key order, in the smallest type that holds
-        # them, as Whoosh's GrowableArray grows to hold them. The records are
-        # written one after another, so the last position is the largest.
-        largest = self._positions[-1] if self._positions else 0
-        typecode = "H" if largest < 2**16 else "i" if largest < 2**31 else "I" if largest < 2**32 else "q"
-        self.index = GrowableArray(typecode)
-        self.index.array = array(typecode, self._positions)
-        super()._write_extras()
-
-
-def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float] | None, Sequence[bytes] | None]]:
-    """A term's postings as they are stored, a block at a time: (document
-    numbers, weights, values), where Whoosh's matchers give them one call at
-    a time. ``matcher`` is a term's raw matcher (no deletions filtered)."""
-    if isinstance(matcher, ListMatcher):  # inlined in the term entry
-        yield matcher._ids, matcher._weights, matcher._values
-        return
-    assert isinstance(matcher, W3LeafMatcher)
-    while True:
-        matcher._read_data()
-        matcher._ids = list(accumulate(matcher._data[0]))  # W3's _read_ids undoes the gaps in Python
-        matcher._read_weights()
-        matcher._read_values()
-        yield matcher._ids, matcher._weights, matcher._values
-        if matcher._lastblock:
-            return
-        matcher._next_block()
-
-
-def posting_ids(matcher: Any) -> Iterator[Iterable[int]]:
-    """Only the document numbers of :func:`posting_blocks`, decoded in C."""
-    if isinstance(matcher, ListMatcher):
-        yield matcher._ids
-        return
-    assert isinstance(matcher, W3LeafMatcher)
-    while True:
-        matcher._read_data()
-        yield accumulate(matcher._data[0])  # stored as gaps
-        if matcher._lastblock:
-            return
-        matcher._next_block()
+    def write_extras(self) -> None:
+        self.set_key_positions(self._positions)
+        super().write_extras()
 
 
 class SegmentScan:
@@ -407,9 +353,8 @@ class SegmentScan:
     the two files is read through one buffered file of its own: a term in
     three reads, a posting list in one."""
 
-    def __init__(self, storage: Any, segment: Any, terms: W3TermsReader) -> None:
-        self._tindex = terms._tindex
-        self._fieldmap = terms._fieldmap
+    def __init__(self, storage: Any, segment: Any, terms: Any) -> None:
+        self._tindex, self._fieldmap = terms_index(terms)
         self._terms, self._terms_base = _open_part(storage, segment, W3Codec.TERMS_EXT)
         try:
             self._postings, self._postings_base = _open_part(storage, segment, W3Codec.POSTS_EXT)
@@ -444,10 +389,10 @@ class SegmentScan:
         """A term's postings, a block at a time, from its entry: (document
         numbers, weights, values as :func:`posting_blocks` gives them)."""
         if entry[0]:  # the flag: inlined in the entry
-            ids, weights, values = pickle.loads(entry[_ENTRY.size :])
+            ids, weights, values = pickle.loads(entry[TERM_ENTRY.size :])
             yield ids, _all_weights(weights, len(ids)), None if fixed_size == 0 else values
             return
-        offset, length = _EXTENT.unpack_from(entry, _ENTRY.size)
+        offset, length = _EXTENT.unpack_from(entry, TERM_ENTRY.size)
         self._postings.seek(self._postings_base + offset)
         data = self._postings.read(length)
         if data[:4] != WHOOSH3_HEADER_MAGIC:
@@ -492,7 +437,7 @@ class TermRecords:
         self.starts.append(at)
         self.hashes.append(self._hash(key))
         if not entry[0]:  # postings in the file (not inlined): their offset moves with the file
-            self.offsets.append(at + _KEY_AND_VALUE.size + len(key) + _ENTRY.size)
+            self.offsets.append(at + _KEY_AND_VALUE.size + len(key) + TERM_ENTRY.size)
         self.data += _KEY_AND_VALUE.pack(len(key), len(entry)) + key + entry
         self.lastkey = key
 

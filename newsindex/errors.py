@@ -41,6 +41,19 @@ class IndexDamagedError(NewsIndexError):
         self.path = path
 
 
+class WhooshVersionError(NewsIndexError):
+    """The installed whoosh3 is not one newsindex was tested with: newsindex
+    reads and writes Whoosh's segment files itself (see _whoosh.py)."""
+
+    def __init__(self, found: str, tested: str) -> None:
+        super().__init__(
+            f"newsindex was tested with whoosh3 {tested}, but whoosh3 {found} is installed: "
+            f"run `pip install \"whoosh3=={tested}\"` (or set NEWSINDEX_UNTESTED_WHOOSH=1 to go on anyway)"
+        )
+        self.found = found
+        self.tested = tested
+
+
 class IndexBusyError(NewsIndexError):
     def __init__(self, path: str, waited: float) -> None:
         super().__init__(

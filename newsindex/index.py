@@ -39,7 +39,7 @@ from .models import (
     Timeline,
 )
 from .schema import is_current, weighting
-from .storage import create_index, open_index, open_writer
+from .write.storage import create_index, open_index, open_writer
 
 if TYPE_CHECKING:
     # The manifest (SQLite) is imported by what writes, not by a search;
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     # what searches, not by an add.
     from whoosh.searching import Searcher
 
-    from .manifest import Entry, Manifest
+    from .write.manifest import Entry, Manifest
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -101,7 +101,7 @@ class NewsIndex:
     def _open(self) -> whoosh_index.Index:
         if self._index is None:
             if not self.exists():
-                from .manifest import FILENAME as MANIFEST_FILENAME
+                from .write.manifest import FILENAME as MANIFEST_FILENAME
 
                 has_manifest = os.path.exists(os.path.join(self.path, MANIFEST_FILENAME))
                 raise IndexNotFoundError(self.path, has_manifest=has_manifest)
@@ -191,8 +191,8 @@ class NewsIndex:
 
     def _manifest(self, ix: whoosh_index.Index) -> Manifest:
         """The manifest, rebuilt from the stored fields if it lags the index."""
-        from .manifest import Entry, Manifest, Signature
-        from .neardup import signature
+        from .write.manifest import Entry, Manifest, Signature
+        from .write.minhash import signature
 
         manifest = Manifest(self.path)
         generation = ix.latest_generation()
@@ -247,8 +247,9 @@ class NewsIndex:
         from .ingest.files import check_inputs, count_inputs, discover
         from .ingest.records import parse_mapping
         from .ingest.sidecar import parse_overrides
-        from .prepare import FileDone, Job, prepared
-        from .writing import Batch
+        from .write.batch import Batch
+        from .write.prepare import prepared
+        from .write.sources import FileDone, Job
 
         started = time.perf_counter()
         flag_values: dict[str, object] = {"title": title, "outlet": outlet, "date": date}
@@ -302,7 +303,7 @@ class NewsIndex:
 
     def remove(self, refs: Iterable[str], *, wait: float = DEFAULT_WAIT) -> RemoveReport:
         """Take articles out, named by id, unique id prefix, file path or folder."""
-        from .writing import cancel_quietly
+        from .write.batch import cancel_quietly
 
         self._open()
         removed: list[str] = []
@@ -389,7 +390,7 @@ class NewsIndex:
         prefix or path) ranks hits by likeness to that article, as
         :meth:`similar` does; ``query`` then only filters, and may be empty.
         """
-        from .searching import Filters, run_search
+        from .search.run import Filters, run_search
 
         if limit < 1 or page < 1:
             raise InvalidValueError("command line", "limit" if limit < 1 else "page", "must be 1 or more")
@@ -435,7 +436,7 @@ class NewsIndex:
     ) -> Timeline:
         """Hits of ``query`` per "day", "week", "month" or "year" (chosen from the
         span when ``by`` is None), empty periods included; filters as in search."""
-        from .searching import Filters, run_timeline
+        from .search.run import Filters, run_timeline
 
         return run_timeline(
             self._current_searcher(), query, by=by, mode=mode, filters=Filters(outlet, byline, since, until, lang)
@@ -449,7 +450,7 @@ class NewsIndex:
             fields = searcher.document(id=self._resolve_id(ref))
         if fields is None:
             raise ArticleNotFoundError(ref)
-        from .searching import cluster_copies
+        from .search.copies import cluster_copies
 
         copies, first_seen = cluster_copies(searcher, fields["cluster"], fields["id"])
         return replace(stored_article(fields), copies=copies, first_seen=first_seen)
@@ -473,7 +474,7 @@ class NewsIndex:
         """Verify the index: every segment opens, stored fields read back, counts agree."""
         if not self.exists():
             raise IndexNotFoundError(self.path)
-        from .maintenance import check
+        from .write.maintenance import check
 
         return check(self.path)
 
@@ -481,7 +482,7 @@ class NewsIndex:
         """Re-create the index from the files it recorded (their stored copy where a file is gone)."""
         if not os.path.isdir(self.path):
             raise IndexNotFoundError(self.path)
-        from .maintenance import rebuild
+        from .write.maintenance import rebuild
 
         self.close()
         with self._write_lock(wait):

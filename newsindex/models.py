@@ -170,6 +170,8 @@ class Facets:
 
 #: The orders a search's hits can come in (``sort``).
 SORTS = ("relevance", "newest", "oldest")
+#: The periods a timeline counts hits by.
+PERIODS = ("day", "week", "month", "year")
 
 
 @dataclass(frozen=True)

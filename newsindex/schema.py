@@ -32,6 +32,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
+from ._whoosh import cached_on, fixed_column_bytes, read_lengths_with
 from .analysis import Analysed, name_analyzer, text_analyzer
 from .postings import CompactPositions
 
@@ -55,21 +56,17 @@ class InMemoryLengthsBM25F(BM25F):
         if isinstance(scorer, BM25FScorer):
             encoded = length_bytes(searcher.reader(), fieldname)
             if encoded is not None:
-                scorer.dfl = lambda docnum: byte_to_length(encoded[docnum])
+                read_lengths_with(scorer, lambda docnum: byte_to_length(encoded[docnum]))
         return scorer
 
 
 def length_bytes(reader: Any, fieldname: str) -> bytes | None:
     """A segment's field lengths as Whoosh stores them, a byte a document."""
-    cache = reader.__dict__.setdefault("_newsindex_lengths", {})
+    cache = cached_on(reader, "lengths", dict)
     if fieldname not in cache:
-        perdoc = getattr(reader, "_perdoc", None)  # only a segment's reader has one
-        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN) if perdoc is not None else None
-        if column is None or getattr(column, "_fixedlen", 0) != 1:
-            cache[fieldname] = None
-        else:
-            raw = column._dbfile.get(column._basepos, column._count)
-            cache[fieldname] = raw + bytes(reader.doc_count_all() - len(raw))  # after the last value: 0
+        raw = fixed_column_bytes(reader, f"_{fieldname}_len", LENGTHS_COLUMN, 1)
+        # After the last value written: 0.
+        cache[fieldname] = None if raw is None else raw + bytes(reader.doc_count_all() - len(raw))
     return cache[fieldname]
 
 

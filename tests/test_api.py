@@ -159,7 +159,7 @@ def test_workers_running_windows_ahead_keep_every_file_to_its_article(index_path
     """An add in worker processes, with windows of 8 files and the workers
     let run up to 16 windows ahead of the writer through its commits: each
     file told once, with its own article."""
-    from newsindex import prepare
+    from newsindex.write import prepare
 
     monkeypatch.setattr(prepare, "WINDOW_FILES", 8)
     folder = tmp_path / "many"
@@ -239,11 +239,11 @@ def test_an_index_of_an_earlier_version_keeps_its_files_unchanged(index_path: Pa
     still known as unchanged, not read and indexed again."""
     import os
 
-    import newsindex.prepare
-    from newsindex.manifest import FILENAME, Manifest
+    import newsindex.write.prepare
+    from newsindex.write.manifest import FILENAME, Manifest
 
     with monkeypatch.context() as patch:
-        patch.setattr(newsindex.prepare, "source_digest", lambda state: state)
+        patch.setattr(newsindex.write.prepare, "source_digest", lambda state: state)
         patch.setattr(Manifest, "record", lambda *args, **kwargs: None)  # its manifest: gone below
         patch.setattr(Manifest, "commit", lambda *args, **kwargs: None)
         with NewsIndex(index_path) as ni:

@@ -10,11 +10,11 @@ import pytest
 from whoosh.query import Not
 from whoosh.scoring import BM25F
 
-from newsindex.docsets import matching_docs
-from newsindex.query import parse_query
 from newsindex.schema import BM25_B, BM25_K1, build_schema, weighting
-from newsindex.segments import SegmentBuilder
-from newsindex.storage import create_index
+from newsindex.search.counting import matching_docs
+from newsindex.search.parse import parse_query
+from newsindex.write.segments import SegmentBuilder
+from newsindex.write.storage import create_index
 
 from .test_segments import documents
 
@@ -83,7 +83,7 @@ def test_in_memory_lengths_score_as_whooshs_bm25f(index, text: str) -> None:
 def test_exact_phrases_match_and_score_as_whooshs_phrases(index, text: str) -> None:
     from whoosh.query import Phrase
 
-    from newsindex.matching import ExactPhrase
+    from newsindex.search.queries import ExactPhrase
 
     ours = parse_query(text, index.schema)
     assert any(isinstance(leaf, ExactPhrase) for leaf in ours.leaves())
@@ -102,7 +102,7 @@ def test_not_queries_split_into_words_and_exclusions_give_whooshs_hits(index, te
     """The best hits of ``a NOT b``, found as ``a`` with ``b``'s documents left
     out (skipping what cannot make the top), are Whoosh's own, in the same
     order, with the scores of ``a`` (Whoosh adds 1 for each NOT clause)."""
-    from newsindex.searching import _split_exclusions, _top
+    from newsindex.search.run import _split_exclusions, _top
 
     query = parse_query(text, index.schema)
     scored, left_out = _split_exclusions(query)
@@ -135,8 +135,8 @@ def test_bulk_scores_are_whooshs_scores(index, text: str, bulk_ratio: int, monke
     ways tested by moving the ratio that decides)."""
     from whoosh.query import And, Term
 
-    from newsindex import matching
-    from newsindex.bulkscores import scored_matches, top
+    from newsindex.search import queries as matching
+    from newsindex.search.scoring import scored_matches, top
 
     monkeypatch.setattr(matching, "BULK_RATIO", bulk_ratio)
     query = parse_query(text, index.schema)

@@ -7,8 +7,8 @@ import pytest
 from whoosh.highlight import Highlighter
 
 from newsindex import NewsIndex
-from newsindex.highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
-from newsindex.query import parse_query
+from newsindex.search.highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
+from newsindex.search.parse import parse_query
 
 ARTICLES = {
     "a.txt": "Bridge talks stall\n\nThe bridges over the Dnipro reopened. Nobody crossed the old bridge.\n"

@@ -10,8 +10,6 @@ import pytest
 
 from newsindex import NewsIndex
 
-from .archive import write_archive
-
 OLD_INDEXES = sorted(Path(__file__).parent.joinpath("data").glob("index-*"))
 
 
@@ -43,7 +41,7 @@ def test_old_index_opens_and_searches(old_index: Path) -> None:
 def test_old_index_takes_new_articles_and_merges(old_index: Path, tmp_path: Path) -> None:
     from whoosh.writing import OPTIMIZE
 
-    from newsindex.storage import open_writer
+    from newsindex.write.storage import open_writer
 
     new = tmp_path / "new"
     new.mkdir()

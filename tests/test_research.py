@@ -103,7 +103,8 @@ def test_a_first_add_in_batches_finds_the_copies_of_its_earlier_batches(index_pa
 def test_copies_found_among_a_batch_not_yet_committed():
     """The articles of a batch are found as copies before their commit; one
     removed or written again in the same batch is no longer found as it was."""
-    from newsindex.neardup import Clusterer, signature
+    from newsindex.write.minhash import signature
+    from newsindex.write.neardup import Clusterer
 
     story = " ".join(f"word{i}" for i in range(300))
     other = " ".join(f"other{i}" for i in range(300))
@@ -123,7 +124,7 @@ def test_a_batchs_band_keys_in_bulk_are_each_signatures_bands():
     """The manifest records a batch's LSH band keys computed in numpy
     (neardup.sorted_bands); an article looks its copies up by the keys of
     neardup.bands: the two must be the same keys, or no copy is found."""
-    from newsindex.neardup import bands, signature, sorted_bands
+    from newsindex.write.minhash import bands, signature, sorted_bands
 
     rng = random.Random(3)
     words = [f"w{i}" for i in range(400)]
@@ -143,7 +144,7 @@ def test_signing_loads_datasketchs_minhash_alone_and_datasketch_stays_whole(tmp_
 
     script = (
         "import sys\n"
-        "from newsindex.neardup import _minhash, signature, similarity\n"
+        "from newsindex.write.minhash import _minhash, signature, similarity\n"
         "a = signature('the bridge over the river was closed to traffic on monday')\n"
         "assert similarity(a, signature('the bridge over the river was closed to traffic on monday')) == 1.0\n"
         "assert 'scipy' not in sys.modules, 'scipy imported'\n"
@@ -160,7 +161,7 @@ def test_manifest_of_an_older_layout_is_rebuilt_and_still_finds_copies(index_pat
     again, and copies added later still join their original's cluster."""
     import sqlite3
 
-    from newsindex.manifest import FILENAME
+    from newsindex.write.manifest import FILENAME
 
     with NewsIndex(index_path) as ni:
         ni.add([seeds])
@@ -294,7 +295,7 @@ def test_signing_reads_ascii_text_as_bytes_with_the_same_words(text: str) -> Non
     them) is cut as bytes when signing, other text's words encoded all at
     once (neardup._words): the words, and so every signature already
     stored, stay what they were."""
-    from newsindex.neardup import _words
+    from newsindex.write.minhash import _words
 
     assert _words(text) == [word.encode() for word in re.findall(r"\w+", text.lower())]
 
@@ -302,18 +303,18 @@ def test_signing_reads_ascii_text_as_bytes_with_the_same_words(text: str) -> Non
 @settings(max_examples=200, deadline=None)
 @given(shingles=st.lists(st.binary(max_size=30), min_size=1, max_size=400), rows=st.sampled_from([4096, 7]))
 def test_signatures_are_datasketchs_minhash_of_the_shingles(shingles: list[bytes], rows: int) -> None:
-    """Signing computes datasketch's MinHash update itself (neardup._min_hashes):
+    """Signing computes datasketch's MinHash update itself (minhash._min_hashes):
     the values, and so every signature already stored and every copy found
     against them, are datasketch's: datasketch's of the set of shingles, for
     shingles met more than once, and for a text of more shingles than go
     through the permutations at once (``rows``)."""
     import zlib
 
-    from newsindex import neardup
-    from newsindex.neardup import NUM_PERM, _min_hashes, _minhash_class
+    from newsindex.write import minhash as minhash_module
+    from newsindex.write.minhash import NUM_PERM, _min_hashes, _minhash_class
 
     minhash = _minhash_class()(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
     minhash.update_batch(list(set(shingles)))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(neardup, "_ROWS", rows)
+        patch.setattr(minhash_module, "_ROWS", rows)
         assert _min_hashes(shingles, len(shingles)) == minhash.hashvalues.astype("<u1").tobytes()

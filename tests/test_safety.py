@@ -169,7 +169,7 @@ def test_a_worker_that_dies_stops_the_add_with_an_error_and_keeps_the_last_commi
     """A worker process killed in the middle of an add (the kernel's OOM killer)
     ends the add with a one-line error, not a hang, and what the index held
     before stays searchable."""
-    import newsindex.prepare as prepare_module
+    import newsindex.write.prepare as prepare_module
     from newsindex.errors import NewsIndexError
 
     folder = tmp_path / "batch"
@@ -205,8 +205,8 @@ def test_a_commit_that_fails_after_the_manifest_was_written_keeps_the_last_commi
     manifest as it was, so the next add writes the batch's articles again."""
     from whoosh.writing import SegmentWriter
 
-    from newsindex import segments
     from newsindex.errors import NewsIndexError
+    from newsindex.write import segments
 
     folder = tmp_path / "batch"
     folder.mkdir()

@@ -149,7 +149,7 @@ def test_date_ranges_read_from_the_column_match_the_dates_exactly(tmp_path):
         # bounds, an exact moment) are read from the column as well.
         from whoosh.query import DateRange, Term
 
-        from newsindex.daterange import column_date_ranges
+        from newsindex.search.daterange import column_date_ranges
 
         ix = ni._open()
         first, fifth = dates[0], dates[4]

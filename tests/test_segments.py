@@ -17,8 +17,8 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from newsindex import codec
 from newsindex.schema import build_schema
-from newsindex.segments import SegmentBuilder
-from newsindex.storage import create_index
+from newsindex.write.segments import SegmentBuilder
+from newsindex.write.storage import create_index
 
 WORDS = (
     "bridge bridges Dnipro Kyiv mayor repairs river talks said will the of and café naïve Zelénskyy "
@@ -47,7 +47,7 @@ def documents(count: int, seed: int) -> list[dict[str, Any]]:
 def contents(path: Path) -> dict[tuple[str, Any], Any]:
     """Every term: its statistics, and its postings by document id; and
     every document's stored fields, field lengths and column values."""
-    from newsindex.storage import open_index
+    from newsindex.write.storage import open_index
 
     ix = open_index(str(path))
     found: dict[tuple[str, Any], Any] = {}
@@ -209,7 +209,7 @@ def test_a_segment_written_by_two_processes_reads_as_whooshs_own(tmp_path: Path,
     """A large segment's later terms are written by a forked copy of the
     writer and appended (segments.SegmentBuilder._write_terms_forked): the
     segment reads back as Whoosh's writer's, and leaves no file behind."""
-    from newsindex import segments
+    from newsindex.write import segments
 
     monkeypatch.setattr(codec, "BLOCK", block)
     docs = documents(60, seed=11)

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import sys
 import time
-from array import array
-from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from whoosh import sorting
-from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector, WrappingCollector
-from whoosh.highlight import Highlighter
+from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector
 from whoosh.query import And, DateRange, Every, Not, Or, Phrase, Query, Term
 from whoosh.searching import Results, Searcher
 
-from .bulkscores import scored_matches, top
+from ..errors import InvalidValueError, QueryError
+from ..models import SORTS, Copy, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
+from .copies import StoryCounter, cluster_copies, cluster_numbers, count_stories
+from .counting import matches_by_segment, matching_docs
 from .daterange import ColumnDateRange
 from .dates import parse_bound
-from .docsets import matching_docs
-from .documents import cluster_key, index_datetime
-from .errors import InvalidValueError, QueryError
-from .highlight import caption_highlighter, snippet_highlighter, whole_text_highlighter
-from .models import SORTS, Copy, FacetCount, Facets, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
-from .query import check_expansions, parse_query
+from .facets import count_facets
+from .highlight import Highlighters, highlight_hit
+from .parse import check_expansions, parse_query
+from .scoring import scored_matches, top
 from .suggest import SUGGEST_BELOW
-
-FACET_SIZE = 10
 
 DateLike = str | date | datetime
 
@@ -87,7 +81,7 @@ def run_search(
     # score every match of the words first.
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     top, total, folded = _top(searcher, searched, mask, _sort_keys(sort), offset + limit, fold_copies)
-    highlighters = _Highlighters.for_query(parsed if like is None else scored) if snippets else None
+    highlighters = Highlighters.for_query(parsed if like is None else scored) if snippets else None
     hits = tuple(
         _hit(offset + rank, result, highlighters, searcher if fold_copies else None)
         for rank, result in enumerate(top[offset : offset + limit], 1)
@@ -107,7 +101,7 @@ def run_search(
         folded=folded,
         excluded_undated=excluded,
         like=None if like is None else searcher.stored_fields(like)["id"],
-        facets=_facets(searcher, matching) if facets else None,
+        facets=count_facets(searcher, matching) if facets else None,
         suggestion=suggestion,
     )
 
@@ -136,7 +130,7 @@ def _top(
     if not fold_copies:
         results = searcher.search(scored, mask=excluded, limit=want, sortedby=sortedby)
         return list(results), len(results), 0
-    clusters = _cluster_numbers(searcher)
+    clusters = cluster_numbers(searcher)
     fetch = want * 2 + 10
     scores = scored_matches(searcher, scored) if sortedby is None else None
     two_pass = sortedby is None and not any(isinstance(leaf, Phrase) for leaf in scored.leaves())
@@ -145,14 +139,14 @@ def _top(
             scores.pop(doc, None)
         matched, stories = len(scores), len(set(map(clusters.__getitem__, scores)))
     elif two_pass:
-        matched, stories = _count_stories(searcher, scored, masks, clusters)
+        matched, stories = count_stories(searcher, scored, masks, clusters)
     while True:
         if scores is not None:
             results = Results(searcher, scored, top(scores, fetch))
         elif two_pass:
             results = searcher.search(scored, mask=excluded, limit=fetch)
         else:
-            counter = _StoryCounter(_every_match_collector(fetch, sortedby), clusters)
+            counter = StoryCounter(_every_match_collector(fetch, sortedby), clusters)
             collector = FilterCollector(counter, None, excluded) if excluded is not None else counter
             searcher.search_with_collector(scored, collector)
             results = collector.results()
@@ -187,21 +181,6 @@ def _split_exclusions(query: Query) -> tuple[Query, Query | None]:
     return scored, left_out[0] if len(left_out) == 1 else Or(left_out)
 
 
-def _count_stories(
-    searcher: Searcher, query: Query, masks: list[tuple[set[int], int]] | None, clusters: array
-) -> tuple[int, int]:
-    """How many articles match, and how many stories (clusters) they make;
-    ``masks``: the documents left out, per segment."""
-    matched = 0
-    stories: set[int] = set()
-    for segment, (docs, offset) in enumerate(matching_docs(searcher, query)):
-        if masks is not None:
-            docs -= masks[segment][0]
-        matched += len(docs)
-        stories.update(map(clusters.__getitem__, map(offset.__add__, docs)))
-    return matched, len(stories)
-
-
 def _every_match_collector(limit: int, sortedby: Any) -> Collector:
     """A top-``limit`` collector that sees every match: no skipping of blocks
     that cannot make the top, and no replacing of the matcher by one that
@@ -209,59 +188,6 @@ def _every_match_collector(limit: int, sortedby: Any) -> Collector:
     if sortedby is not None:
         return SortingCollector(sortedby, limit=limit)
     return TopCollector(limit, usequality=False, replace=0)
-
-
-class _StoryCounter(WrappingCollector):
-    """Counts the matches and their distinct clusters (stories) on their way
-    to the collector it wraps, which must not skip any."""
-
-    def __init__(self, child: Collector, clusters: array) -> None:
-        super().__init__(child)
-        self.clusters = clusters
-        self.stories: set[int] = set()
-        self.matched = 0
-
-    def collect(self, sub_docnum: int) -> Any:
-        self.stories.add(self.clusters[self.offset + sub_docnum])
-        self.matched += 1
-        return self.child.collect(sub_docnum)
-
-
-def _cluster_numbers(searcher: Searcher) -> array:
-    """Each document's cluster key, read once per searcher: folding and
-    counting copies then costs an array index per match."""
-    cached = getattr(searcher, "_newsindex_clusters", None)
-    if cached is None:
-        cached = array("Q")
-        for reader, _offset in searcher.reader().leaf_readers():  # in document order
-            cached.extend(_column_array(reader, "cluster_key"))
-        searcher._newsindex_clusters = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def _cluster_sizes(searcher: Searcher) -> Counter[int]:
-    """How many documents (deleted ones too) each cluster key has, counted once
-    per searcher: most articles have no copy, and a lookup of the cluster's
-    documents for each hit shown cost more than the search."""
-    cached = getattr(searcher, "_newsindex_cluster_sizes", None)
-    if cached is None:
-        cached = searcher._newsindex_cluster_sizes = Counter(_cluster_numbers(searcher))  # type: ignore[attr-defined]
-    return cached
-
-
-def _column_array(reader: Any, name: str) -> array:
-    """A segment's fixed-width numeric column as an array, in one read
-    (Whoosh's column reader unpacks a value per call)."""
-    column = reader.column_reader(name, translate=False)
-    count = reader.doc_count_all()
-    raw = getattr(column, "_dbfile", None)
-    if raw is None or getattr(column, "_fixedlen", 0) != 8:  # an empty segment: no column written
-        return array("Q", (column[d] for d in range(count)))
-    values = array("Q", raw.get(column._basepos, column._count * 8))
-    if sys.byteorder == "little":
-        values.byteswap()  # Whoosh writes columns big-endian
-    values.extend([0] * (count - len(values)))  # documents after the last written value
-    return values
 
 
 #: Key terms taken from an article to find others like it.
@@ -315,19 +241,10 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
     assert dated is not None
     undated = _count_undated(searcher, parsed, names)
     dates: list[int] = []
-    for reader, docs in _matches_by_segment(searcher, dated):
+    for reader, docs in matches_by_segment(searcher, dated):
         column = reader.column_reader("date", translate=False)
         dates.extend(map(column.__getitem__, docs))
     return build_timeline(query, dates, by, undated)
-
-
-def _matches_by_segment(searcher: Searcher, query: Query) -> Iterator[tuple[Any, set[int]]]:
-    """Each segment's reader and the documents ``query`` matches in it: read
-    per segment, a column costs a lookup per document (through the whole
-    index's reader, a search for the segment first)."""
-    leaves = searcher.leaf_searchers()
-    for (docs, _offset), (leaf, _) in zip(matching_docs(searcher, query), leaves, strict=True):
-        yield leaf.reader(), docs
 
 
 def _and(queries: list[Query | None]) -> Query | None:
@@ -388,82 +305,7 @@ def _count_undated(searcher: Searcher, parsed: Query, names: list[Query]) -> int
     return sum(len(docs) for docs, _ in matching_docs(searcher, combined))
 
 
-def _facets(searcher: Searcher, query: Query | None) -> Facets:
-    assert query is not None
-    outlet_counts: Counter[str] = Counter()
-    byline_counts: Counter[str] = Counter()
-    month_counts: Counter[str] = Counter()
-    for reader, docs in _matches_by_segment(searcher, query):
-        outlet_counts.update(map(reader.column_reader("outlet_key").__getitem__, docs))
-        month_counts.update(map(reader.column_reader("month").__getitem__, docs))
-        bylines = reader.column_reader("byline_key")
-        for authors in map(bylines.__getitem__, docs):
-            if authors:
-                byline_counts.update(authors.split("\n"))
-    no_outlet = outlet_counts.pop("", 0)
-    undated = month_counts.pop("", 0)
-    byline_counts.pop("", None)
-
-    def top(counter: Counter[str]) -> tuple[FacetCount, ...]:
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
-        return tuple(FacetCount(v, n) for v, n in ranked)
-
-    by_month = tuple(FacetCount(m, n) for m, n in sorted(month_counts.items(), reverse=True))
-    return Facets(top(outlet_counts), top(byline_counts), by_month, undated, no_outlet)
-
-
-def _highlight(
-    result: Any, fields: dict[str, Any], highlighters: _Highlighters
-) -> tuple[list[Snippet], tuple[Span, ...]]:
-    strict = highlighters.strict
-    found = [
-        Snippet("body", text, spans)
-        for text, spans in highlighters.body.highlight_hit(result, "body", top=3, strict_phrase=strict)
-    ]
-    if not found and fields.get("captions"):
-        found = [
-            Snippet("captions", text, spans)
-            for text, spans in highlighters.captions.highlight_hit(result, "captions", top=2, strict_phrase=strict)
-        ]
-    title_matches: tuple[Span, ...] = ()
-    if fields.get("title"):
-        formatted = highlighters.title.highlight_hit(result, "title", top=1, strict_phrase=strict)
-        title_matches = formatted[0][1] if formatted else ()
-    return found, title_matches
-
-
-class _Highlighters(NamedTuple):
-    body: Highlighter
-    captions: Highlighter
-    title: Highlighter
-    strict: bool
-
-    @classmethod
-    def for_query(cls, parsed: Query) -> _Highlighters:
-        # Whoosh's phrase-aware highlighting marks a phrase's words only where
-        # they form the phrase; it is only right (and needed) when there is one.
-        strict = bool(parsed.phrases()[1])
-        return cls(snippet_highlighter(), caption_highlighter(), whole_text_highlighter(), strict)
-
-
-def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool]:
-    """The other articles of a cluster, and whether ``article_id`` is its first seen."""
-    if _cluster_sizes(searcher)[cluster_key(cluster)] < 2:  # alone: no need to look
-        return (), False
-    members = [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(Term("cluster", cluster))]
-    if len(members) < 2:
-        return (), False
-    dated = [m for m in members if m["meta"].get("published") is not None]
-    first = min(dated, key=lambda m: index_datetime(m["meta"]["published"]))["id"] if dated else None
-    copies = tuple(
-        Copy(m["id"], m["path"], m["meta"].get("outlet"), m["meta"].get("published"), m["id"] == first)
-        for m in sorted(members, key=lambda m: m["path"])
-        if m["id"] != article_id
-    )
-    return copies, first == article_id
-
-
-def _hit(rank: int, result: Any, highlighters: _Highlighters | None, searcher: Searcher | None) -> Hit:
+def _hit(rank: int, result: Any, highlighters: Highlighters | None, searcher: Searcher | None) -> Hit:
     fields = result.fields()
     meta = fields["meta"]
     copies: tuple[Copy, ...] = ()
@@ -473,7 +315,7 @@ def _hit(rank: int, result: Any, highlighters: _Highlighters | None, searcher: S
     found: list[Snippet] = []
     title_matches: tuple[Span, ...] = ()
     if highlighters is not None:
-        found, title_matches = _highlight(result, fields, highlighters)
+        found, title_matches = highlight_hit(result, fields, highlighters)
     return Hit(
         rank=rank,
         score=float(result.score) if isinstance(result.score, (int, float)) else None,

@@ -14,7 +14,7 @@ import warnings
 from calendar import monthrange
 from datetime import date, datetime, time
 
-from .errors import InvalidValueError
+from ..errors import InvalidValueError
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 

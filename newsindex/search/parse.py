@@ -17,10 +17,10 @@ from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.query import And, Every, FuzzyTerm, MultiTerm, NullQuery, Or, Phrase, Query, Term, Wildcard
 from whoosh.reading import IndexReader
 
+from ..errors import InvalidValueError, QueryError
+from ..schema import SEARCH_FIELDS
 from .daterange import column_date_ranges
-from .errors import InvalidValueError, QueryError
-from .matching import AtLeast, ExactPhrase
-from .schema import SEARCH_FIELDS
+from .queries import AtLeast, ExactPhrase
 
 DATE_FORMS = "2022, 2022-11, 2022-11-11 or [2022-11-01 to 2022-11-30]"
 #: Longer query strings are refused rather than parsed.
@@ -145,7 +145,7 @@ def check_expansions(query: Query, text: str, reader: IndexReader) -> None:
             raise QueryError(text, f"{leaf} starts with a wildcard, which would scan every word in the index")
         if isinstance(leaf, FuzzyTerm) and leaf.maxdist > MAX_FUZZY_EDITS:
             raise QueryError(text, f"fuzzy terms allow at most {MAX_FUZZY_EDITS} edits (word~{MAX_FUZZY_EDITS})")
-        words = sum(1 for _ in islice(leaf._btexts(reader), MAX_EXPANSIONS + 1))
+        words = sum(1 for _ in islice(leaf.expanded_terms(reader), MAX_EXPANSIONS + 1))
         if words > MAX_EXPANSIONS:
             raise QueryError(
                 text, f"{leaf} matches more than {MAX_EXPANSIONS} different words: make it more specific"

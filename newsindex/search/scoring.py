@@ -27,10 +27,10 @@ from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .codec import posting_blocks
-from .docsets import segment_docs
-from .matching import AtLeast, ExactPhrase, phrase_postings
-from .schema import length_bytes
+from .._whoosh import posting_blocks, raw_term_matcher
+from ..schema import length_bytes
+from .counting import segment_docs
+from .queries import AtLeast, ExactPhrase, phrase_postings
 
 
 class _NotWords(Exception):
@@ -84,7 +84,7 @@ def _term_scores(query: Term, searcher: Searcher) -> dict[int, float]:
     bm25 = _bm25(searcher, name, text)
     boost = query.boost
     found: dict[int, float] = {}
-    for ids, weights, _ in posting_blocks(reader._terms.matcher(name, text, field.format)):
+    for ids, weights, _ in posting_blocks(raw_term_matcher(reader, name, text, field.format)):
         scores = _scores_of(bm25, ids, weights)
         if boost != 1.0:
             scores = [score * boost for score in scores]

@@ -17,9 +17,9 @@ from typing import Any
 from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
-from .codec import posting_ids
+from .._whoosh import posting_ids, raw_term_matcher
 from .daterange import ColumnDateRange
-from .matching import AtLeast
+from .queries import AtLeast
 
 
 def matching_docs(searcher: Searcher, query: Query) -> Iterator[tuple[set[int], int]]:
@@ -71,7 +71,7 @@ def _term_docs(reader: Any, fieldname: str, text: str | bytes) -> set[int]:
     if (fieldname, btext) not in reader:
         return set()
     docs: set[int] = set()
-    for ids in posting_ids(reader._terms.matcher(fieldname, btext, field.format)):
+    for ids in posting_ids(raw_term_matcher(reader, fieldname, btext, field.format)):
         docs.update(ids)
     if reader.has_deletions():
         docs -= reader.deleted_docs_set
@@ -83,3 +83,12 @@ def _all_docs(reader: Any) -> set[int]:
     if reader.has_deletions():
         docs -= reader.deleted_docs_set
     return docs
+
+
+def matches_by_segment(searcher: Searcher, query: Query) -> Iterator[tuple[Any, set[int]]]:
+    """Each segment's reader and the documents ``query`` matches in it: read
+    per segment, a column costs a lookup per document (through the whole
+    index's reader, a search for the segment first)."""
+    leaves = searcher.leaf_searchers()
+    for (docs, _offset), (leaf, _) in zip(matching_docs(searcher, query), leaves, strict=True):
+        yield leaf.reader(), docs

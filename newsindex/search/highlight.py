@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh.analysis import Token
 from whoosh.highlight import (
@@ -29,9 +29,10 @@ from whoosh.highlight import (
     WholeFragmenter,
     top_fragments,
 )
+from whoosh.query import Query
 
-from .analysis import highlight_tokens, matched_words
-from .models import Span
+from ..analysis import highlight_tokens, matched_words
+from ..models import Snippet, Span
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
 _LINE_END = re.compile(r"\n")
@@ -236,3 +237,37 @@ def caption_highlighter() -> Highlighter:
 def whole_text_highlighter() -> Highlighter:
     """Highlights a short field (the title) whole."""
     return BulkHighlighter(fragmenter=WholeFragmenter(), formatter=SpanFormatter())
+
+
+class Highlighters(NamedTuple):
+    body: Highlighter
+    captions: Highlighter
+    title: Highlighter
+    strict: bool
+
+    @classmethod
+    def for_query(cls, parsed: Query) -> Highlighters:
+        # Whoosh's phrase-aware highlighting marks a phrase's words only where
+        # they form the phrase; it is only right (and needed) when there is one.
+        strict = bool(parsed.phrases()[1])
+        return cls(snippet_highlighter(), caption_highlighter(), whole_text_highlighter(), strict)
+
+
+def highlight_hit(
+    result: Any, fields: dict[str, Any], highlighters: Highlighters
+) -> tuple[list[Snippet], tuple[Span, ...]]:
+    strict = highlighters.strict
+    found = [
+        Snippet("body", text, spans)
+        for text, spans in highlighters.body.highlight_hit(result, "body", top=3, strict_phrase=strict)
+    ]
+    if not found and fields.get("captions"):
+        found = [
+            Snippet("captions", text, spans)
+            for text, spans in highlighters.captions.highlight_hit(result, "captions", top=2, strict_phrase=strict)
+        ]
+    title_matches: tuple[Span, ...] = ()
+    if fields.get("title"):
+        formatted = highlighters.title.highlight_hit(result, "title", top=1, strict_phrase=strict)
+        title_matches = formatted[0][1] if formatted else ()
+    return found, title_matches

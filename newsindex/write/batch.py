@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -10,19 +9,19 @@ from typing import Any
 
 from whoosh.index import Index
 
-from .documents import cluster_label, path_id, set_cluster
-from .errors import InvalidValueError
-from .ingest import ExtractedArticle, SkipFile
-from .ingest.files import SourceFile, UnreadablePath
-from .ingest.formats import SINGLE_ARTICLE, by_name, detect
-from .ingest.readers import extract_record, extract_single, read_records, read_single, record_text
-from .ingest.records import BadRecord, Mapping_, mapping_digest
-from .ingest.sidecar import NO_OVERRIDES, Overrides, load_sidecar
+from ..documents import cluster_label, set_cluster
+from ..ingest import SkipFile
+from ..ingest.files import SourceFile, UnreadablePath
+from ..ingest.formats import SINGLE_ARTICLE, by_name, detect
+from ..ingest.readers import read_records
+from ..ingest.records import BadRecord, Mapping_, mapping_digest
+from ..ingest.sidecar import Overrides
+from ..models import FileOutcome
 from .manifest import Entry, Manifest
-from .models import FileOutcome
+from .merging import merge_at_end, merge_small
 from .neardup import Clusterer
-from .prepare import FileDone, Job, Prepared
-from .segments import merge_at_end, merge_small
+from .prepare import Prepared
+from .sources import FileDone, Job, article_id_of, stat_fingerprint
 from .storage import open_writer
 
 #: A batch also ends when its articles hold this many postings, whatever their
@@ -308,10 +307,6 @@ def source_fingerprint(source: SourceFile, sidecar_fp: str | None, flags: Overri
     return f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest}|{mapping_digest(mapping)}"
 
 
-def article_id_of(path: str, record: str) -> str:
-    return path_id(path if not record else f"{path}\n{record}")
-
-
 def cancel_quietly(writer: Any) -> None:
     """Abandon an uncommitted writer while an error is on its way up: that error
     is the one to report, not a second one from cleaning up after it."""
@@ -320,37 +315,3 @@ def cancel_quietly(writer: Any) -> None:
     except Exception:
         pass
 
-
-def read_source(job: Job) -> tuple[str, Overrides, Callable[[], ExtractedArticle]]:
-    """An article's source text (a file's, or a record's), its sidecar's
-    overrides, and how to extract the article from it; SkipFile says why not."""
-    if job.record is None:
-        text, fmt = read_single(job.path)
-        extract: Callable[[], ExtractedArticle] = lambda: extract_single(text, fmt)  # noqa: E731
-    else:
-        record = job.record
-        text = record_text(record)
-        extract = lambda: extract_record(record, text, job.mapping)  # noqa: E731
-    overrides = NO_OVERRIDES
-    if job.sidecar is not None:
-        try:
-            overrides = load_sidecar(job.sidecar)
-        except InvalidValueError as exc:
-            name = os.path.basename(job.sidecar)
-            raise SkipFile(f"bad sidecar {name}: field {exc.field!r}: {exc.reason}") from None
-    return text, overrides, extract
-
-
-def extract_article(
-    extract: Callable[[], ExtractedArticle], overrides: Overrides, flags: Overrides
-) -> ExtractedArticle:
-    """The article, with what the sidecar and then the flags say over what the source said."""
-    return flags.apply(overrides.apply(extract(), "sidecar"), "flag")
-
-
-def stat_fingerprint(path: str) -> str | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}"

@@ -10,27 +10,25 @@ cannot be shared between cores: whatever needs only the file is done here.
 
 from __future__ import annotations
 
-import ctypes
 import itertools
 import multiprocessing
 import os
 import pickle
-import signal
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .analysis import index_postings
-from .codec import pack_stored
-from .documents import source_digest, text_hash, to_document
-from .errors import NewsIndexError
-from .ingest import ExtractedArticle, SkipFile
-from .ingest.records import Mapping_, Record, mapping_digest
-from .ingest.sidecar import Overrides
-from .schema import PreAnalysableText, build_schema
+from ..analysis import index_postings
+from ..codec import pack_stored
+from ..documents import source_digest, text_hash, to_document
+from ..errors import NewsIndexError
+from ..ingest import ExtractedArticle, SkipFile
+from ..ingest.records import mapping_digest
+from ..schema import PreAnalysableText, build_schema
+from ._processes import die_with_parent
+from .sources import FileDone, Job
 
 #: Below this many files to read, starting worker processes costs more than it saves.
 MIN_PARALLEL_FILES = 64
@@ -45,35 +43,6 @@ WINDOW_FILES = 256
 #: (in turns: 321 and 325 s, then 306 and 308 s).
 AHEAD_BYTES = 32 << 20
 MAX_WINDOWS = 16
-
-
-@dataclass(frozen=True)
-class Job:
-    """One article to read: a whole file, or one record of a file holding many."""
-
-    path: str
-    sidecar: str | None  # the sidecar's path, when it exists
-    flags: Overrides
-    fingerprint: str  # size and time of the file and its sidecar, and the flags
-    known_digest: str | None  # the indexed version's, to skip extraction when unchanged
-    record: Record | None = None
-    mapping: Mapping_ = ()  # --map field=key, for records
-
-    @property
-    def key(self) -> str:
-        return self.record.key if self.record is not None else ""
-
-    @property
-    def where(self) -> str | None:
-        return self.record.where if self.record is not None else None
-
-
-@dataclass(frozen=True)
-class FileDone:
-    """Follows a file's last job through the pipeline, so that the writer
-    learns, in order, that all the file's articles are written."""
-
-    path: str
 
 
 @dataclass
@@ -93,8 +62,8 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
     """Everything about one article that needs only its file."""
     if isinstance(job, FileDone):
         return job
-    from .neardup import signature
-    from .writing import article_id_of, extract_article, read_source
+    from .minhash import signature
+    from .sources import article_id_of, extract_article, read_source
 
     try:
         source, overrides, extract = read_source(job)
@@ -246,13 +215,3 @@ def _in_order(
         received[1] += len(data)
         yield pickle.loads(data)
 
-
-def die_with_parent() -> None:
-    """A worker, or the writer's forked copy (segments.py), must not outlive
-    a killed ``add``: Linux kills it with its parent."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
-    if sys.platform.startswith("linux"):
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before that took effect
-        os._exit(1)

@@ -30,7 +30,7 @@ import sys
 import threading
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count, groupby
 from operator import itemgetter
@@ -41,24 +41,16 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.formats import Existence
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
-from whoosh.writing import SegmentWriter
 
-from .analysis import Analysed
-from .codec import INLINE_POSTINGS, LATE_STORED_FIELD, STORED_COLUMN, NewsCodec, SegmentScan, TermRecords
-
-#: Segments of about the same size merged at once: each article is rewritten
-#: about log(archive / batch) / log(MERGE_FACTOR) times over an archive's life.
-MERGE_FACTOR = 4
+from .._whoosh import SegmentWriterBase, segment_per_document, segment_terms
+from ..analysis import Analysed
+from ..codec import INLINE_POSTINGS, LATE_STORED_FIELD, STORED_COLUMN, NewsCodec, SegmentScan, TermRecords
+from ._processes import die_with_parent
+from .merging import merge_tiers
 
 #: A segment written without merging, of at least this many postings, has its
 #: terms written by two processes (SegmentBuilder._write_terms_forked).
 FORKED_FLUSH_POSTINGS = 200_000
-
-#: Segments of fewer articles are merged by tiers along an add, not left to
-#: its last commit: each has a vocabulary of its own, which that merge reads
-#: whole (an add of 927 BBC articles in batches of 25 left it 37 segments,
-#: seconds of merging that a kill then interrupted at every run).
-SMALL_SEGMENT = 1_000
 
 class HeldPostings:
     """The postings of a segment's own articles until its flush, in arrays
@@ -203,7 +195,7 @@ def _array(items: Any) -> array:
     return out
 
 
-class SegmentBuilder(SegmentWriter):
+class SegmentBuilder(SegmentWriterBase):
     def __init__(self, ix: Index, **options: Any) -> None:
         super().__init__(ix, codec=NewsCodec(), **options)
         unsupported = [n for n, f in self.schema.items() if f.vector or f.separate_spelling()]
@@ -226,11 +218,11 @@ class SegmentBuilder(SegmentWriter):
     def add_document(self, **fields: Any) -> None:
         # Whoosh's SegmentWriter.add_document, with postings grouped by term
         # instead of pooled, and no document boosts, term vectors or spelling.
-        self._check_state()
+        self.check_open()
         perdoc = self.perdocwriter
         docnum = self.docnum
         names = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(self.schema, names)
+        self.check_fields(names)
         # All stored fields but the cluster, packed by a worker process (prepare.py).
         packed: bytes | None = fields.get("_packed_stored")
         indexed: list[tuple[str, Any]] = []
@@ -275,30 +267,30 @@ class SegmentBuilder(SegmentWriter):
         perdoc.finish_doc()
         for name, terms, weights, values, sizes in indexed:
             self._held.add(name, docnum, terms, weights, values, sizes)
-        self._added = True
+        self.mark_added()
         self.docnum += 1
 
     def add_reader(self, reader: Any) -> None:
         """Merge a segment: its documents now, its postings at the flush."""
-        self._check_state()
+        self.check_open()
         start = self.docnum
         count = reader.doc_count_all()
         alive: Sequence[int] = range(count)
         renumber: int | list[int] = start  # no deletions: document numbers shift by the start
         if reader.has_deletions():
-            deleted = set(reader._perdoc.deleted_docs())
+            deleted = set(segment_per_document(reader).deleted_docs())
             alive = [doc for doc in range(count) if doc not in deleted]
             renumber = [-1] * count  # -1: deleted
             for new, old in enumerate(alive, start):
                 renumber[old] = new
         columns = {f"_{name}_len": LENGTHS_COLUMN for name, field in self.schema.items() if field.scorable}
         columns.update((name, field.column_type) for name, field in self.schema.items() if field.column_type)
-        self.perdocwriter.copy_documents(reader._perdoc, alive, columns)
+        self.perdocwriter.copy_documents(segment_per_document(reader), alive, columns)
         self.docnum += len(alive)
         self._merged.append((reader.segment(), renumber))
-        self._added = True
+        self.mark_added()
 
-    def _flush_segment(self) -> None:
+    def flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths_of = self.per_document_reader()
         readers = [(SegmentReader(self.storage, self.schema, segment), renumber) for segment, renumber in self._merged]
@@ -306,7 +298,7 @@ class SegmentBuilder(SegmentWriter):
         fieldwriter = self.fieldwriter
         try:
             for reader, renumber in readers:
-                scans.append((SegmentScan(self.storage, reader.segment(), reader._terms), renumber))
+                scans.append((SegmentScan(self.storage, reader.segment(), segment_terms(reader)), renumber))
             held = self._held
             held.group()
             names = set(held.vocabulary).union(*(r.indexed_field_names() for r, _ in readers))
@@ -355,7 +347,7 @@ class SegmentBuilder(SegmentWriter):
         # The fields' numbers in the terms' keys, as writing the terms in one
         # process gives them, known to both.
         for name, *_ in fields:
-            fieldwriter._fieldmap.setdefault(name, len(fieldwriter._fieldmap))
+            fieldwriter.field_numbers.setdefault(name, len(fieldwriter.field_numbers))
         # The parts' numbers, in a pipe both processes read from: a part is
         # taken by one read, and no process holds a lock that its death would
         # leave taken. Written whole before anyone reads: at most FLUSH_PARTS
@@ -369,15 +361,13 @@ class SegmentBuilder(SegmentWriter):
         if pid == 0:  # the copy: parts as it takes them, then gone
             status = 1
             try:
-                from .prepare import die_with_parent
-
                 die_with_parent()
                 with open(os.path.join(self.storage.folder, postings_name), "wb") as postfile:
                     # A copy of the field writer, to a file of its own: the writer's
                     # own files are left as they are, never freed here, for freeing
                     # them would write out their buffers, which are the parent's.
                     later = copy.copy(fieldwriter)
-                    later._postfile = postfile
+                    later.postings_file = postfile
                     theirs = self._write_parts(later, parts, _taken(queue))
                 with open(os.path.join(self.storage.folder, entries_name), "wb") as out:
                     pickle.dump(theirs, out, pickle.HIGHEST_PROTOCOL)
@@ -392,9 +382,9 @@ class SegmentBuilder(SegmentWriter):
             pid = 0
             theirs, moved_by = {}, 0
             if status == 0:
-                moved_by = fieldwriter._postfile.tell()
+                moved_by = fieldwriter.postings_file.tell()
                 with open(os.path.join(self.storage.folder, postings_name), "rb") as later_postings:
-                    shutil.copyfileobj(later_postings, fieldwriter._postfile, 1 << 20)
+                    shutil.copyfileobj(later_postings, fieldwriter.postings_file, 1 << 20)
                 with open(os.path.join(self.storage.folder, entries_name), "rb") as later_entries:
                     theirs = pickle.load(later_entries)
             else:  # the copy failed: this process writes its parts too, and meets what stopped it
@@ -402,9 +392,9 @@ class SegmentBuilder(SegmentWriter):
                 mine.update(self._write_parts(copy.copy(fieldwriter), parts, left))
             for k in range(len(parts)):
                 if k in mine:
-                    mine[k].append_to(fieldwriter._tindex, 0)
+                    mine[k].append_to(fieldwriter.terms_file, 0)
                 else:
-                    theirs[k].append_to(fieldwriter._tindex, moved_by)
+                    theirs[k].append_to(fieldwriter.terms_file, moved_by)
         finally:
             os.close(queue)
             if pid:
@@ -422,7 +412,7 @@ class SegmentBuilder(SegmentWriter):
         records of their own, by part, for the terms file to take in order."""
         records = {}
         for k in taken:
-            fieldwriter._tindex = records[k] = TermRecords(self.fieldwriter._tindex.hashfn)
+            fieldwriter.terms_file = records[k] = TermRecords(self.fieldwriter.terms_file.hashfn)
             self._write_terms(fieldwriter, [parts[k]])
         return records
 
@@ -543,55 +533,3 @@ def _lengths(reader: Any, name: str, count: int) -> array:
     if not reader.has_column(column):
         return array("B", bytes(count))
     return array("B", reader.column_reader(column, LENGTHS_COLUMN))
-
-
-def merge_tiers(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: merge the smallest segments once MERGE_FACTOR of
-    them are within a factor MERGE_FACTOR of each other's size, cascading."""
-    remaining = sorted(segments, key=lambda s: s.doc_count())
-    merged: list[Any] = []
-    pending = writer.doc_count()  # this writer's own articles count as a segment
-    while remaining:
-        tier = [pending] if pending else []
-        smallest = max(pending, remaining[0].doc_count(), 1)
-        group = [s for s in remaining if s.doc_count() < smallest * MERGE_FACTOR]
-        if len(tier) + len(group) < MERGE_FACTOR:
-            break
-        merged += group
-        remaining = remaining[len(group) :]
-        pending += sum(s.doc_count() for s in group)
-    _merge(writer, merged)
-    return remaining
-
-
-def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """The merge policy of the commits along an add: segments of fewer than
-    SMALL_SEGMENT articles merged by tiers as they come, larger ones left to
-    the add's last commit (``merge_at_end``)."""
-    small = [s for s in segments if s.doc_count() < SMALL_SEGMENT]
-    return merge_tiers(writer, small) + [s for s in segments if s.doc_count() >= SMALL_SEGMENT]
-
-
-def merge_at_end(written: Container[str]) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
-    """The merge policy of the last commit of an ``add`` of many batches,
-    whose commits merged only small segments (``merge_small``): the segments
-    they ``written`` (by segment id) merged with this commit's articles, in
-    one pass, then the tiers. Each article's postings are then written
-    twice, whatever the number of batches, where merging by tiers along the
-    way rewrote them log4(batches) times, and the add leaves one segment of
-    its own."""
-
-    def policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-        own = [s for s in segments if s.segment_id() in written]
-        if len(own) + (writer.doc_count() > 0) < 2:  # nothing to merge it with: left to the tiers
-            own = []
-        _merge(writer, own)
-        return merge_tiers(writer, [s for s in segments if s not in own])
-
-    return policy
-
-
-def _merge(writer: SegmentWriter, segments: list[Any]) -> None:
-    for segment in segments:
-        with SegmentReader(writer.storage, writer.schema, segment) as reader:
-            writer.add_reader(reader)

@@ -6,10 +6,9 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from .errors import InvalidValueError
-from .models import Period, Timeline
+from ..errors import InvalidValueError
+from ..models import PERIODS, Period, Timeline
 
-PERIODS = ("day", "week", "month", "year")
 _MICROSECONDS_A_DAY = 86_400_000_000
 
 

@@ -11,18 +11,19 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from .documents import cluster_label, current_digest, from_stored, set_cluster, to_document
-from .ingest.files import SourceFile
-from .ingest.records import Mapping_
-from .ingest.sidecar import NO_OVERRIDES, Overrides
+from ..documents import cluster_label, current_digest, from_stored, set_cluster, to_document
+from ..ingest.files import SourceFile
+from ..ingest.records import Mapping_
+from ..ingest.sidecar import NO_OVERRIDES, Overrides
+from ..models import CheckReport, RebuildReport
+from ..schema import build_schema, signature
+from .batch import cancel_quietly, plan_jobs
 from .manifest import Entry, Manifest
-from .models import CheckReport, RebuildReport
+from .minhash import signature as neardup_signature
 from .neardup import Clusterer
-from .neardup import signature as neardup_signature
-from .prepare import Job, Prepared, prepare
-from .schema import build_schema, signature
+from .prepare import Prepared, prepare
+from .sources import Job, article_id_of, stat_fingerprint
 from .storage import create_index, open_index, open_writer
-from .writing import article_id_of, cancel_quietly, plan_jobs, stat_fingerprint
 
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
 

@@ -52,7 +52,7 @@ class Manifest:
         """Open (or create) the manifest of the index in ``folder``. A manifest
         of another layout is emptied, unless ``upgrade`` is False (a reader
         without the write lock): it then reads as lagging the index."""
-        from .neardup import SHAPE
+        from .minhash import SHAPE
 
         self._db = sqlite3.connect(os.path.join(folder, FILENAME), isolation_level=None)
         self._db.executescript(
@@ -225,7 +225,7 @@ class Manifest:
         return bool(row[0])
 
     def _remove_signatures(self, ids: Iterable[str]) -> None:
-        from .neardup import bands
+        from .minhash import bands
 
         for article_id in ids:
             doc = int(article_id, 16)
@@ -235,7 +235,7 @@ class Manifest:
                 self._db.executemany("DELETE FROM bands WHERE key=? AND doc=?", ((key, doc) for key in bands(row[0])))
 
     def _add_signatures(self, signatures: Iterable[Signature]) -> None:
-        from .neardup import sorted_bands
+        from .minhash import sorted_bands
 
         # Inserted in key order: SQLite then fills its pages instead of
         # splitting them at random places (a tenth less room for a batch).

@@ -17,7 +17,8 @@ from whoosh.matching import ListMatcher, Matcher, NullMatcher
 from whoosh.query import DateRange, Query, Term
 from whoosh.util.times import datetime_to_long
 
-from .documents import index_datetime
+from .._whoosh import cached_on
+from ..documents import index_datetime
 
 
 class ColumnDateRange(DateRange):
@@ -80,11 +81,11 @@ def _sorted_dates(reader: Any) -> tuple[array, array]:
     """The segment's dated documents as (dates, document numbers), sorted by
     date; read once per segment reader, which the index keeps open between
     searches."""
-    cached = getattr(reader, "_newsindex_dates", None)
-    if cached is None:
+
+    def read() -> tuple[array, array]:
         undated = reader.column_reader("undated")
         dates = reader.column_reader("date", translate=False)
         pairs = sorted((dates[d], d) for d in range(reader.doc_count_all()) if undated[d] != "1")
-        cached = (array("q", (v for v, _ in pairs)), array("l", (d for _, d in pairs)))
-        reader._newsindex_dates = cached
-    return cached
+        return array("q", (v for v, _ in pairs)), array("l", (d for _, d in pairs))
+
+    return cached_on(reader, "dates", read)

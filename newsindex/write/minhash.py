@@ -1,15 +1,9 @@
-"""Near-duplicate detection: the same wire story, lightly edited, under many outlets.
+"""MinHash signatures of article bodies, their LSH bands, and their similarity.
 
-Each article body gets a MinHash signature (datasketch) over its 3-word
-shingles; articles whose estimated Jaccard similarity reaches ``THRESHOLD``
-share a cluster. Candidates are found through LSH bands kept in the manifest's
-SQLite tables, then checked against the full signature.
-
-Measured on 100 BBC articles (exact Jaccard of 3-word shingles): a new
-headline and credit keeps 0.94 or more, reordered paragraphs 0.92, an added
-paragraph 0.90, one word in twenty changed 0.74; distinct articles on the same
-beat stay at or below 0.38. A copy cut by more than about a quarter falls
-below the threshold and is not clustered.
+Each article body gets a MinHash signature (datasketch's permutations) over
+its 3-word shingles. The manifest keeps each signature's LSH bands in SQLite
+(manifest.py), and the clusterer (neardup.py) checks the candidates they find
+against the full signature.
 """
 
 from __future__ import annotations
@@ -23,12 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from .analysis import ascii_words
-from .manifest import Manifest, Signature
+from ..analysis import ascii_words
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
-THRESHOLD = 0.7
 # Only the low 8 bits of each MinHash value are kept ("b-bit minhash"): a
 # signature takes 128 bytes instead of 512, and two different values agree by
 # chance once in 256, which ``similarity`` takes back out of its estimate.
@@ -182,66 +174,3 @@ def similarity(a: bytes, b: bytes) -> float:
 
     equal = float(np.mean(np.frombuffer(a, dtype=_VALUE) == np.frombuffer(b, dtype=_VALUE)))
     return max(0.0, (equal - _CHANCE) / (1 - _CHANCE))
-
-
-class Clusterer:
-    """Assigns each article written in a batch to a cluster of near-identical copies.
-
-    Looks among the committed articles (through the manifest's LSH bands) and
-    among the articles of the batch not yet committed, whose bands it keeps
-    as one dictionary entry each (a set for each band, as it was, took 4 kB
-    an article, the largest part of a batch's memory; now 1.4 kB).
-    """
-
-    def __init__(self, manifest: Manifest | None) -> None:
-        self.manifest = manifest
-        self.reset()
-
-    def reset(self) -> None:
-        self.pending: dict[str, Signature] = {}
-        self._first: dict[int, str] = {}  # band key -> the first pending article with it
-        self._others: dict[int, list[str]] = {}  # band key -> the next ones, for the few keys shared
-        self.removed: set[str] = set()
-
-    def assign(self, article_id: str, own_label: str, sig: bytes) -> str:
-        """The cluster of the article: a near copy's, or ``own_label`` if it has none."""
-        keys = bands(sig)
-        candidates: dict[str, Signature] = {}
-        if self.manifest is not None:
-            for found in self.manifest.near(keys):
-                if found.id != article_id and found.id not in self.removed:
-                    candidates[found.id] = found
-        for key in keys:
-            first = self._first.get(key)
-            if first is not None:
-                for other in (first, *self._others.get(key, ())):
-                    if other != article_id:
-                        candidates[other] = self.pending[other]
-        scored = sorted(((similarity(c.sig, sig), c.id, c) for c in candidates.values()), reverse=True)
-        cluster = scored[0][2].cluster if scored and scored[0][0] >= THRESHOLD else own_label
-        self._unpend(article_id)  # assigned again in the same batch: the last one counts
-        self.pending[article_id] = Signature(article_id, cluster, sig)
-        for key in keys:
-            if self._first.setdefault(key, article_id) is not article_id:
-                self._others.setdefault(key, []).append(article_id)
-        return cluster
-
-    def remove(self, article_id: str) -> None:
-        self.removed.add(article_id)
-        self._unpend(article_id)
-
-    def _unpend(self, article_id: str) -> None:
-        gone = self.pending.pop(article_id, None)
-        if gone is None:
-            return
-        for key in bands(gone.sig):
-            others = self._others.get(key, [])
-            if self._first.get(key) == article_id:
-                if others:
-                    self._first[key] = others.pop(0)
-                else:
-                    del self._first[key]
-            elif article_id in others:
-                others.remove(article_id)
-            if key in self._others and not others:
-                del self._others[key]

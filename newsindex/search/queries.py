@@ -24,12 +24,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher, WrappingMatcher
-from whoosh.query import Or, Phrase, Query, SpanNear2, Term
+from whoosh.query import Or, Phrase, Query, Term
 from whoosh.query.spans import Span
 from whoosh.util import make_binary_tree
 
+from .._whoosh import OrBase, SpanNearMatcherBase, posting_blocks, raw_term_matcher, words_context
 
-class AtLeast(Or):
+
+class AtLeast(OrBase):
     """Matches documents that match at least ``k`` of ``subqueries``; scores add up."""
 
     JOINT = " OR "
@@ -50,7 +52,7 @@ class AtLeast(Or):
         subs = [q.normalize() for q in self.subqueries]
         return AtLeast(subs, min(self.k, len(subs)), boost=self.boost)
 
-    def _matcher(self, subs: Sequence[Query], searcher: Any, context: Any) -> Matcher:
+    def combined_matcher(self, subs: Sequence[Query], searcher: Any, context: Any) -> Matcher:
         matchers = [q.matcher(searcher, context) for q in subs]
         active = [m for m in matchers if m.is_active()]
         if len(active) < self.k:
@@ -185,7 +187,7 @@ class ExactPhrase(Phrase):
         terms = self.terms_in(reader)
         if terms is None:
             return NullMatcher()
-        span_context = SpanNear2._span_context(context)
+        span_context = words_context(context)
         words = [Term(self.fieldname, t).matcher(searcher, span_context) for t in terms]
         matcher: Matcher
         if self.found_in_bulk(reader, terms):
@@ -198,7 +200,7 @@ class ExactPhrase(Phrase):
         return matcher
 
 
-class AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
+class AdjacentWordsMatcher(SpanNearMatcherBase):
     """Whoosh's phrase matcher (an intersection of the words' matchers, scored
     as their sum) whose check of an article is: some position p where the
     first word is, with the second at p + 1, the third at p + 2..."""
@@ -209,7 +211,7 @@ class AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
     def copy(self) -> AdjacentWordsMatcher:
         return AdjacentWordsMatcher([m.copy() for m in self.ms])
 
-    def _get_spans(self) -> list[Span]:
+    def matching_spans(self) -> list[Span]:
         return _adjacent_spans(self.ms)
 
 
@@ -237,15 +239,13 @@ def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[li
     words' postings read a block at a time: candidates are the articles
     holding every word (dictionary key sets intersected in C), and each
     candidate's positions are compared as in AdjacentWordsMatcher."""
-    from .codec import posting_blocks
-
     format_ = reader.schema[fieldname].format
     order = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
     values: dict[bytes, dict[int, bytes]] = {}
     candidates: set[int] | None = None
     for word in order:
         found: dict[int, bytes] = {}
-        for ids, _weights, block_values in posting_blocks(reader._terms.matcher(fieldname, word, format_)):
+        for ids, _weights, block_values in posting_blocks(raw_term_matcher(reader, fieldname, word, format_)):
             block = dict(zip(ids, block_values, strict=True))
             if candidates is None:
                 found.update(block)

@@ -1,0 +1,105 @@
+"""Copies: the clusters of near-identical articles, read from the index for folding and counting.
+
+Each document's cluster key is a fixed-width column; a searcher reads it once
+into an array, so folding copies and counting stories cost an array index a
+match, and a hit's copies are looked up only when its cluster has more than one.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections import Counter
+from typing import Any
+
+from whoosh.collectors import Collector, WrappingCollector
+from whoosh.query import Query, Term
+from whoosh.searching import Searcher
+
+from .._whoosh import cached_on, fixed_column_bytes
+from ..documents import cluster_key, index_datetime
+from ..models import Copy
+from .counting import matching_docs
+
+
+def count_stories(
+    searcher: Searcher, query: Query, masks: list[tuple[set[int], int]] | None, clusters: array
+) -> tuple[int, int]:
+    """How many articles match, and how many stories (clusters) they make;
+    ``masks``: the documents left out, per segment."""
+    matched = 0
+    stories: set[int] = set()
+    for segment, (docs, offset) in enumerate(matching_docs(searcher, query)):
+        if masks is not None:
+            docs -= masks[segment][0]
+        matched += len(docs)
+        stories.update(map(clusters.__getitem__, map(offset.__add__, docs)))
+    return matched, len(stories)
+
+
+class StoryCounter(WrappingCollector):
+    """Counts the matches and their distinct clusters (stories) on their way
+    to the collector it wraps, which must not skip any."""
+
+    def __init__(self, child: Collector, clusters: array) -> None:
+        super().__init__(child)
+        self.clusters = clusters
+        self.stories: set[int] = set()
+        self.matched = 0
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.stories.add(self.clusters[self.offset + sub_docnum])
+        self.matched += 1
+        return self.child.collect(sub_docnum)
+
+
+def cluster_numbers(searcher: Searcher) -> array:
+    """Each document's cluster key, read once per searcher: folding and
+    counting copies then costs an array index per match."""
+
+    def read() -> array:
+        numbers = array("Q")
+        for reader, _offset in searcher.reader().leaf_readers():  # in document order
+            numbers.extend(column_array(reader, "cluster_key"))
+        return numbers
+
+    return cached_on(searcher, "clusters", read)
+
+
+def cluster_sizes(searcher: Searcher) -> Counter[int]:
+    """How many documents (deleted ones too) each cluster key has, counted once
+    per searcher: most articles have no copy, and a lookup of the cluster's
+    documents for each hit shown cost more than the search."""
+    return cached_on(searcher, "cluster_sizes", lambda: Counter(cluster_numbers(searcher)))
+
+
+def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool]:
+    """The other articles of a cluster, and whether ``article_id`` is its first seen."""
+    if cluster_sizes(searcher)[cluster_key(cluster)] < 2:  # alone: no need to look
+        return (), False
+    members = [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(Term("cluster", cluster))]
+    if len(members) < 2:
+        return (), False
+    dated = [m for m in members if m["meta"].get("published") is not None]
+    first = min(dated, key=lambda m: index_datetime(m["meta"]["published"]))["id"] if dated else None
+    copies = tuple(
+        Copy(m["id"], m["path"], m["meta"].get("outlet"), m["meta"].get("published"), m["id"] == first)
+        for m in sorted(members, key=lambda m: m["path"])
+        if m["id"] != article_id
+    )
+    return copies, first == article_id
+
+
+def column_array(reader: Any, name: str) -> array:
+    """A segment's 8-byte numeric column as an array, in one read (Whoosh's
+    column reader unpacks a value per call)."""
+    count = reader.doc_count_all()
+    raw = fixed_column_bytes(reader, name, reader.schema[name].column_type, 8)
+    if raw is None:  # an empty segment: no column written
+        column = reader.column_reader(name, translate=False)
+        return array("Q", (column[d] for d in range(count)))
+    values = array("Q", raw)
+    if sys.byteorder == "little":
+        values.byteswap()  # Whoosh writes columns big-endian
+    values.extend([0] * (count - len(values)))  # documents after the last written value
+    return values
