@@ -25,7 +25,7 @@ from whoosh.qparser import AndGroup, OrGroup, QueryParser
 
 from benchmarks.corpora import corpus, time_articles, time_judgements, time_queries
 from newsindex import NewsIndex
-from newsindex import query as query_module
+from newsindex.search import parse as query_module
 
 DEPTH = 1000  # ranks scored for MAP
 
