@@ -33,10 +33,11 @@ and tests/test_docsets.py hold what is written and scored to Whoosh's own
 writer and scorer, and tests/test_old_index.py opens an index a past release
 wrote: ``scripts/check-whoosh-latest`` runs them against the newest whoosh3.
 
-Importing this module checks Whoosh's version against ``TESTED_WHOOSH``: any
-other raises :class:`~newsindex.errors.WhooshVersionError`, whose one line
-names the tested range, unless ``NEWSINDEX_UNTESTED_WHOOSH=1`` is set (as that
-script sets it).
+Importing this module reads Whoosh's version; :func:`require_tested_whoosh`,
+which every ``NewsIndex`` calls when it is made, raises
+:class:`~newsindex.errors.WhooshVersionError`, whose one line names the tested
+range, for any version outside ``TESTED_WHOOSH``, unless
+``NEWSINDEX_UNTESTED_WHOOSH=1`` is set (as that script sets it).
 """
 
 from __future__ import annotations
@@ -65,15 +66,22 @@ TESTED_WHOOSH = {(3, 54)}
 UNTESTED_OK_VARIABLE = "NEWSINDEX_UNTESTED_WHOOSH"
 
 
-def check_version(version: tuple[int, ...]) -> None:
-    """Raise WhooshVersionError unless ``version`` is a tested one (or the
-    environment says to go on anyway)."""
+def untested_version(version: tuple[int, ...]) -> WhooshVersionError | None:
+    """The error to raise for Whoosh ``version``, or None for a tested one
+    (or when the environment says to go on anyway)."""
     if tuple(version[:2]) in TESTED_WHOOSH or os.environ.get(UNTESTED_OK_VARIABLE) == "1":
-        return
+        return None
     major, minor = max(TESTED_WHOOSH)
-    tested = f"{major}.{minor}.*"
-    found = ".".join(map(str, version))
-    raise WhooshVersionError(found, tested)
+    return WhooshVersionError(".".join(map(str, version)), f"{major}.{minor}.*")
+
+
+def require_tested_whoosh() -> None:
+    """Raise WhooshVersionError if the installed whoosh3 is not a tested one.
+    ``NewsIndex`` calls it before it touches an index; it is not raised at
+    import, so that the command line can still report it in one line."""
+    problem = untested_version(INSTALLED_WHOOSH)
+    if problem is not None:
+        raise problem
 
 
 def _installed_version() -> tuple[int, ...]:
@@ -81,7 +89,7 @@ def _installed_version() -> tuple[int, ...]:
     return tuple(int(part) for part in version if isinstance(part, int))
 
 
-check_version(_installed_version())
+INSTALLED_WHOOSH = _installed_version()
 
 #: A W3 term entry's fixed part: flags, total weight, documents, shortest and
 #: longest length, highest weight, first and last document.

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.util.filelock import FileLock
 
+from ._whoosh import require_tested_whoosh
 from .documents import current_digest, index_datetime, path_id, stored_article
 from .errors import (
     AmbiguousIdError,
@@ -75,6 +76,7 @@ class NewsIndex:
     """
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_INDEX) -> None:
+        require_tested_whoosh()
         self.path = os.fspath(path)
         self._index: whoosh_index.Index | None = None
         self._searcher: Searcher | None = None
