@@ -4,33 +4,75 @@
 >>> with NewsIndex("index") as ni:                     # doctest: +SKIP
 ...     ni.add(["seeds/"])
 ...     results = ni.search("Dnipro bridge")
+
+The public API is what this module exports: :class:`NewsIndex`, the plain
+dataclasses its methods return, and the errors they raise (each with the exit
+status the command line uses). Everything else in the package is internal;
+docs/internals.md describes it.
 """
 
-from .errors import NewsIndexError
+from .errors import (
+    AmbiguousIdError,
+    ArticleNotFoundError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexNotFoundError,
+    IndexOutdatedError,
+    InputPathError,
+    InvalidValueError,
+    NewsIndexError,
+    QueryError,
+    WhooshVersionError,
+)
 from .index import NewsIndex
 from .models import (
     AddReport,
     Article,
+    CheckReport,
+    Copy,
+    FacetCount,
+    Facets,
     FileOutcome,
     Hit,
+    Period,
+    RebuildReport,
     RemoveReport,
     SearchResults,
     Snippet,
     Span,
     Stats,
+    Timeline,
 )
+
+__version__ = "0.3.0"
 
 __all__ = [
     "NewsIndex",
-    "NewsIndexError",
     "AddReport",
     "Article",
+    "CheckReport",
+    "Copy",
+    "FacetCount",
+    "Facets",
     "FileOutcome",
     "Hit",
+    "Period",
+    "RebuildReport",
     "RemoveReport",
     "SearchResults",
     "Snippet",
     "Span",
     "Stats",
+    "Timeline",
+    "NewsIndexError",
+    "AmbiguousIdError",
+    "ArticleNotFoundError",
+    "IndexBusyError",
+    "IndexDamagedError",
+    "IndexNotFoundError",
+    "IndexOutdatedError",
+    "InputPathError",
+    "InvalidValueError",
+    "QueryError",
+    "WhooshVersionError",
 ]
-__version__ = "0.2.0"

@@ -461,15 +461,7 @@ def check(index_path: str, as_json: bool) -> None:
     if as_json:
         _print_json({**report.__dict__, "ok": report.ok})
     else:
-        out = _console()
-        noun = "article" if report.articles == 1 else "articles"
-        verdict = "no problems found" if report.ok else f"{len(report.problems)} problems found"
-        segments = "segment" if report.segments == 1 else "segments"
-        out.print(f"{report.path}: {report.articles} {noun} in {report.segments} {segments}: {verdict}", markup=False)
-        for problem in report.problems:
-            out.print(f"problem: {problem}", markup=False)
-        for note in report.notes:
-            out.print(f"note: {note}", markup=False)
+        _console().print(render.check_report(report))
     sys.exit(0 if report.ok else 1)
 
 
@@ -495,12 +487,10 @@ def rebuild(wait: float, index_path: str, as_json: bool) -> None:
     if as_json:
         _print_json(report.__dict__)
     else:
-        for path in report.lost:
-            click.echo(f"{render.display_path(path)}: lost: neither the file nor a stored copy is readable", err=True)
-        click.echo(
-            f"rebuilt {report.articles} articles ({report.from_source} from their files, "
-            f"{report.from_index} from the stored copy), {len(report.lost)} lost in {report.seconds:.2f} s"
-        )
+        lost, summary = render.rebuild_report(report)
+        if lost.plain:
+            _console(stderr=True).print(lost)
+        _console().print(summary)
     sys.exit(1 if report.lost else 0)
 
 

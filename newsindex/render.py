@@ -10,7 +10,20 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from .models import AddReport, Article, Copy, Facets, Hit, SearchResults, Snippet, Span, Stats, Timeline
+from .models import (
+    AddReport,
+    Article,
+    CheckReport,
+    Copy,
+    Facets,
+    Hit,
+    RebuildReport,
+    SearchResults,
+    Snippet,
+    Span,
+    Stats,
+    Timeline,
+)
 
 # Tables and columns are imported by the renderers that use them: a search
 # shows none (unless --facets), and importing them is 5 ms of every cold start.
@@ -264,3 +277,26 @@ def timeline(t: Timeline, width: int) -> RenderableType:
             Text("← peak", style="bold") if is_peak else "",
         )
     return Group(header, table)
+
+
+def check_report(report: CheckReport) -> Text:
+    """The verdict line, then one line a problem and a note."""
+    noun = "article" if report.articles == 1 else "articles"
+    verdict = "no problems found" if report.ok else f"{len(report.problems)} problems found"
+    segments = "segment" if report.segments == 1 else "segments"
+    lines = [f"{report.path}: {report.articles} {noun} in {report.segments} {segments}: {verdict}"]
+    lines += [f"problem: {problem}" for problem in report.problems]
+    lines += [f"note: {note}" for note in report.notes]
+    return Text("\n".join(lines))
+
+
+def rebuild_report(report: RebuildReport) -> tuple[Text, Text]:
+    """The articles lost (for stderr, one line each; empty when none) and the summary line."""
+    lost = Text("\n".join(
+        f"{display_path(path)}: lost: neither the file nor a stored copy is readable" for path in report.lost
+    ))
+    summary = Text(
+        f"rebuilt {report.articles} articles ({report.from_source} from their files, "
+        f"{report.from_index} from the stored copy), {len(report.lost)} lost in {report.seconds:.2f} s"
+    )
+    return lost, summary

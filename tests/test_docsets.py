@@ -160,3 +160,23 @@ def _near_ties(ranked: list[tuple[float, int]]) -> bool:
     """Two hits whose scores differ in the last places, which a sum taken in
     another order may swap."""
     return any(abs(a - b) <= 1e-12 * abs(a) for (a, _), (b, _) in itertools.pairwise(ranked))
+
+
+QUERIES_OF_EVERY_KIND = [
+    "Dnipro bridge", '"Dnipro bridge"', "Dnipro OR Kherson", "Dnipro NOT bridge", "brid*", "bridge~", "date:2022-11",
+    "outlet:BBC", "what did the president of ukraine say about the grain deal in istanbul", "title:[apple TO cherry]",
+    "*", "date:[2022-11-01 to 2022-11-30]", "river AND NOT bridge", "bridge^2 (river OR dam)", "NOT bridge",
+]
+
+
+def test_every_query_type_the_parser_makes_says_how_each_interpreter_covers_it() -> None:
+    from newsindex.search import COVERAGE
+
+    def types(query):
+        yield type(query)
+        for child in query.children():
+            yield from types(child)
+
+    made = {t for text in QUERIES_OF_EVERY_KIND for t in types(parse_query(text, build_schema()))}
+    missing = sorted(t.__name__ for t in made if t not in COVERAGE)
+    assert not missing, f"query types missing from newsindex.search.COVERAGE: {missing}"

@@ -115,3 +115,15 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
     missing = sorted(n for n in third_party if not re.search(rf"^{re.escape(distribution.get(n.lower(), n.lower()))}\b",
                                                              requires, re.M))
     assert not missing, f"imported but not declared in setup.cfg: {missing}"
+
+
+def test_the_package_exports_every_result_type_and_error() -> None:
+    import dataclasses
+
+    from newsindex import errors, models
+
+    public = set(newsindex.__all__)
+    results = {n for n, c in vars(models).items() if dataclasses.is_dataclass(c) and c.__module__ == models.__name__}
+    raised = {n for n, c in vars(errors).items() if inspect.isclass(c) and issubclass(c, newsindex.NewsIndexError)}
+    assert results | raised <= public
+    assert all(getattr(newsindex, name) is not None for name in public)
