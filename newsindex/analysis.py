@@ -1,5 +1,8 @@
 """Whoosh analyzers: how text becomes index terms.
 
+Pickled path: ``newsindex.analysis.SnowballStemFilter`` is pickled into every
+index's schema; it must not move or be renamed.
+
 Body, title and captions are lower-cased, accent-folded, stop-worded and
 stemmed with Snowball English through PyStemmer (C, with a word cache), so
 ``bridge`` finds ``bridges`` and ``Zelenskyy`` folds like ``Zelénskyy``.
@@ -9,9 +12,8 @@ Queries and highlighting run these chains through Whoosh. Indexing runs
 :func:`index_postings` instead, which gives the same terms and positions a
 text at a time (one regular-expression scan, one lower-casing, one accent
 fold, one batch of stems) rather than a token at a time through five Python
-generators: measured on Reuters-21578, about five times faster, and analysis
-was most of a worker process's time. tests/test_analysis.py holds the two to
-the same output.
+generators, for analysis is most of a worker process's time.
+tests/test_analysis.py holds the two to the same output.
 """
 
 from __future__ import annotations
@@ -112,8 +114,8 @@ _COMPACT = CompactPositions()
 
 def ascii_words(text: str) -> str | None:
     """The text with every character outside ASCII a question mark, when
-    none of them is in a word (a pound sign, a curly quote, a dash: 42% of
-    the BBC articles have one), so that its words are an ASCII text's; None
+    none of them is in a word (a pound sign, a curly quote, a dash: common
+    in news text), so that its words are an ASCII text's; None
     when one is. (\\w is ``isalnum()`` or "_"; no character's lower case is
     a word character when it is not: tests/test_analysis.py.)"""
     if text.isascii():
@@ -128,9 +130,9 @@ class Analysed:
     """A text's postings in one field, as :func:`index_postings` gives them
     to the writer process: byte strings, whatever the number of terms, which
     the writer appends to its arrays whole (segments.HeldPostings). As
-    a list of (term, frequency, weight, positions) tuples, the postings of a
-    BBC article's body took 4.4 kB pickled, and a Python call a posting to
-    take in. The numbers are in the machine's byte order: they go from one
+    a list of (term, frequency, weight, positions) tuples, the postings
+    would take several times the room pickled, and a Python call a posting
+    to take in. The numbers are in the machine's byte order: they go from one
     process to another on the same machine, never to disk."""
 
     #: The terms, UTF-8, joined by NUL (no word has one).
@@ -168,8 +170,8 @@ def index_postings(field: FieldType, text: str) -> Analysed:
     each term of the text. Each word is numbered by its term in a C loop
     (a dictionary that numbers the terms as they come); the numbers are
     grouped into each term's positions, and those encoded, all at once.
-    Long texts go a megabyte at a time, so the word lists of an 18 MB
-    article never sit in memory at once."""
+    Long texts go a megabyte at a time, so the word lists of a very long
+    text never sit in memory at once."""
     if type(field.format) is not CompactPositions:
         raise ValueError(f"index_postings does not know the format {field.format!r}")
     terms_of = _terms(field.analyzer)
@@ -280,13 +282,13 @@ def _fold(words: list[str]) -> list[str]:
 
 def _folded_words(text: str) -> list[str]:
     """``_fold(_WORD.findall(text))``, lower-casing the text whole instead of
-    its words joined (a BBC article 118 -> 100 us): the same words wherever
+    its words joined, which is cheaper: the same words wherever
     lower() turns each character into one character, and not by its
     neighbours (only a capital sigma is; a dotted capital I becomes two),
     for no character's lower case is a word character when it is not, or
     the other way round (tests/test_analysis.py checks every code point).
     A text whose words are ASCII is cut by a translation and a split
-    instead, where the pattern cuts it (a BBC article 115 -> 49 us)."""
+    instead, where the pattern cuts it, cheaper still."""
     ascii_text = ascii_words(text)
     if ascii_text is not None:
         spaced = ascii_text.translate(_ASCII_WORDS)
@@ -329,10 +331,9 @@ def _terms(analyzer: Analyzer) -> _Terms:
     raise ValueError(f"index_postings does not know the analyzer {analyzer!r}")
 
 
-#: Words whose terms a process keeps: about 200 bytes a word, 10 MB at most.
-#: A third of the BBC articles' words, 30,389: a cache that full kept purging
-#: itself (PyStemmer's own, whose default is 10,000 words; stemming a BBC
-#: article 111 -> 79 us with 50,000).
+#: Words whose terms a process keeps: about 200 bytes a word. Larger than a
+#: news corpus's working vocabulary, so that the cache does not keep purging
+#: itself as PyStemmer's own (10,000 words by default) does.
 TERM_CACHE_WORDS = 50_000
 
 
@@ -340,10 +341,9 @@ class _Terms(dict[str, str | None]):
     """Each folded word's term: its Snowball stem (or the word, unstemmed),
     or None for a word StopFilter drops (a stop word, too short or too long);
     computed the first time it is asked for. Looking the words up is a C loop
-    (``map(terms.__getitem__, words)``, then ``filter(None, ...)``): stemming
-    a BBC article through PyStemmer's own cache (``stemWords``) took 52 us,
-    and testing each word for a stop word in Python 38 us more; the lookups
-    take 14 us."""
+    (``map(terms.__getitem__, words)``, then ``filter(None, ...)``), where
+    PyStemmer's own cache (``stemWords``) and a stop-word test in Python
+    cost a call a word each."""
 
     def __init__(self, language: str | None) -> None:
         super().__init__()

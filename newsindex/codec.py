@@ -1,8 +1,12 @@
-"""How newsindex writes the terms and postings of a segment: Whoosh's own W3
-format, written a whole posting list at a time.
+"""How newsindex writes the terms and postings of a segment: Whoosh's W3
+layout, written a whole posting list at a time.
 
-Whoosh's W3 codec takes postings one call at a time (several microseconds
-each, the larger part of an add), pickles each block with pickle protocol 2,
+Pickled path: ``newsindex.codec.NewsCodec`` is pickled into every index's
+table of contents. This module must stay at this path, and the class keep
+its name, or every existing index stops opening (tests/test_old_index.py).
+
+Whoosh's W3 codec takes postings one call at a time (a Python call a
+posting, the larger part of an add), pickles each block with pickle protocol 2,
 where every positions value (a ``bytes``) becomes a call to
 ``_codecs.encode`` of a latin-1 string and every weight a 9-byte float, and
 never inlines a short posting list into its term entry (a misspelt method
@@ -13,8 +17,12 @@ article costs a block of its own, with its header and pickled summary.
 arrays, in the same layout, which Whoosh's W3 readers read unchanged
 (``pickle.loads`` takes any protocol): blocks pickled with the newest
 protocol, integral weights as integers, and lists of up to four documents
-inlined into their term entries. Measured on Reuters-21578 (benchmarks/
-speed.py): postings and term entries 48.5 -> 29 MB.
+inlined into their term entries: a smaller index, written faster.
+
+What Whoosh alone cannot read: the stored fields (:class:`StoredDocumentColumn`,
+deflated against a preset dictionary) and the positions
+(postings.CompactPositions). Whoosh opens a newsindex index only where
+newsindex is installed, through the classes pickled in its table of contents.
 """
 
 from __future__ import annotations
@@ -75,8 +83,8 @@ class StoredDocumentColumn(VarBytesColumn):
     """A document's stored fields: pickled with the newest protocol and
     deflated against a preset dictionary of what every stored document
     repeats (field names, provenance labels, common words), which deflating
-    each document on its own cannot share between documents. Measured on
-    Reuters-21578 (900-character articles): 980 -> 640 bytes a document.
+    each document on its own cannot share between documents: short news
+    articles deflate to about two thirds of their size alone.
 
     The worker processes of ``add`` pack all but the one stored field the
     writer decides, the cluster (:func:`pack_stored`), which the writer
@@ -106,8 +114,8 @@ LATE_STORED_FIELD = "cluster"
 
 
 def pack_stored(fields: dict[str, Any]) -> bytes:
-    """Stored fields as the stored column holds them (deflating them is about
-    80 microseconds a Reuters article: done by the worker processes)."""
+    """Stored fields as the stored column holds them; called by the worker
+    processes, so that the one writer process does not deflate."""
     packer = _primed_packer().copy()
     return packer.compress(pickle.dumps(fields, STORED_PROTOCOL)) + packer.flush()
 
@@ -115,14 +123,14 @@ def pack_stored(fields: dict[str, Any]) -> bytes:
 @lru_cache(maxsize=1)
 def _primed_packer() -> Any:
     """A compressor with the dictionary loaded, copied for each document:
-    the same bytes, and loading the dictionary was a sixth of packing a BBC
-    article's fields (99 -> 85 microseconds)."""
+    the same bytes as loading the dictionary again, which costs more than
+    the copy."""
     return zlib.compressobj(6, zdict=STORED_DICTIONARY)
 
 
 #: Offsets written whatever the segment's size: below Whoosh's cutoff (32,768
-#: documents) the reader derives them in a Python loop over every document,
-#: 7 ms of a cold search at 20,000 articles, to spare 4 bytes a document.
+#: documents) the reader derives them in a Python loop over every document at
+#: each cold search, to spare 4 bytes a document.
 STORED_COLUMN = StoredDocumentColumn(write_offsets_cutoff=0)
 _RAW_BYTES = VarBytesColumn()
 #: The bit of a zlib stream's second byte saying it was deflated against a preset dictionary.
@@ -256,14 +264,11 @@ class TermsFile(HashFileWriter):
     records in key order, then 256 hash tables of (hash, position), their
     directory, the extras and the records' positions in order), kept
     otherwise. The terms' hashes and positions wait in two arrays: 12 bytes
-    a term, where Whoosh's lists of tuples took about 120 (a segment of
-    300,000 articles has 660,000 terms: each article's id and cluster are
-    terms; adding those articles peaked at 381 MB instead of 434 MB). A part
+    a term, where Whoosh's lists of tuples take about 120, and a segment has
+    two terms an article besides its words (its id and cluster). A part
     written by another process comes in whole (:meth:`add_records`), and the
-    hash tables are laid out in numpy, where Whoosh placed and wrote each
-    term in Python (closing the field writer, files flushed included, took
-    0.14 s of Reuters' last commit, now 0.05 s; the parts' records then went
-    to the terms file in 0.09 s, now 0.02 s)."""
+    hash tables are laid out in numpy, where Whoosh places and writes each
+    term in Python."""
 
     _hashes: array
     _positions: array
@@ -420,8 +425,8 @@ class TermRecords:
     (segments.SegmentBuilder._write_terms_forked), as either writes it: their
     records laid out as Whoosh's terms file (an OrderedHashWriter) lays them
     out, with each key's hash. The writer then appends the parts whole, in
-    order (:meth:`append_to`), instead of adding the terms one by one (about
-    6 us a term, 0.3 s of Reuters' last commit, the writer alone)."""
+    order (:meth:`append_to`), instead of adding the terms one by one, a
+    Python call each, in the one writer process."""
 
     def __init__(self, hashfn: Callable[[bytes], int]) -> None:
         self._hash = hashfn

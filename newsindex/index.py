@@ -44,8 +44,8 @@ from .write.storage import create_index, open_index, open_writer
 
 if TYPE_CHECKING:
     # The manifest (SQLite) is imported by what writes, not by a search;
-    # Whoosh's searching (and its query and highlighting modules, 20 ms) by
-    # what searches, not by an add.
+    # Whoosh's searching (and its query and highlighting modules) by what
+    # searches, not by an add.
     from whoosh.searching import Searcher
 
     from .write.manifest import Entry, Manifest
@@ -53,9 +53,8 @@ if TYPE_CHECKING:
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
 #: Articles written between two commits: a killed `add` loses at most one
-#: batch. A batch also ends at writing.BATCH_POSTINGS postings, which is what
-#: bounds memory; an archive of one batch is written once, never merged
-#: (Reuters-21578, 19,043 articles: 32 -> 23 s, against batches of 5,000).
+#: batch. A batch also ends at write.batch.BATCH_POSTINGS postings, which is
+#: what bounds memory; an archive of one batch is written once, never merged.
 DEFAULT_BATCH_SIZE = 20_000
 DEFAULT_WAIT = 5.0
 

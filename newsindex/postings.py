@@ -1,11 +1,14 @@
 """How a word's positions in an article are stored in the index.
 
+Pickled path: ``newsindex.postings.CompactPositions`` is pickled into every
+index's schema; it must not move or be renamed.
+
 Whoosh's ``Positions`` format stores each posting's positions as a 4-byte
 count and a pickled list of gaps: 13 bytes or more for a word used once, and
 positions are most of an index. ``CompactPositions`` stores the gaps as one
 typed array, one byte a gap when they are all under 256 (nearly always in an
-article), then two or four: measured on Reuters-21578, the postings shrink by
-a third. Encoding and decoding are C array operations, as fast as pickle.
+article), then two or four, which makes the postings much smaller. Encoding
+and decoding are C array operations, as fast as pickle.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ _SIZES = {b"B"[0]: 1, b"H"[0]: 2, b"I"[0]: 4}
 #: The typecode of gaps of 1, 2 and 4 bytes, at their size.
 _TYPECODES = b"\0BH\0I"
 #: The value of a word used once in the first 256 words: most postings of an
-#: article (71% on Reuters-21578), encoded once and shared.
+#: article, encoded once and shared.
 _ONCE = [b"B" + bytes((position,)) for position in range(0x100)]
 
 
@@ -63,7 +66,7 @@ def group_positions(words: array, terms: int, first: int) -> tuple[bytes, bytes,
     first use) at positions ``first``, ``first + 1``...: the frequencies
     (array of 32-bit numbers), the values end to end, and their sizes (the
     same). In numpy, a few calls a text, where grouping and encoding a term
-    at a time took three fifths of a BBC article's analysis."""
+    at a time would be most of a text's analysis."""
     import numpy as np
 
     numbers = np.frombuffer(words, dtype=np.uint32)

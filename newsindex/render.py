@@ -26,7 +26,7 @@ from .models import (
 )
 
 # Tables and columns are imported by the renderers that use them: a search
-# shows none (unless --facets), and importing them is 5 ms of every cold start.
+# shows none (unless --facets), and every cold start would pay for importing them.
 
 MATCH_STYLE = "bold yellow"
 TITLE_STYLE = "bold"

@@ -1,5 +1,11 @@
 """The Whoosh schema: which fields are searched, stored and sortable.
 
+Pickled path: the schema is pickled into every index's table of contents,
+with ``newsindex.schema.PreAnalysableText``, ``newsindex.analysis``'s
+filters and ``newsindex.postings.CompactPositions`` in it: none of them may
+move or be renamed. A change to the schema itself (``signature``) makes
+older indexes ask for ``newsindex rebuild``.
+
 Search fields and their BM25F weights (``field_boost``):
 
 =========  ======  =============================================================
@@ -48,8 +54,7 @@ def weighting() -> BM25F:
 class InMemoryLengthsBM25F(BM25F):
     """BM25F reading each document's field length from the segment's length
     column held in memory (a byte a document, read once per segment reader)
-    instead of from the file at every match: measured at 100,000 articles,
-    an eighth of a search's time went to those reads."""
+    instead of from the file at every match, which is a file read a match."""
 
     def scorer(self, searcher: Any, fieldname: str, text: str, qf: int = 1) -> Any:
         scorer = super().scorer(searcher, fieldname, text, qf)
@@ -72,7 +77,7 @@ def length_bytes(reader: Any, fieldname: str) -> bytes | None:
 
 class PreAnalysableText(TEXT):
     """A TEXT field that also takes its postings analysed in another process
-    (see prepare.py), in a document whose stored fields come packed. Its
+    (see write/prepare.py), in a document whose stored fields come packed. Its
     positions are stored compactly (see postings.py)."""
 
     def __init__(self, *, field_boost: float = 1.0, **options: Any) -> None:
@@ -109,7 +114,7 @@ def build_schema() -> Schema:
         cluster=ID(stored=True),  # near-duplicate copies share it
         # The cluster as a 64-bit number, a fixed-width column read whole in
         # one call: folding copies needs every document's cluster, and reading
-        # labels one by one cost 100 ms of a cold search at 20,000 articles.
+        # labels one by one would make every cold search grow with the archive.
         cluster_key=COLUMN(NumericColumn("Q")),
         meta=STORED,
     )
@@ -118,8 +123,8 @@ def build_schema() -> Schema:
 def _column_only(field: DATETIME) -> DATETIME:
     """The date kept in its column only: every date query reads the column
     (daterange.py), and the numeric terms Whoosh would index at several
-    precisions were a third of the term entries of a news index (5 MB of the
-    61 MB Reuters index). Indexes that hold the terms answer the same."""
+    precisions were a third of the term entries of a news index. Indexes that
+    hold the terms answer the same."""
     field.indexed = False
     return field
 

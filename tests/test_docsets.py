@@ -1,4 +1,4 @@
-"""Counting matches in bulk (docsets.py) must count what Whoosh's matchers
+"""Counting matches in bulk (search/counting.py) must count what Whoosh's matchers
 match, and scoring with field lengths held in memory (schema.py) must score
 as Whoosh's BM25F, in every segment, deleted documents left out."""
 
@@ -117,7 +117,7 @@ def test_not_queries_split_into_words_and_exclusions_give_whooshs_hits(index, te
             assert total == len(searcher.search(query, limit=None))
 
 
-#: The queries of QUERIES made of words and phrases only, which bulkscores.py scores.
+#: The queries of QUERIES made of words and phrases only, which search/scoring.py scores.
 SCORED_IN_BULK = {
     "bridge", "bridge kyiv", "bridge OR grain", '"grain ships"', '"bridge bridge"', '"grain ships port"',
     'title:"strike strikes"', '"dnipro kyiv"~3', QUERIES[12], "title:strike (odesa OR port)", "bridgs~1", "nosuchword"
@@ -127,7 +127,7 @@ SCORED_IN_BULK = {
 @pytest.mark.parametrize("bulk_ratio", [1, 64, 10**9])
 @pytest.mark.parametrize("text", QUERIES)
 def test_bulk_scores_are_whooshs_scores(index, text: str, bulk_ratio: int, monkeypatch) -> None:
-    """Queries of words and phrases are scored in bulk (bulkscores.py): every
+    """Queries of words and phrases are scored in bulk (search/scoring.py): every
     match with Whoosh's score (up to the order of floating-point sums), and
     the same best hits in the same order, a restriction joined unscored or
     not; anything else is left to Whoosh. Phrases are found from their words'

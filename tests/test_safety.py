@@ -199,7 +199,7 @@ def test_a_commit_that_fails_after_the_manifest_was_written_keeps_the_last_commi
     tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """The manifest's rows for a batch are written while a forked copy writes
-    the segment's terms (writing.Batch.commit, segments.py), and made to last
+    the segment's terms (write/batch.py's Batch.commit, write/segments.py), and made to last
     only once the index holds the batch: a commit that fails after them (the
     disk fills as the index's table of contents is written) leaves the
     manifest as it was, so the next add writes the batch's articles again."""

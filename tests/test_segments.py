@@ -1,4 +1,4 @@
-"""newsindex writes segments its own way (segments.py, codec.py); what it
+"""newsindex writes segments its own way (write/segments.py, codec.py); what it
 writes must read back as what Whoosh's own writer would have written: the
 same terms, postings, positions and term statistics, through merges and
 deletions."""

@@ -57,7 +57,7 @@ class Overrides:
 
 
 #: No overrides: one object, whose digest is computed once a process, not
-#: once an article (11 us, a sixtieth of reading a Reuters article).
+#: once an article.
 NO_OVERRIDES = Overrides()
 
 

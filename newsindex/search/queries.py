@@ -9,9 +9,9 @@ government"). Elasticsearch calls this ``minimum_should_match``.
 
 Whoosh checks a phrase in each article holding all its words by building a
 Span object for every position of every word and comparing them pair by
-pair: about 12 microseconds an article, and common words make tens of
-thousands of candidates. ``ExactPhrase`` checks a phrase without slop with
-set operations on the positions instead; articles and scores are Whoosh's.
+pair, in Python, and common words make tens of thousands of candidates.
+``ExactPhrase`` checks a phrase without slop with set operations on the
+positions instead; articles and scores are Whoosh's.
 When its words are all common, stepping from one article holding them all to
 the next costs more than the check: the phrase's articles are then found
 from the words' postings read a block at a time (``FoundPhraseMatcher``).
@@ -282,7 +282,7 @@ class FoundPhraseMatcher(WrappingMatcher):
     """Steps through articles already found to hold the phrase
     (:func:`phrase_postings`), scored as Whoosh scores a phrase: by the
     intersection of its words' matchers, moved to each article. (A search
-    ranked by relevance scores them in bulk: bulkscores.py.)"""
+    ranked by relevance scores them in bulk: scoring.py.)"""
 
     def __init__(self, found: list[int], words: list[Matcher], boost: float = 1.0, at: int = 0) -> None:
         super().__init__(make_binary_tree(IntersectionMatcher, words), boost)

@@ -120,10 +120,10 @@ def _top(
     collapsing misses some copies.)
 
     Ranked by relevance, a query of words and phrases has every match scored
-    in bulk (bulkscores.py), which gives the best hits and the counts at once;
+    in bulk (scoring.py), which gives the best hits and the counts at once;
     other queries find their best hits by a pass that skips the postings which
     cannot make the top (Whoosh's block quality) and count their matches in
-    bulk (docsets.py). Sorted by date every match is looked at anyway, as are
+    bulk (counting.py). Sorted by date every match is looked at anyway, as are
     the phrases of a query not scored in bulk: one pass scores and counts."""
     masks = list(matching_docs(searcher, mask)) if mask is not None else None
     excluded = {offset + doc for docs, offset in masks for doc in docs} if masks is not None else None

@@ -1,10 +1,9 @@
 """Every match of a query of words scored in bulk, for its best hits.
 
 Whoosh finds the best hits by stepping a tree of matchers through the
-matches, a microsecond or more per posting and per matcher, skipping the
-blocks of postings whose best possible score cannot make the top; for a word
-searched in five fields a block can seldom be skipped, and a word in a few
-thousand articles cost 5 to 10 ms at 100,000 articles. For a query made of
+matches, a Python call per posting and per matcher, skipping the blocks of
+postings whose best possible score cannot make the top; for a word searched
+in five fields a block can seldom be skipped. For a query made of
 words (a word in a field, OR, AND, at least k of) an article's score is the
 sum of the BM25F scores of the words it holds, so here each word's postings
 are read a block at a time and scored by one expression per block, and the
@@ -12,7 +11,7 @@ sums kept in a dictionary. Each word's score is computed as Whoosh's
 ``bm25()`` computes it; sums may be taken in another order than Whoosh's
 matcher tree takes them, which moves a score by a few units in the last
 place (tested). A phrase scores as Whoosh scores it, the sum of its words'
-scores, over the articles :func:`matching.phrase_postings` finds (or, for a
+scores, over the articles :func:`queries.phrase_postings` finds (or, for a
 phrase of a rare word, its matcher steps to). Anything else (wildcards, date
 ranges as scored clauses...) returns None: Whoosh's matchers then.
 """

@@ -26,8 +26,7 @@ from .storage import open_writer
 
 #: A batch also ends when its articles hold this many postings, whatever their
 #: number: what bounds the writer's memory for archives of long articles as of
-#: short ones (measured: 20,000 articles of 2.2 kB, 4.5 million postings in
-#: one batch, peaked at 206 MB in all). Each batch but the last is written
+#: short ones (benchmarks/RESULTS.md has the peaks). Each batch but the last is written
 #: twice (its own segment, then the last commit's merge): an archive that
 #: fits in one batch is written once.
 BATCH_POSTINGS = 5_000_000
@@ -39,7 +38,7 @@ _NOT_PLANNED: Any = object()
 class Batch:
     """Writes articles to the index, committing every ``batch_size`` changes
     or ``BATCH_POSTINGS`` postings: a segment a commit, all merged by the last
-    (segments.merge_at_end).
+    (merging.merge_at_end).
 
     The manifest is updated only after each commit, so it never claims more
     than the index holds, and a killed run loses at most the batch in flight.
@@ -189,9 +188,9 @@ class Batch:
 
     def commit(self, *, last: bool = False) -> None:
         """Commit the batch. The commits along an add write a segment each
-        and merge only small ones (segments.merge_small); the ``last`` merges
+        and merge only small ones (merging.merge_small); the ``last`` merges
         those segments with its own articles in one pass, then by tiers
-        (segments.merge_at_end)."""
+        (merging.merge_at_end)."""
         if last and self.writer is None and self.written:
             self._writer()  # nothing left to write, segments to merge
         committed = self.writer is not None
@@ -199,7 +198,7 @@ class Batch:
         if self.writer is not None:
             writer, self.writer = self.writer, None
 
-            def record() -> None:  # while a forked copy writes terms (segments.py): 0.1 s of the BBC, 0.8 s of Reuters
+            def record() -> None:  # done while a forked copy writes terms (segments.py)
                 nonlocal recorded
                 self._record(writer.generation)
                 recorded = True

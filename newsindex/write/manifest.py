@@ -82,7 +82,7 @@ class Manifest:
             CREATE INDEX IF NOT EXISTS sources_id ON sources(id);
             CREATE TABLE IF NOT EXISTS containers (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
             -- A band row's key packs the band number and the band's values
-            -- into 31 bits (see neardup.bands).
+            -- into 31 bits (see minhash.bands).
             CREATE TABLE IF NOT EXISTS signatures (doc INTEGER PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
                 WITHOUT ROWID;
@@ -92,8 +92,8 @@ class Manifest:
         #: open: nothing else changes the manifest underneath it.
         self._writes = upgrade
         #: Nothing recorded, as a writer knows: the lookups of an add into a new
-        #: index (three an article: 0.45 s of Reuters-21578) answer without
-        #: SQLite until its first batch is recorded.
+        #: index (three an article) answer without SQLite until its first batch
+        #: is recorded.
         self._empty = self._writes and self._nothing_recorded()
 
     def close(self) -> None:

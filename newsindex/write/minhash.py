@@ -52,8 +52,9 @@ def _minhash() -> Any:
 def _minhash_class() -> Any:
     """datasketch's MinHash, imported when an article is first signed, and
     without the rest of datasketch: its package imports every index it has,
-    and through its LSH's parameter search, SciPy (0.6 to 0.9 s and 35 MB in
-    each worker process of every add, for a class that needs numpy alone).
+    and through its LSH's parameter search, SciPy: most of a second and tens
+    of megabytes in each worker process of every add, for a class that needs
+    numpy alone.
     Its module is loaded under a bare package that is then taken away, so a
     later ``import datasketch`` runs the package whole, with this module in it."""
     if "datasketch" in sys.modules:
@@ -94,8 +95,7 @@ def _min_hashes(shingles: Iterable[bytes], count: int) -> bytes:
     the ``count`` ``shingles``, low bytes only: each shingle's hash, mixed by
     MurmurHash3's finalizer, through each permutation ``a * h + b`` modulo
     2**32, the least kept. Computed here in place, without the MinHash's
-    per-update copies and checks: a Reuters article 94 -> 84 us, a BBC one
-    234 -> 211 us. A shingle met twice changes no minimum: they are not
+    per-update copies and checks. A shingle met twice changes no minimum: they are not
     made unique first (a set of them), but for a text of more than _ROWS
     shingles, whose hashes then are. tests/test_research.py holds the two
     to the same values."""
@@ -125,8 +125,7 @@ def _min_hashes(shingles: Iterable[bytes], count: int) -> bytes:
 def _words(text: str) -> list[bytes]:
     """The lower-cased words of ``text``, UTF-8. A text whose words are ASCII
     (analysis.ascii_words) is cut as bytes, by a translation and a split: the
-    same words without a regular expression or encoding them one by one
-    (a BBC article 79 -> 36 us)."""
+    same words without a regular expression or encoding them one by one."""
     ascii_text = ascii_words(text)
     if ascii_text is not None:
         return ascii_text.encode("ascii").translate(_ASCII_WORDS).split()
@@ -148,9 +147,9 @@ def bands(sig: bytes) -> list[int]:
 
 def sorted_bands(signatures: Sequence[tuple[int, bytes]]) -> Iterator[tuple[int, int]]:
     """(band key, doc) for each band of each (doc, signature), sorted: what
-    :func:`bands` gives, for a whole batch at once, in numpy (a batch of
-    Reuters: 0.6 s in Python), handed out a few thousand at a time so that
-    Python's tuples of a whole batch (35 MB for Reuters) never exist at once.
+    :func:`bands` gives, for a whole batch at once, in numpy, handed out a
+    few thousand at a time so that Python's tuples of a whole batch never
+    exist at once.
     A band's 4 values read as one little-endian 32-bit number, as ``bands``
     reads them."""
     import numpy as np

@@ -24,8 +24,8 @@ class Clusterer:
 
     Looks among the committed articles (through the manifest's LSH bands) and
     among the articles of the batch not yet committed, whose bands it keeps
-    as one dictionary entry each (a set for each band, as it was, took 4 kB
-    an article, the largest part of a batch's memory; now 1.4 kB).
+    as one dictionary entry each: a set for each band would be the largest
+    part of a batch's memory.
     """
 
     def __init__(self, manifest: Manifest | None) -> None:

@@ -36,11 +36,10 @@ MIN_PARALLEL_FILES = 64
 CHUNK_FILES = 16
 WINDOW_FILES = 256
 #: What the windows in flight may hold, jobs and results, in bytes as they
-#: travel (pickled; a result is two to three times its text, 2.3 on the BBC): enough for the
+#: travel (pickled; a result is two to three times its text): enough for the
 #: workers to go on through a commit, when the writer stops taking results
-#: for seconds. With two windows in flight they ran dry within half a second
-#: of each nine-second commit of a 100,000-article add, and a core idled
-#: (in turns: 321 and 325 s, then 306 and 308 s).
+#: for seconds. With only two windows in flight they ran dry early in each
+#: commit of a large add, and a core idled.
 AHEAD_BYTES = 32 << 20
 MAX_WINDOWS = 16
 
@@ -138,14 +137,13 @@ def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | 
         yield from map(prepare, jobs)
         return
     # Imported here: an add of a few files reads them in this process, and
-    # spares the pool's modules (15 ms).
+    # spares importing the pool's modules.
     from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code: no re-import
     # concurrent.futures, not multiprocessing.Pool: the Pool's worker-handler
-    # thread wakes whenever results wait in its pipe (36,000 times in adding
-    # Reuters), and takes the writer's CPU and GIL each time (the writer's CPU
-    # in turns: 11.2 / 12.8 / 12.2 / 11.4 s -> 10.4 / 10.8 / 10.8 / 12.4 s).
+    # thread wakes whenever results wait in its pipe (tens of thousands of
+    # times in an add), and takes the writer's CPU and GIL each time.
     # A worker that dies (killed for memory) breaks the pool, which raises,
     # where the Pool replaced it and waited for its results for ever.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent)

@@ -3,8 +3,8 @@ list written whole (codec.py), and merges streamed term by term.
 
 Whoosh's SegmentWriter puts every posting in a pool of tuples, sorts the
 pool at commit and hands the postings to the codec one call at a time,
-looking up the document's field length for each: measured on Reuters-21578,
-10 microseconds a posting, most of an add's time in the one writer process.
+looking up the document's field length for each: Python work a posting,
+most of an add's time in the one writer process.
 ``SegmentBuilder`` appends an article's postings to arrays of one entry a
 posting, a few C loops an article (``HeldPostings``), and at commit groups
 them by term with one stable sort and sorts the terms.
@@ -13,8 +13,8 @@ Merging reads the merged segments' posting lists a block at a time and
 writes them out with the new articles', term by term, so a merge holds one
 term's postings in memory, never a segment's. ``merge_tiers`` is the merge
 policy: Whoosh's default (MERGE_SMALL) never merges segments of thousands of
-articles, and an archive of 100,000 articles ended up in 20 segments, each
-with its own copy of the vocabulary, each searched in turn.
+articles, so a large archive would end up in many segments, each with its
+own copy of the vocabulary, each searched in turn.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ class HeldPostings:
     number, by field), weight and value, and each article's document number
     and count of postings. Adding an article's
     postings is a few C loops, where appending each posting to its term's
-    arrays was Python work a posting (a third of the writer's time on the
-    BBC articles); the flush groups them by term with one stable sort. The
+    arrays would be Python work a posting, in the one writer process; the
+    flush groups them by term with one stable sort. The
     values are end to end with their sizes: a list of bytes objects held 35
     bytes or more a posting, and 8 for its place in the list."""
 
@@ -103,9 +103,8 @@ class HeldPostings:
         """Sort the postings by term, each term's in the order they came (by
         document): once, at the flush, before a term is taken. Each array
         goes as its sorted copy is made. The sort is what the flush holds
-        more: about 16 bytes a posting while numpy sorts (a batch of 4.5
-        million postings: 169 MB held before, a peak of 232 MB), then the
-        order, 4 bytes a posting, and one array's copy."""
+        more: about 16 bytes a posting while numpy sorts, then the order,
+        4 bytes a posting, and one array's copy."""
         import numpy as np
 
         terms = np.frombuffer(self._terms, dtype=np.uint32)
@@ -168,15 +167,15 @@ class _Grouped:
 
 
 #: Postings taken at a time into a sorted array: numpy makes a copy of the
-#: order's piece in its own index type (8 MB), not of the whole order.
+#: order's piece in its own index type, not of the whole order.
 _TAKEN = 1 << 20
 
 
 def _sorted(items: Any, order: Any) -> array:
     """A numpy array's ``items`` in the ``order`` (positions), as an array,
     taken straight into it a piece at a time: no copy in numpy first, no
-    copy of the whole order in 64 bits (20,000 articles in one batch, 4.5
-    million postings: their add peaked at 311 MB with both, 232 MB without)."""
+    copy of the whole order in 64 bits, either of which would raise the
+    flush's peak memory by bytes a posting."""
     import numpy as np
 
     out = array(items.dtype.char, [0]) * len(order)
@@ -497,9 +496,10 @@ def _taken(queue: int) -> Iterator[int]:
 
 
 def _write_cost(postings: int) -> int:
-    """About how long writing a term's postings takes, in microseconds:
-    measured on Reuters-21578, 9 a term whose list is inlined in its entry,
-    35 a list written in blocks, and 1 a posting."""
+    """The relative cost of writing a term's postings, to cut the terms into
+    parts of equal cost: a term whose list is inlined in its entry costs
+    9, a list written in blocks 35, and each posting 1 more (ratios
+    profiled on Reuters-21578)."""
     return (9 if postings <= INLINE_POSTINGS else 35) + postings
 
 
@@ -527,8 +527,7 @@ def _lengths(reader: Any, name: str, count: int) -> array:
     """The field's length in each document as Whoosh stores it, one byte,
     which is what a term's entry and a block's summary hold (the codec
     turned each length back into its byte, twice a term), as an array: a
-    list of Python ints held 36 bytes a document and field, 50 MB while
-    merging 300,000 articles."""
+    byte a document and field, where a list of Python ints holds 36."""
     column = f"_{name}_len"
     if not reader.has_column(column):
         return array("B", bytes(count))

@@ -1,10 +1,10 @@
 """Opening the Whoosh index on disk.
 
 Without memory mapping: Whoosh's memory-mapped path wraps each part of a
-segment in a BytesIO, which copies it, so opening an index read all of it
-into memory (on Reuters-21578, 110 ms and 70 MB before the first search, and
-growing with the archive). Plain file reads keep opening at a few
-milliseconds and memory flat, for about a quarter more time per warm query.
+segment in a BytesIO, which copies it, so opening an index would read all
+of it into memory before the first search, growing with the archive. Plain
+file reads keep opening cheap and memory flat, for somewhat slower warm
+queries.
 """
 
 from __future__ import annotations
