@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,3 +26,30 @@ def test_readme_opens_with_the_two_setup_commands():
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:8]
     assert any("newsindex add seeds/" in line and 'newsindex search "Dnipro bridge"' in line for line in lines)
     assert any('".[test]"' in line and "pytest" in line for line in lines)
+
+
+def _use_table() -> list[tuple[str, str]]:
+    """The (command line, Python) pairs of the README's "Use it" table, in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Use it", 1)[1].split("\n\n", 2)[1]
+    rows = re.findall(r"^\| `(newsindex [^`]*)` \| `([^`]*)` \|$", table, re.M)
+    assert len(rows) >= 8, "the README's Use it table was not found"
+    return rows
+
+
+def test_readme_command_line_examples_run_as_written_on_the_seeds(tmp_path: Path):
+    """Each example of the table, run in order from a folder holding seeds/, succeeds."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    for command, _ in _use_table():
+        args = shlex.split(command)[1:]
+        done = subprocess.run([sys.executable, "-m", "newsindex", *args], cwd=tmp_path, capture_output=True,
+                              text=True)
+        assert done.returncode == 0, f"{command}: exit {done.returncode}: {done.stderr}"
+
+
+def test_readme_python_examples_run_as_written_on_the_seeds(tmp_path: Path):
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    calls = "\n".join(f"    print({python})" for _, python in _use_table())
+    script = f"from newsindex import NewsIndex\nwith NewsIndex('index') as ni:\n{calls}\n"
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
