@@ -11,19 +11,8 @@ status the command line uses). Everything else in the package is internal;
 docs/internals.md describes it.
 """
 
-from .errors import (
-    AmbiguousIdError,
-    ArticleNotFoundError,
-    IndexBusyError,
-    IndexDamagedError,
-    IndexNotFoundError,
-    IndexOutdatedError,
-    InputPathError,
-    InvalidValueError,
-    NewsIndexError,
-    QueryError,
-    WhooshVersionError,
-)
+from . import errors
+from .errors import *  # noqa: F403 (every error, as errors.__all__ lists them)
 from .index import NewsIndex
 from .models import (
     AddReport,
@@ -64,15 +53,5 @@ __all__ = [
     "Span",
     "Stats",
     "Timeline",
-    "NewsIndexError",
-    "AmbiguousIdError",
-    "ArticleNotFoundError",
-    "IndexBusyError",
-    "IndexDamagedError",
-    "IndexNotFoundError",
-    "IndexOutdatedError",
-    "InputPathError",
-    "InvalidValueError",
-    "QueryError",
-    "WhooshVersionError",
+    *errors.__all__,
 ]

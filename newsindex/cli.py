@@ -227,7 +227,8 @@ def _progress(console: Console) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--outlet, --byline, --since, --until, --lang: shared by search and timeline."""
+    """--outlet, --byline, --since, --until, --lang (passed on as ``**filters``)
+    and --all/--any (``mode``): shared by search and timeline."""
     for option in reversed([
         click.option("--outlet", metavar="NAME", help="Only articles whose outlet contains these words."),
         click.option("--byline", metavar="NAME", help="Only articles whose byline contains these words."),
@@ -260,17 +261,13 @@ def search(
     limit: int,
     page: int,
     sort: str,
-    outlet: str | None,
-    byline: str | None,
-    since: str | None,
-    until: str | None,
-    lang: str | None,
     mode: str | None,
     facets: bool,
     all_copies: bool,
     like: str | None,
     index_path: str,
     as_json: bool,
+    **filters: str | None,
 ) -> None:
     """Search the index with Whoosh's query language.
 
@@ -292,8 +289,8 @@ def search(
     """
     with NewsIndex(index_path) as ni:
         results = ni.search(
-            query, limit=limit, page=page, sort=sort, mode=mode or "auto", outlet=outlet, byline=byline,
-            since=since, until=until, lang=lang, facets=facets, all_copies=all_copies, like=like,
+            query, limit=limit, page=page, sort=sort, mode=mode or "auto", facets=facets, all_copies=all_copies,
+            like=like, **filters,
         )
     _print_results(results, as_json)
 
@@ -330,8 +327,8 @@ def similar(ref: str, limit: int, page: int, all_copies: bool, index_path: str, 
 
     \b
     Example:
-      newsindex similar 3692
-      newsindex search Kherson --like 3692 --since 2022-11
+      newsindex similar seeds/004_4cb7eeb292a544b7.txt
+      newsindex search Kherson --like seeds/004_4cb7eeb292a544b7.txt --since 2022-11
     """
     with NewsIndex(index_path) as ni:
         results = ni.similar(ref, limit=limit, page=page, all_copies=all_copies)
@@ -345,16 +342,7 @@ def similar(ref: str, limit: int, page: int, all_copies: bool, index_path: str, 
 @_index_option
 @_json_option
 def timeline(
-    query: str,
-    by: str | None,
-    outlet: str | None,
-    byline: str | None,
-    since: str | None,
-    until: str | None,
-    lang: str | None,
-    mode: str | None,
-    index_path: str,
-    as_json: bool,
+    query: str, by: str | None, mode: str | None, index_path: str, as_json: bool, **filters: str | None
 ) -> None:
     """Hits per day, week, month or year, as a bar chart: when did coverage peak?
 
@@ -366,9 +354,7 @@ def timeline(
       newsindex timeline "grain deal" --by month --since 2022 --json
     """
     with NewsIndex(index_path) as ni:
-        result = ni.timeline(
-            query, by=by, mode=mode or "auto", outlet=outlet, byline=byline, since=since, until=until, lang=lang
-        )
+        result = ni.timeline(query, by=by, mode=mode or "auto", **filters)
     if as_json:
         for period in result.periods:
             _print_json({"period": period.label, "start": period.start.isoformat(), "count": period.count})
@@ -390,7 +376,7 @@ def show(ref: str, index_path: str, as_json: bool) -> None:
 
     \b
     Example:
-      newsindex show 3692
+      newsindex show seeds/004_4cb7eeb292a544b7.txt
       newsindex show seeds/004_4cb7eeb292a544b7.txt --json
     """
     with NewsIndex(index_path) as ni:

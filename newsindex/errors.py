@@ -6,6 +6,19 @@ guess: 1 means "nothing found", 2 means "error, nothing changed".
 
 from __future__ import annotations
 
+__all__ = [
+    "NewsIndexError",
+    "AmbiguousIdError",
+    "ArticleNotFoundError",
+    "IndexBusyError",
+    "IndexDamagedError",
+    "IndexNotFoundError",
+    "IndexOutdatedError",
+    "InputPathError",
+    "InvalidValueError",
+    "QueryError",
+    "WhooshVersionError",
+]
 
 class NewsIndexError(Exception):
     """Base class: a one-line, user-facing message and an exit status."""

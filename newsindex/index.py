@@ -415,6 +415,8 @@ class NewsIndex:
         return self.search("", like=ref, limit=limit, page=page, all_copies=all_copies)
 
     def _docnum(self, ref: str) -> int:
+        """The document number of the article ``ref`` names: the path of an
+        indexed file, else an id or a unique prefix of one."""
         searcher = self._current_searcher()
         docnum = searcher.document_number(id=path_id(os.path.abspath(ref)))
         if docnum is None:
@@ -428,12 +430,12 @@ class NewsIndex:
         query: str,
         *,
         by: str | None = None,
-        mode: str = "auto",
         outlet: str | None = None,
         byline: str | None = None,
         since: DateLike | None = None,
         until: DateLike | None = None,
         lang: str | None = None,
+        mode: str = "auto",
     ) -> Timeline:
         """Hits of ``query`` per "day", "week", "month" or "year" (chosen from the
         span when ``by`` is None), empty periods included; filters as in search."""
@@ -445,13 +447,10 @@ class NewsIndex:
 
     def get(self, ref: str) -> Article:
         """One article by id, unique id prefix, or the path of an indexed file."""
-        searcher = self._current_searcher()
-        fields = searcher.document(id=path_id(os.path.abspath(ref)))
-        if fields is None:
-            fields = searcher.document(id=self._resolve_id(ref))
-        if fields is None:
-            raise ArticleNotFoundError(ref)
         from .search.copies import cluster_copies
+
+        searcher = self._current_searcher()
+        fields = searcher.stored_fields(self._docnum(ref))
 
         copies, first_seen = cluster_copies(searcher, fields["cluster"], fields["id"])
         return replace(stored_article(fields), copies=copies, first_seen=first_seen)
