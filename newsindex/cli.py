@@ -1,12 +1,15 @@
 """The command line: parses options, calls one ``NewsIndex`` method, renders what it returns.
 
 Exit status, like grep and ripgrep: 0 success (search: hits found), 1 nothing
-found or some inputs skipped, 2 error (nothing changed).
+found or some inputs skipped, 2 error (nothing changed). A reader that closes
+the pipe early ends the command quietly, killed by SIGPIPE as grep is (a
+shell reports 141).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -130,7 +133,10 @@ def cli(index_path: str) -> None:
     help="Articles written between commits (a batch also ends at 5,000,000 postings, "
     "which bounds memory): a crash loses at most one batch.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Also list each duplicate and what it duplicates.")
+@click.option(
+    "-v", "--verbose", is_flag=True,
+    help="Also list each duplicate and what it duplicates, and what unchanged files had skipped.",
+)
 @_wait_option
 @_index_option
 @_json_option
@@ -158,6 +164,8 @@ def add(
     (-v lists them).
 
     Exit status: 0 all landed or unchanged, 1 some files or records skipped, 2 error.
+    Records skipped when their file was last read, the file unchanged since,
+    are counted as "skipped earlier" and leave the status at 0.
 
     \b
     Example:
@@ -179,6 +187,8 @@ def add(
             return
         if outcome.status == "skipped":
             err.print(f"{_shown(outcome)}: skipped: {outcome.reason}", markup=False)
+        elif outcome.status == "skipped_earlier" and verbose:
+            err.print(f"{_shown(outcome)}: skipped earlier, unchanged since: {outcome.reason}", markup=False)
         elif outcome.status == "duplicate" and verbose:
             err.print(f"{_shown(outcome)}: duplicate of {outcome.duplicate_of}", markup=False)
 
@@ -481,4 +491,10 @@ def rebuild(wait: float, index_path: str, as_json: bool) -> None:
 
 
 def main() -> None:
+    # A reader that closes the pipe early (`| head`) ends the command at once,
+    # quietly, as grep does: the default action of SIGPIPE, which Python
+    # replaces with a BrokenPipeError at the next write. An add killed so
+    # keeps its last commit, as after any kill.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli(prog_name="newsindex")

@@ -209,7 +209,9 @@ class SearchResults:
         return data
 
 
-OUTCOME_STATUSES = ("added", "updated", "unchanged", "duplicate", "skipped")
+#: What ``add`` did with a file or record. "skipped_earlier": skipped when
+#: the file was last read, and the file is unchanged since (not read again).
+OUTCOME_STATUSES = ("added", "updated", "unchanged", "duplicate", "skipped", "skipped_earlier")
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ class FileOutcome:
     path: str
     status: str  # one of OUTCOME_STATUSES
     id: str | None = None
-    reason: str | None = None  # why it was skipped
+    reason: str | None = None  # why it was skipped (now or earlier)
     duplicate_of: str | None = None  # id of the article it duplicates
     record: str | None = None  # in a file of many records: which one ("1042" is a line)
 

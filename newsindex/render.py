@@ -178,6 +178,8 @@ def add_summary(report: AddReport) -> Text:
     if reasons:
         skipped += " (" + ", ".join(f"{n} {reason}" for reason, n in reasons) + ")"
     parts.append(skipped)
+    if counts["skipped_earlier"]:
+        parts.append(f"{counts['skipped_earlier']} skipped earlier, files unchanged")
     return Text(", ".join(parts) + f" in {report.seconds:.2f} s")
 
 

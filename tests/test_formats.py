@@ -142,7 +142,9 @@ def test_changed_record_is_the_only_one_updated_and_removed_records_go(tmp_path:
         del records[4]  # story 5 is gone from the file
         write_jsonl(archive, [records[2], *records[:2], records[3]])  # and the order changed
         report = ni.add([archive])
-        assert report.counts() == {"added": 0, "updated": 1, "unchanged": 3, "duplicate": 0, "skipped": 0}
+        assert report.counts() == {
+            "added": 0, "updated": 1, "unchanged": 3, "duplicate": 0, "skipped": 0, "skipped_earlier": 0
+        }
         assert report.updated[0].record == "1"  # story 3 is on line 1 now; its URL keeps its id
         assert ni.search("strike").total == 1
         assert ni.search("harbour").total == 4  # story 5 was removed with its line

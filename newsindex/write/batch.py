@@ -62,6 +62,13 @@ class Batch:
         self.planned: dict[tuple[str, str], Entry | None] = {}
         #: Files of records planned to their end, until their FileDone is written.
         self.read_whole: dict[str, RecordsRead] = {}
+        #: Each file planned and not yet done: its fingerprint, and what was
+        #: skipped of it so far as (record, reason).
+        self.fingerprints: dict[str, str] = {}
+        self.file_skips: dict[str, list[tuple[str, str]]] = {}
+        #: What files done since the last commit skipped, with their
+        #: fingerprints, for the manifest: unchanged, they are not read again.
+        self.skips: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         self.hashes: dict[str, str] = {}  # content hash -> id, for this batch
         self.clusters = Clusterer(manifest)
         #: Segments written by this add's commits so far (ids), merged by its last.
@@ -87,13 +94,19 @@ class Batch:
             if entry and entry.fingerprint == fingerprint:
                 yield FileOutcome(source.path, "unchanged", id=entry.id)
                 return
+            earlier = None if entry else self.manifest.skipped(source.path, fingerprint)
+            if earlier is not None:
+                yield from _skipped_earlier(source.path, earlier)
+                return
             known = {"": entry} if entry else {}
         else:
             known = {e.record: e for e in self.manifest.of_file(source.path)}
-            if known and self.manifest.container(source.path) == fingerprint:
+            if self.manifest.container(source.path) == fingerprint:
                 for entry in known.values():
                     yield FileOutcome(source.path, "unchanged", id=entry.id, record=entry.record)
+                yield from _skipped_earlier(source.path, self.manifest.skipped(source.path, fingerprint) or [])
                 return
+        self.fingerprints[source.path] = fingerprint
         # What the manifest knows of the file's articles, looked up once: it
         # only spares extracting an unchanged article; write() decides.
         for planned in plan_jobs(source, flags, mapping, known.get):
@@ -110,14 +123,15 @@ class Batch:
         if outcome.status in ("added", "updated") and self.changes:
             self.held.append(outcome)
         else:
+            if outcome.status == "skipped" and outcome.path in self.fingerprints:
+                self.file_skips.setdefault(outcome.path, []).append((outcome.record or "", outcome.reason or ""))
             self.emit(outcome)
 
     def write(self, prepared: Prepared | FileDone) -> FileOutcome | None:
         """Index a prepared article, unless it is unchanged or a duplicate; at
         the end of a file of records, forget the records it no longer holds."""
         if isinstance(prepared, FileDone):
-            if prepared.path in self.read_whole:
-                self._records_done(self.read_whole.pop(prepared.path))
+            self._file_done(prepared.path)
             return None
         job = prepared.job
         path, key, where = job.path, job.key, job.where
@@ -156,15 +170,29 @@ class Batch:
         self._changed()
         return FileOutcome(path, "updated" if entry else "added", id=article_id, record=where)
 
+    def _file_done(self, path: str) -> None:
+        """Every article of the file at ``path`` is written (or skipped): what
+        it skipped is kept for the manifest, so that the next add, finding the
+        file unchanged, says so without reading it again (unless reading it
+        failed in a way the next read may not: an I/O error)."""
+        read = self.read_whole.pop(path, None)
+        if read is not None:
+            self._records_done(read)
+        fingerprint = self.fingerprints.pop(path, None)
+        skipped = self.file_skips.pop(path, [])
+        if skipped and fingerprint is not None and (read is None or read.finished):
+            self.skips[path] = (fingerprint, skipped)
+
     def _records_done(self, read: RecordsRead) -> None:
         """Every record of a file of many is written: records it no longer holds
         go, and its fingerprint makes the next add a no-op. A file read only in
-        part keeps every record it had, and is read again next time."""
+        part keeps every record it had; it is read again next time if its
+        reading stopped on an I/O error."""
         if read.complete:
             for entry in self.manifest.of_file(read.path):
                 if entry.record not in read.keys:
                     self._delete(entry)
-        self.containers[read.path] = read.fingerprint if read.complete else None
+        self.containers[read.path] = read.fingerprint if read.finished else None
         self._changed()
 
     def _delete(self, entry: Entry) -> None:
@@ -215,12 +243,12 @@ class Batch:
                 if recorded:
                     self.manifest.rollback()
                 raise
-        if not recorded and (committed or self.upserts or self.deletes or self.containers):
+        if not recorded and (committed or self.upserts or self.deletes or self.containers or self.skips):
             self._record(self.ix.latest_generation())
             recorded = True
         if recorded:  # the manifest matches the index only now that the index holds the batch
             self.manifest.commit()
-        self.upserts, self.deletes, self.containers, self.hashes, self.changes = {}, set(), {}, {}, 0
+        self.upserts, self.deletes, self.containers, self.skips, self.hashes, self.changes = {}, set(), {}, {}, {}, 0
         self.clusters.reset()
         held, self.held = self.held, []
         for outcome in held:
@@ -236,6 +264,7 @@ class Batch:
             signatures=self.clusters.pending.values(),
             unsigned=self.clusters.removed,
             containers=self.containers,
+            skips=self.skips,
         )
 
     def cancel(self) -> None:
@@ -251,6 +280,7 @@ class RecordsRead:
     path: str
     fingerprint: str
     complete: bool  # read to the end, every record readable
+    finished: bool  # read to the end or stopped by its content, not by an I/O error: the same next time
     keys: frozenset[str]  # the records it holds now
 
 
@@ -273,7 +303,7 @@ def plan_jobs(
         yield Job(source.path, sidecar, flags, fingerprint, entry.digest if entry else None)
         return
     keys: set[str] = set()
-    complete = True
+    complete = finished = True
     try:
         for record in read_records(source.path, fmt, mapping):
             if isinstance(record, BadRecord):
@@ -290,8 +320,15 @@ def plan_jobs(
         yield FileOutcome(source.path, "skipped", reason=str(exc))
     except (OSError, EOFError, zlib.error, UnicodeError, ValueError) as exc:
         complete = False
+        finished = not isinstance(exc, OSError)
         yield FileOutcome(source.path, "skipped", reason=f"stopped reading after {len(keys)} records: {exc}")
-    yield RecordsRead(source.path, fingerprint, complete, frozenset(keys))
+    yield RecordsRead(source.path, fingerprint, complete, finished, frozenset(keys))
+
+
+def _skipped_earlier(path: str, skipped: list[tuple[str, str]]) -> Iterator[FileOutcome]:
+    """The outcomes of what an unchanged file's last read skipped."""
+    for record, reason in skipped:
+        yield FileOutcome(path, "skipped_earlier", reason=reason, record=record or None)
 
 
 def is_single_article(path: str) -> bool:

@@ -68,7 +68,7 @@ class Manifest:
         if self._outdated and upgrade:
             self._outdated = False
             with self._transaction():
-                for table in ("files", "sources", "containers", "signatures", "bands"):
+                for table in ("files", "sources", "containers", "skips", "signatures", "bands"):
                     self._db.execute(f"DROP TABLE IF EXISTS {table}")
                 self._db.execute("DELETE FROM state")
                 self._db.execute("INSERT INTO state VALUES ('layout', ?)", (layout,))
@@ -81,6 +81,12 @@ class Manifest:
             CREATE INDEX IF NOT EXISTS sources_hash ON sources(content_hash);
             CREATE INDEX IF NOT EXISTS sources_id ON sources(id);
             CREATE TABLE IF NOT EXISTS containers (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+            -- What the last read of a file skipped (record "" for the whole
+            -- file), while the file keeps that fingerprint: an unchanged
+            -- file's skips are told as "skipped earlier", not read again.
+            CREATE TABLE IF NOT EXISTS skips (
+                path TEXT NOT NULL, fingerprint TEXT NOT NULL, record TEXT NOT NULL, reason TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS skips_path ON skips(path);
             -- A band row's key packs the band number and the band's values
             -- into 31 bits (see minhash.bands).
             CREATE TABLE IF NOT EXISTS signatures (doc INTEGER PRIMARY KEY, cluster TEXT NOT NULL, sig BLOB NOT NULL);
@@ -124,6 +130,18 @@ class Manifest:
             return None
         row = self._db.execute("SELECT fingerprint FROM containers WHERE path=?", (path,)).fetchone()
         return row[0] if row else None
+
+    def skipped(self, path: str, fingerprint: str) -> list[tuple[str, str]] | None:
+        """What the last read of the file at ``path`` skipped, as (record,
+        reason) with record "" for the whole file, if the file still has the
+        ``fingerprint`` it had then; None if it has another, or nothing was
+        skipped."""
+        if self._empty:
+            return None
+        rows = self._db.execute("SELECT fingerprint, record, reason FROM skips WHERE path=?", (path,)).fetchall()
+        if not rows or any(row[0] != fingerprint for row in rows):
+            return None
+        return [(record, reason) for _, record, reason in rows]
 
     def by_hash(self, content_hash: str) -> Entry | None:
         if self._empty:
@@ -170,6 +188,7 @@ class Manifest:
         signatures: Iterable[Signature] = (),
         unsigned: Iterable[str] = (),
         containers: Mapping[str, str | None] | None = None,
+        skips: Mapping[str, tuple[str, list[tuple[str, str]]]] | None = None,
     ) -> None:
         """Record a batch as matching ``generation``, in a transaction left
         open while the index commits the batch (an add writes it while a
@@ -179,7 +198,9 @@ class Manifest:
         ``deleted`` are the (path, record) of sources gone; ``signatures`` the
         near-duplicate signatures of articles written; ``unsigned`` the ids of
         articles removed, whose signatures go; ``containers`` the fingerprints
-        of files of records read whole (None: to be read again next time).
+        of files of records read whole (None: to be read again next time);
+        ``skips`` what the read of each file read skipped, with the file's
+        fingerprint (an empty list: nothing).
         """
         signatures = list(signatures)
         self._db.execute("BEGIN IMMEDIATE")
@@ -191,6 +212,11 @@ class Manifest:
                     self._db.execute("DELETE FROM containers WHERE path=?", (path,))
                 else:
                     self._db.execute("INSERT OR REPLACE INTO containers VALUES (?, ?)", (path, fingerprint))
+            for path, (fingerprint, skipped) in (skips or {}).items():
+                self._db.execute("DELETE FROM skips WHERE path=?", (path,))
+                self._db.executemany(
+                    "INSERT INTO skips VALUES (?, ?, ?, ?)", ((path, fingerprint, r, why) for r, why in skipped)
+                )
             if not self._empty:
                 self._remove_signatures([*unsigned, *(s.id for s in signatures)])
             self._add_signatures(signatures)
@@ -210,6 +236,7 @@ class Manifest:
         with self._transaction():
             self._db.execute("DELETE FROM sources")
             self._db.execute("DELETE FROM containers")  # their files are read again next time
+            self._db.execute("DELETE FROM skips")
             self._db.execute("DELETE FROM signatures")
             self._db.execute("DELETE FROM bands")
             self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", map(_row, entries))
@@ -220,7 +247,7 @@ class Manifest:
     def _nothing_recorded(self) -> bool:
         row = self._db.execute(
             "SELECT NOT EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM containers)"
-            " AND NOT EXISTS (SELECT 1 FROM signatures)"
+            " AND NOT EXISTS (SELECT 1 FROM signatures) AND NOT EXISTS (SELECT 1 FROM skips)"
         ).fetchone()
         return bool(row[0])
 

@@ -1,0 +1,90 @@
+"""What a new user trips over in the first hour (issue 29), driven through the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import Run, json_lines
+
+
+def _feed_like_records(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    records = folder / "wire.jsonl"
+    records.write_text(
+        json.dumps({"title": "Grain deal extended", "text": "The Black Sea grain deal was extended.", "url": "u1"})
+        + "\n{not json\n"
+        + json.dumps({"title": "Only a headline", "url": "u2"}) + "\n"
+        + json.dumps({"title": "Port reopens", "text": "The port of Odesa reopened on Monday.", "url": "u3"})
+        + "\n",
+        encoding="utf-8",
+    )
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02 binary \x00" * 20)
+    (folder / "fine.txt").write_text("Ferry resumes\n\nThe Kherson ferry resumed service.\n", encoding="utf-8")
+    return folder
+
+
+def test_re_adding_unchanged_files_reports_earlier_skips_in_one_line_and_exits_0(run: Run, tmp_path: Path):
+    folder = _feed_like_records(tmp_path / "in")
+    first = run("add", str(folder))
+    assert first.exit_code == 1
+    assert first.stderr.count("skipped:") == 3  # a bad line, a record with no text, a binary file
+
+    again = run("add", str(folder))
+    assert again.exit_code == 0, again.stderr
+    assert "skipped:" not in again.stderr
+    assert "0 skipped, 3 skipped earlier, files unchanged" in again.stdout
+
+    verbose = run("add", str(folder), "-v")
+    assert verbose.exit_code == 0
+    assert verbose.stderr.count("skipped earlier, unchanged since") == 3
+    assert "wire.jsonl:2: skipped earlier" in verbose.stderr  # the bad line, by its number
+
+    as_json = run("add", str(folder), "--json")
+    statuses = [o.get("status") for o in json_lines(as_json.stdout) if "summary" not in o]
+    assert statuses.count("skipped_earlier") == 3
+
+
+def test_a_changed_file_is_read_again_and_its_new_failures_count(run: Run, tmp_path: Path):
+    folder = _feed_like_records(tmp_path / "in")
+    run("add", str(folder))
+    broken = folder / "broken.txt"
+    broken.write_bytes(b"\x00 still binary \x00" * 30)
+    os.utime(broken, (1_700_000_000, 1_700_000_000))
+    again = run("add", str(folder))
+    assert again.exit_code == 1
+    assert "broken.txt: skipped:" in again.stderr
+    assert "2 skipped earlier" in again.stdout
+
+
+def _index_of_many(index: Path, tmp_path: Path, count: int = 600) -> None:
+    records = tmp_path / "many.jsonl"
+    with records.open("w", encoding="utf-8") as out:
+        for i in range(count):
+            out.write(json.dumps({"title": f"Harbour story {i}", "text": f"The harbour reopened, report {i}.",
+                                  "url": f"https://example.org/{i}"}) + "\n")
+    done = subprocess.run([sys.executable, "-m", "newsindex", "add", str(records), "--index", str(index)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_pipe_closed_early_ends_every_output_quietly(tmp_path: Path):
+    """`search ... | head -1`: the command ends at once, as grep does, killed by
+    SIGPIPE (status 141 in a shell), and prints nothing on stderr."""
+    index = tmp_path / "index"
+    _index_of_many(index, tmp_path)
+    for args in (["search", "harbour", "-n", "500", "--json"], ["search", "harbour", "-n", "500"],
+                 ["stats", "--json"], ["timeline", "harbour"], ["search", "harbour", "-n", "500", "--facets"]):
+        proc = subprocess.Popen([sys.executable, "-m", "newsindex", *args, "--index", str(index)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(1)
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+        assert stderr == "", f"{args}: {stderr}"
+        assert code in (0, 1, -signal.SIGPIPE), f"{args}: exit {code}"  # 1: timeline, no dated hits
