@@ -18,6 +18,13 @@ def path_id(path: str) -> str:
     return hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
 
 
+def copy_text(article: ExtractedArticle) -> str:
+    """What near-identical copies of ``article`` share, for its signature: its
+    body, or for a headline-only item its headline (all headline-only items
+    would otherwise sign the same empty text, and cluster as copies)."""
+    return article.body or article.title or ""
+
+
 def text_hash(text: str) -> str:
     """Hash of the text with Unicode and white space normalised: equal for the same story."""
     normal = " ".join(unicodedata.normalize("NFC", text).split())

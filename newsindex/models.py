@@ -95,6 +95,12 @@ class Article:
         """The body's first sentence: what displays may show when there is no title."""
         return first_sentence(self.body)
 
+    @property
+    def headline_only(self) -> bool:
+        """The source gave a headline (with a link or a date) and no text: a
+        feed entry of headlines, found by its headline alone."""
+        return not self.body.strip()
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["published"] = _iso(self.published)
@@ -102,6 +108,7 @@ class Article:
         data["crawled"] = _iso(self.crawled)
         data["copies"] = [c.to_dict() for c in self.copies]
         data["lede"] = self.lede
+        data["headline_only"] = self.headline_only
         return data
 
 
@@ -129,8 +136,14 @@ class Hit:
     copies: tuple[Copy, ...] = ()  # folded into this hit
     first_seen: bool = False
 
+    @property
+    def headline_only(self) -> bool:
+        """The source gave a headline and no text (see Article.headline_only)."""
+        return not self.lede
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["headline_only"] = self.headline_only
         data["published"] = _iso(self.published)
         data["updated"] = _iso(self.updated)
         data["copies"] = [c.to_dict() for c in self.copies]

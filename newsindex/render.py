@@ -121,6 +121,8 @@ def hit(h: Hit) -> RenderableType:
     head = Text(f"{h.rank:>2}  ", style="bold")
     if h.title:
         head.append_text(highlighted(h.title, h.title_matches, TITLE_STYLE))
+        if h.headline_only:
+            head.append("  (headline only)", style=DIM)
     else:
         head.append(h.lede, style="italic")
         head.append("  (lede, no title)", style=DIM)
@@ -212,7 +214,8 @@ def article(a: Article) -> RenderableType:
     for label, value, field in rows:
         source = a.provenance.get(field, "") if field else ""
         meta.add_row(label, value or Text("—", style=DIM), f"from {source}" if source else "")
-    parts: list[RenderableType] = [title, meta, Text(""), Text(a.body)]
+    body = Text(a.body) if not a.headline_only else Text("(headline only: the source gave no text)", style=DIM)
+    parts: list[RenderableType] = [title, meta, Text(""), body]
     if a.captions:
         parts.append(Text("\nCaptions", style="bold"))
         parts.extend(Text(f"  • {c}") for c in a.captions)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import Run, json_lines
+from .conftest import Run, json_hits, json_lines
 
 
 def _feed_like_records(folder: Path) -> Path:
@@ -18,7 +18,7 @@ def _feed_like_records(folder: Path) -> Path:
     records.write_text(
         json.dumps({"title": "Grain deal extended", "text": "The Black Sea grain deal was extended.", "url": "u1"})
         + "\n{not json\n"
-        + json.dumps({"title": "Only a headline", "url": "u2"}) + "\n"
+        + json.dumps({"title": "Only a headline"}) + "\n"
         + json.dumps({"title": "Port reopens", "text": "The port of Odesa reopened on Monday.", "url": "u3"})
         + "\n",
         encoding="utf-8",
@@ -88,3 +88,50 @@ def test_a_pipe_closed_early_ends_every_output_quietly(tmp_path: Path):
         code = proc.wait(timeout=60)
         assert stderr == "", f"{args}: {stderr}"
         assert code in (0, 1, -signal.SIGPIPE), f"{args}: exit {code}"  # 1: timeline, no dated hits
+
+
+RSS1_HEADLINES = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:prism="http://prismstandard.org/namespaces/basic/2.0/">
+  <channel rdf:about="https://example.org/"><title>Example Science</title><link>https://example.org/</link>
+    <description>Headlines</description></channel>
+  <item rdf:about="https://example.org/a"><title>Glaciers retreat faster than forecast</title>
+    <link>https://example.org/a</link><dc:date>2017-06-15</dc:date>
+    <prism:publicationDate>2017-06-16</prism:publicationDate></item>
+  <item rdf:about="https://example.org/b"><title>Ancient harbour found under a car park</title>
+    <link>https://example.org/b</link><dc:date>2017-06-14</dc:date></item>
+  <item rdf:about="https://example.org/c"><title>Bees count to four</title>
+    <link>https://example.org/c</link><description>Honeybees can tell numbers apart.</description></item>
+</rdf:RDF>
+"""
+
+
+def test_feed_entries_of_a_headline_and_a_link_are_indexed_and_marked_headline_only(run: Run, tmp_path: Path):
+    feed = tmp_path / "science.rdf"
+    feed.write_text(RSS1_HEADLINES, encoding="utf-8")
+    added = run("add", str(feed))
+    assert added.exit_code == 0, added.stderr
+    assert "3 added" in added.stdout
+
+    hits, summary = json_hits(run("search", "glaciers", "--json").stdout)
+    assert summary["total"] == 1
+    assert hits[0]["title"] == "Glaciers retreat faster than forecast" and hits[0]["headline_only"] is True
+    assert hits[0]["url"] == "https://example.org/a" and hits[0]["published"].startswith("2017-06-16")
+    assert "(headline only)" in run("search", "glaciers").stdout
+
+    bees = json_hits(run("search", "bees", "--json").stdout)[0][0]
+    assert bees["headline_only"] is False and bees["lede"] == "Honeybees can tell numbers apart."
+
+    shown = run("show", hits[0]["id"], "--json")
+    assert json.loads(shown.stdout)["headline_only"] is True
+    assert "headline only" in run("show", hits[0]["id"]).stdout
+    # Two headline-only items are not near-duplicates of each other (their signatures are their headlines).
+    assert run("search", "harbour OR glaciers", "--json").stdout.count('"copies": []') == 2
+
+
+def test_a_record_with_nothing_but_a_title_is_still_skipped(run: Run, tmp_path: Path):
+    records = tmp_path / "titles.jsonl"
+    records.write_text(json.dumps({"title": "A headline alone"}) + "\n", encoding="utf-8")
+    result = run("add", str(records))
+    assert result.exit_code == 1
+    assert "no text field (only a title)" in result.stderr

@@ -40,7 +40,10 @@ def read_feed(path: str) -> Iterator[Record | BadRecord]:
             "summary": entry.get("summary") if entry.get("summary") != body else None,
             # dict.get: feedparser's own get() answers <updated> when asked for
             # <published>, and an update time is not a publication date.
-            "published": _struct_time(dict.get(entry, "published_parsed") or dict.get(entry, "created_parsed")),
+            # RSS 1.0 journals give the date as prism:publicationDate
+            # (their dc:date, which feedparser reads as <updated>, is not it).
+            "published": _struct_time(dict.get(entry, "published_parsed") or dict.get(entry, "created_parsed"))
+            or entry.get("prism_publicationdate"),
             "updated": _struct_time(dict.get(entry, "updated_parsed")),
             "authors": [a.get("name") for a in entry.get("authors", []) if a.get("name")] or entry.get("author"),
             "feed title": outlet,

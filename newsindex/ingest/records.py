@@ -202,12 +202,18 @@ def to_article(record: Record, mapping: Mapping_) -> ExtractedArticle:
             fields[name] = html_to_text(fields[name])
     body = fields.pop("body", None)
     if not body:
-        if not fields.get("description"):
+        if fields.get("description"):
+            # A record with only a standfirst (many datasets hold no full text):
+            # that is the text there is to search, and the provenance says so.
+            body = fields["description"]
+            provenance["body"] = provenance["description"]
+        elif fields.get("title") and (fields.get("url") or fields.get("published")):
+            # A headline with its link or date (feeds of headlines, RSS 1.0
+            # especially): a news item to find by its headline, with no text;
+            # the article says it is headline-only.
+            body = ""
+        else:
             raise SkipFile("no text field" + (" (only a title)" if fields.get("title") else ""))
-        # A record with only a standfirst (many datasets hold no full text):
-        # that is the text there is to search, and the provenance says so.
-        body = fields["description"]
-        provenance["body"] = provenance["description"]
     return ExtractedArticle(body=body, provenance=provenance, **fields)
 
 

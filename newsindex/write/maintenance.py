@@ -11,7 +11,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from ..documents import cluster_label, current_digest, from_stored, set_cluster, to_document
+from ..documents import cluster_label, copy_text, current_digest, from_stored, set_cluster, to_document
 from ..ingest.files import SourceFile
 from ..ingest.records import Mapping_
 from ..ingest.sidecar import NO_OVERRIDES, Overrides
@@ -232,7 +232,7 @@ def _recorded_flags(stored: dict[str, Any] | None) -> Overrides:
 def _carry_over(stored: dict[str, Any], clusters: Clusterer) -> dict[str, Any]:
     meta = stored["meta"]
     article = from_stored(stored)
-    sig = neardup_signature(article.body)
+    sig = neardup_signature(copy_text(article))
     return to_document(
         article,
         article_id=stored["id"],

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..analysis import index_postings
 from ..codec import pack_stored
-from ..documents import source_digest, text_hash, to_document
+from ..documents import copy_text, source_digest, text_hash, to_document
 from ..errors import NewsIndexError
 from ..ingest import ExtractedArticle, SkipFile
 from ..ingest.records import mapping_digest
@@ -94,7 +94,7 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
         job,
         content_hash=content_hash,
         digest=digest,
-        signature=signature(article.body),
+        signature=signature(copy_text(article)),
         document=_for_writer(document),
     )
 
