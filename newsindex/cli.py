@@ -170,8 +170,8 @@ def add(
     \b
     Example:
       newsindex add seeds/
-      newsindex add --outlet LBC --date 2022-11-11 saved/lbc-kherson.txt
-      newsindex add scraped.jsonl --map body=story.text --map date=meta.published
+      newsindex add --outlet LBC --date 2022-11-11 seeds/004_4cb7eeb292a544b7.txt
+      newsindex add examples/scraped.jsonl --map title=story.headline --map body=story.text --map date=meta.published
     """
     err = _console(stderr=True)
     for value in field_map:
@@ -338,7 +338,7 @@ def similar(ref: str, limit: int, page: int, all_copies: bool, index_path: str, 
     \b
     Example:
       newsindex similar seeds/004_4cb7eeb292a544b7.txt
-      newsindex search Kherson --like seeds/004_4cb7eeb292a544b7.txt --since 2022-11
+      newsindex search Kherson --like seeds/004_4cb7eeb292a544b7.txt
     """
     with NewsIndex(index_path) as ni:
         results = ni.similar(ref, limit=limit, page=page, all_copies=all_copies)
@@ -361,7 +361,7 @@ def timeline(
     \b
     Example:
       newsindex timeline Kherson
-      newsindex timeline "grain deal" --by month --since 2022 --json
+      newsindex timeline Kherson --by month --since 2022 --json
     """
     with NewsIndex(index_path) as ni:
         result = ni.timeline(query, by=by, mode=mode or "auto", **filters)

@@ -54,3 +54,34 @@ def test_readme_python_examples_run_as_written_on_the_seeds(tmp_path: Path):
     script = f"from newsindex import NewsIndex\nwith NewsIndex('index') as ni:\n{calls}\n"
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _help_examples() -> list[str]:
+    """Every example line of every command's --help."""
+    from click.testing import CliRunner
+
+    from newsindex.cli import cli
+
+    runner = CliRunner()
+    examples = []
+    for name in ["", *sorted(cli.commands)]:
+        text = runner.invoke(cli, [*([name] if name else []), "--help"]).output
+        examples += [line.strip() for line in text.split("Example:", 1)[-1].splitlines()
+                     if line.strip().startswith("newsindex ")]
+    return examples
+
+
+def test_every_help_example_runs_as_written_after_the_first_readme_command(tmp_path: Path):
+    """From a checkout's root (seeds/, examples/) after `newsindex add seeds/`,
+    each example of each command's --help succeeds, on an index of its own."""
+    examples = _help_examples()
+    assert len(examples) >= 15
+    for k, example in enumerate(examples):
+        work = tmp_path / str(k)
+        shutil.copytree(SEEDS, work / "seeds")
+        shutil.copytree(ROOT / "examples", work / "examples")
+        setup = subprocess.run([sys.executable, "-m", "newsindex", "add", "seeds/"], cwd=work, capture_output=True)
+        assert setup.returncode == 0, setup.stderr
+        done = subprocess.run([sys.executable, "-m", "newsindex", *shlex.split(example)[1:]], cwd=work,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, f"{example}: exit {done.returncode}: {done.stderr}"
