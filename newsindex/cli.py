@@ -133,9 +133,15 @@ def cli(index_path: str) -> None:
     help="Articles written between commits (a batch also ends at 5,000,000 postings, "
     "which bounds memory): a crash loses at most one batch.",
 )
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In folders, take only the files this glob matches (name or path in the folder), "
+              "read by content. Repeatable.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="In folders, leave out files and folders this glob matches. Repeatable.")
 @click.option(
     "-v", "--verbose", is_flag=True,
-    help="Also list each duplicate and what it duplicates, and what unchanged files had skipped.",
+    help="Also list each duplicate and what it duplicates, what unchanged files had skipped, "
+    "and each file passed over.",
 )
 @_wait_option
 @_index_option
@@ -148,6 +154,8 @@ def add(
     date: str | None,
     field_map: tuple[str, ...],
     batch_size: int,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     verbose: bool,
     wait: float,
     index_path: str,
@@ -163,15 +171,20 @@ def add(
     skipped, changed ones replaced, identical stories reported as duplicates
     (-v lists them).
 
+    In folders, files of other types (.pdf, .docx, .md...) are passed over and
+    counted by type (-v lists them); --include and --exclude choose others.
+
     Exit status: 0 all landed or unchanged, 1 some files or records skipped, 2 error.
     Records skipped when their file was last read, the file unchanged since,
-    are counted as "skipped earlier" and leave the status at 0.
+    are counted as "skipped earlier" and leave the status at 0, as do files
+    passed over.
 
     \b
     Example:
       newsindex add seeds/
       newsindex add --outlet LBC --date 2022-11-11 seeds/004_4cb7eeb292a544b7.txt
       newsindex add examples/scraped.jsonl --map title=story.headline --map body=story.text --map date=meta.published
+      newsindex add seeds/ --include '*.txt' --exclude '000_*'
     """
     err = _console(stderr=True)
     for value in field_map:
@@ -189,6 +202,8 @@ def add(
             err.print(f"{_shown(outcome)}: skipped: {outcome.reason}", markup=False)
         elif outcome.status == "skipped_earlier" and verbose:
             err.print(f"{_shown(outcome)}: skipped earlier, unchanged since: {outcome.reason}", markup=False)
+        elif outcome.status == "passed_over" and verbose:
+            err.print(f"{_shown(outcome)}: passed over: {outcome.reason}", markup=False)
         elif outcome.status == "duplicate" and verbose:
             err.print(f"{_shown(outcome)}: duplicate of {outcome.duplicate_of}", markup=False)
 
@@ -200,6 +215,8 @@ def add(
             byline=byline or None,
             date=date,
             field_map=mapping,
+            include=include,
+            exclude=exclude,
             wait=wait,
             batch_size=batch_size,
             progress=progress,

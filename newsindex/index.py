@@ -222,6 +222,8 @@ class NewsIndex:
         byline: str | Iterable[str] | None = None,
         date: str | datetime | None = None,
         field_map: Mapping[str, str] | None = None,
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
         wait: float = DEFAULT_WAIT,
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Progress | None = None,
@@ -233,7 +235,11 @@ class NewsIndex:
         CSV, feeds, WARC), plain or gzipped. ``title``, ``outlet``, ``byline``
         and ``date`` override what the sources say, for every article of this
         call; ``field_map`` names the record keys of fields the records call
-        otherwise (``{"body": "story.text"}``). Unchanged files and records
+        otherwise (``{"body": "story.text"}``). In folders, files whose
+        extension names a format newsindex reads are taken, others are told as
+        "passed_over"; ``include`` globs take only the files they match (read
+        by content), ``exclude`` globs leave files and folders out (a glob
+        matches a name, or a path relative to the folder). Unchanged files and records
         are skipped quickly, changed ones replaced, and text already indexed
         elsewhere is reported as a duplicate. Raises :class:`NewsIndexError`
         (nothing changed) for a missing input path, a bad override or map, or
@@ -245,7 +251,7 @@ class NewsIndex:
         the order of the files), and the report then keeps only the counts:
         memory stays flat however many files there are.
         """
-        from .ingest.files import check_inputs, count_inputs, discover
+        from .ingest.files import Selection, check_inputs, count_inputs, discover
         from .ingest.records import parse_mapping
         from .ingest.sidecar import parse_overrides
         from .write.batch import Batch
@@ -259,6 +265,7 @@ class NewsIndex:
         flags = parse_overrides(flag_values, "command line")
         mapping = parse_mapping([f"{k}={v}" for k, v in (field_map or {}).items()])
         inputs = check_inputs(os.fspath(p) for p in paths)
+        selection = Selection(tuple(include), tuple(exclude))
 
         report = AddReport()
 
@@ -269,7 +276,7 @@ class NewsIndex:
         with self._writing(wait) as ix:
             manifest = self._manifest(ix)
             try:
-                total = count_inputs(inputs)
+                total = count_inputs(inputs, selection)
                 batch = Batch(ix, manifest, batch_size, emit)
                 try:
                     files_done = 0
@@ -277,7 +284,7 @@ class NewsIndex:
                     def jobs() -> Iterator[Job | FileDone]:
                         # Found and planned as the workers need them, not all
                         # first: memory stays flat however many files there are.
-                        for source in discover(inputs):
+                        for source in discover(inputs, selection):
                             for planned in batch.plan(source, flags, mapping):
                                 if isinstance(planned, FileOutcome):
                                     batch.tell(planned)

@@ -223,8 +223,10 @@ class SearchResults:
 
 
 #: What ``add`` did with a file or record. "skipped_earlier": skipped when
-#: the file was last read, and the file is unchanged since (not read again).
-OUTCOME_STATUSES = ("added", "updated", "unchanged", "duplicate", "skipped", "skipped_earlier")
+#: the file was last read, and the file is unchanged since (not read again);
+#: "passed_over": found in a folder, of a type newsindex does not read (its
+#: reason starts with the extension). Neither makes the exit status 1.
+OUTCOME_STATUSES = ("added", "updated", "unchanged", "duplicate", "skipped", "skipped_earlier", "passed_over")
 
 
 @dataclass(frozen=True)
@@ -253,15 +255,18 @@ class AddReport:
 
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
-    #: Outcomes by status, and skipped ones by reason (the reason up to its first colon).
+    #: Outcomes by status, skipped ones by reason (the reason up to its first
+    #: colon), and files passed over by type (".pdf").
     tally: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOME_STATUSES, 0))
     skip_reasons: dict[str, int] = field(default_factory=dict)
+    passed_over_types: dict[str, int] = field(default_factory=dict)
 
     def count(self, outcome: FileOutcome) -> None:
         self.tally[outcome.status] += 1
-        if outcome.status == "skipped":
+        if outcome.status in ("skipped", "passed_over"):
+            counter = self.skip_reasons if outcome.status == "skipped" else self.passed_over_types
             reason = (outcome.reason or "unknown").split(":")[0]
-            self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
+            counter[reason] = counter.get(reason, 0) + 1
 
     def _with(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]

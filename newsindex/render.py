@@ -182,7 +182,13 @@ def add_summary(report: AddReport) -> Text:
     parts.append(skipped)
     if counts["skipped_earlier"]:
         parts.append(f"{counts['skipped_earlier']} skipped earlier, files unchanged")
-    return Text(", ".join(parts) + f" in {report.seconds:.2f} s")
+    line = ", ".join(parts) + f" in {report.seconds:.2f} s"
+    if counts["passed_over"]:
+        kinds = sorted(report.passed_over_types.items(), key=lambda kv: (-kv[1], kv[0]))
+        listed = ", ".join(kind if n == 1 else f"{kind} ×{n}" for kind, n in kinds)
+        noun = "file" if counts["passed_over"] == 1 else "files"
+        line += f"; passed over {counts['passed_over']} {noun} of types newsindex does not read: {listed}"
+    return Text(line)
 
 
 def article(a: Article) -> RenderableType:

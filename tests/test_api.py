@@ -43,7 +43,7 @@ def test_add_returns_a_report(index_path: Path, seeds: Path):
         report = ni.add([str(seeds)])
     assert isinstance(report, AddReport)
     assert report.counts() == {
-        "added": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": 0, "skipped_earlier": 0
+        "added": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": 0, "skipped_earlier": 0, "passed_over": 0
     }
     assert sorted(Path(o.path).name for o in report.added) == [NYT_SEED, LBC_SEED]
     assert all(len(o.id) == 12 for o in report.added)
@@ -201,7 +201,7 @@ def test_outcomes_stream_once_committed(index_path: Path, tmp_path: Path):
     assert sorted(seen) == [("added", True)] * 7 + [("skipped", False)]
     assert report.outcomes == []  # given to on_outcome, not kept
     assert report.counts() == {
-        "added": 7, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": 1, "skipped_earlier": 0
+        "added": 7, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": 1, "skipped_earlier": 0, "passed_over": 0
     }
     assert report.skip_reasons == {"empty file": 1}
 

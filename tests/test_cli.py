@@ -140,7 +140,7 @@ def test_binary_and_empty_files_are_skipped_while_the_rest_lands(run: Run, seeds
     result = run("add", str(seeds))
     assert result.exit_code == 1
     assert result.stdout.startswith("2 added, 0 updated, 0 unchanged, 0 duplicate, 2 skipped")
-    assert "photo.txt: skipped: binary file" in result.stderr
+    assert "photo.txt: skipped: unsupported format: PNG image" in result.stderr
     assert "empty.txt: skipped: empty file" in result.stderr
     assert run("search", "Kherson").exit_code == 0
 

@@ -135,3 +135,53 @@ def test_a_record_with_nothing_but_a_title_is_still_skipped(run: Run, tmp_path: 
     result = run("add", str(records))
     assert result.exit_code == 1
     assert "no text field (only a title)" in result.stderr
+
+
+def _junk_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Title (Quarterly) >> endobj\ntrailer\n%%EOF\n")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    (folder / "letter.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 26 + b"word/document.xml")
+    (folder / "notes.md").write_text("# Notes\n\nTo read later.\n")
+    (folder / "script.py").write_text("print('hello')\n")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    (folder / "story.txt").write_text("Ferry resumes\n\nThe Kherson ferry resumed service.\n")
+    (folder / "README.TXT").write_text("This corpus holds BBC articles. Outlet: BBC.\n")
+    return folder
+
+
+def test_files_of_other_types_in_a_folder_are_counted_by_type_not_silently_dropped(run: Run, tmp_path: Path):
+    folder = _junk_folder(tmp_path / "junk")
+    result = run("add", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert "2 added" in result.stdout
+    assert "passed over 6 files of types newsindex does not read: .pdf ×2, .docx, .jpg, .md, .py" in result.stdout
+    assert "passed over" not in result.stderr  # listed with -v only
+
+    verbose = run("add", str(folder), "-v")
+    assert "report.pdf: passed over: .pdf: not a type newsindex reads" in verbose.stderr
+    assert verbose.stderr.count("passed over") == 6
+
+
+def test_a_pdf_or_an_office_file_named_on_the_command_line_is_refused_by_its_content(run: Run, tmp_path: Path):
+    folder = _junk_folder(tmp_path / "junk")
+    pdf_as_text = folder / "saved.txt"
+    pdf_as_text.write_bytes((folder / "report.pdf").read_bytes())
+    result = run("add", str(folder / "report.pdf"), str(folder / "letter.docx"), str(pdf_as_text))
+    assert result.exit_code == 1
+    assert "report.pdf: skipped: unsupported format: PDF" in result.stderr
+    assert "letter.docx: skipped: unsupported format: Word document (.docx)" in result.stderr
+    assert "saved.txt: skipped: unsupported format: PDF" in result.stderr
+    assert run("search", "Quarterly").exit_code == 1  # nothing of the PDF's syntax was indexed
+
+
+def test_include_and_exclude_choose_what_a_folder_walk_takes(run: Run, tmp_path: Path):
+    folder = _junk_folder(tmp_path / "junk")
+    (folder / "more").mkdir()
+    (folder / "more" / "other.story").write_text("Grain deal\n\nThe grain deal was extended.\n")
+    result = run("add", str(folder), "--exclude", "README.TXT", "--exclude", "more")
+    assert "1 added" in result.stdout
+    assert run("search", "corpus").exit_code == 1  # README.TXT left out
+    taken = run("add", str(folder), "--include", "*.story")
+    assert "1 added" in taken.stdout and "passed over" not in taken.stdout  # only what the glob takes
+    assert run("search", "grain").exit_code == 0

@@ -143,7 +143,8 @@ def test_changed_record_is_the_only_one_updated_and_removed_records_go(tmp_path:
         write_jsonl(archive, [records[2], *records[:2], records[3]])  # and the order changed
         report = ni.add([archive])
         assert report.counts() == {
-            "added": 0, "updated": 1, "unchanged": 3, "duplicate": 0, "skipped": 0, "skipped_earlier": 0
+            "added": 0, "updated": 1, "unchanged": 3, "duplicate": 0, "skipped": 0, "skipped_earlier": 0,
+            "passed_over": 0,
         }
         assert report.updated[0].record == "1"  # story 3 is on line 1 now; its URL keeps its id
         assert ni.search("strike").total == 1

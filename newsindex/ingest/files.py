@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import gzip
 import os
 import re
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import InputPathError
 from . import SkipFile
-from .formats import by_name
+from .formats import by_name, not_an_article
 
 SIDECAR_SUFFIX = ".meta.json"
 #: Larger files (or records, or decompressed .gz files) are skipped: no news
@@ -40,6 +41,45 @@ class UnreadablePath:
     reason: str
 
 
+@dataclass(frozen=True)
+class PassedOver:
+    """A file found in a folder whose name says it is of a type newsindex
+    does not read (a .pdf, a .docx, a .py): told, not read."""
+
+    path: str
+
+    @property
+    def kind(self) -> str:
+        """Its extension, lower-cased (".pdf"), or "no extension"."""
+        return os.path.splitext(self.path)[1].lower() or "no extension"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which files a folder walk takes: those whose extension names a format
+    newsindex reads, or, given ``include`` globs, only the files they match
+    (read by their content, as grep --include does); ``exclude`` globs leave
+    files and folders out. A glob matches a name or a path relative to the
+    folder given."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def excluded(self, relative: str) -> bool:
+        return _matches(relative, self.exclude)
+
+    def included(self, relative: str) -> bool:
+        return _matches(relative, self.include)
+
+
+EVERYTHING_READABLE = Selection()
+
+
+def _matches(relative: str, globs: tuple[str, ...]) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(name, glob) or fnmatch.fnmatchcase(relative, glob) for glob in globs)
+
+
 def check_inputs(paths: Iterable[str]) -> list[str]:
     """Absolute paths of the inputs, or an error naming the first that does not exist."""
     checked = []
@@ -50,27 +90,31 @@ def check_inputs(paths: Iterable[str]) -> list[str]:
     return checked
 
 
-def discover(paths: Iterable[str]) -> Iterator[SourceFile | UnreadablePath]:
+def discover(
+    paths: Iterable[str], selection: Selection = EVERYTHING_READABLE
+) -> Iterator[SourceFile | UnreadablePath | PassedOver]:
     """Every article file under ``paths``, in a stable order, found as it is
     needed: an archive of any size is never listed whole in memory.
 
     Folders are walked recursively; symlinks are followed, but a folder already
     visited (a symlink loop) is not entered twice. Hidden files and folders,
-    sidecars and files whose extension names no format newsindex reads are
-    passed over in folders.
+    sidecars and what ``selection`` excludes are left out silently; files
+    whose extension names no format newsindex reads (and no include glob
+    takes) come as :class:`PassedOver`, to be told. A file named in
+    ``paths`` is always read.
     """
-    for found in _candidates(list(paths)):
-        yield found if isinstance(found, UnreadablePath) else _source(found)
+    for found in _candidates(list(paths), selection):
+        yield found if isinstance(found, UnreadablePath | PassedOver) else _source(found)
 
 
-def count_inputs(paths: Iterable[str]) -> int:
+def count_inputs(paths: Iterable[str], selection: Selection = EVERYTHING_READABLE) -> int:
     """How many inputs :func:`discover` yields, counted from the folder
     listings alone: a progress total for a fraction of the walk's cost (no
     stat of each file)."""
-    return sum(1 for _ in _candidates(list(paths)))
+    return sum(1 for _ in _candidates(list(paths), selection))
 
 
-def _candidates(paths: list[str]) -> Iterator[str | UnreadablePath]:
+def _candidates(paths: list[str], selection: Selection) -> Iterator[str | UnreadablePath | PassedOver]:
     # A file named on the command line and also found in a folder given
     # there is read once, at its own place in the list.
     named = frozenset(p for p in paths if not os.path.isdir(p))
@@ -78,13 +122,15 @@ def _candidates(paths: list[str]) -> Iterator[str | UnreadablePath]:
     seen_named: set[str] = set()
     for top in paths:
         if os.path.isdir(top):
-            yield from _walk(top, seen_dirs, named)
+            yield from _walk(top, "", seen_dirs, named, selection)
         elif top not in seen_named:
             seen_named.add(top)
             yield top
 
 
-def _walk(top: str, seen_dirs: set[tuple[int, int]], named: frozenset[str]) -> Iterator[str | UnreadablePath]:
+def _walk(
+    top: str, relative: str, seen_dirs: set[tuple[int, int]], named: frozenset[str], selection: Selection
+) -> Iterator[str | UnreadablePath | PassedOver]:
     try:
         st = os.stat(top)
         entries = sorted(os.scandir(top), key=lambda e: e.name)
@@ -96,16 +142,24 @@ def _walk(top: str, seen_dirs: set[tuple[int, int]], named: frozenset[str]) -> I
         return
     seen_dirs.add(key)
     for entry in entries:
-        if entry.name.startswith("."):
+        path_in_folder = f"{relative}{entry.name}"
+        if entry.name.startswith(".") or selection.excluded(path_in_folder):
             continue
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(entry.path, seen_dirs, named)
-        elif by_name(entry.name) is not None and not entry.name.endswith(SIDECAR_SUFFIX) and entry.path not in named:
+            yield from _walk(entry.path, f"{path_in_folder}/", seen_dirs, named, selection)
+        elif entry.name.endswith(SIDECAR_SUFFIX) or entry.path in named:
+            continue
+        elif selection.include:  # only what the globs take, whatever its name says, read by its content
+            if selection.included(path_in_folder):
+                yield entry.path
+        elif by_name(entry.name) is not None:
             yield entry.path
+        else:
+            yield PassedOver(entry.path)
 
 
 def _source(path: str) -> SourceFile | UnreadablePath:
@@ -164,6 +218,9 @@ def decode(data: bytes) -> str:
     """
     if not data.strip():
         raise SkipFile("empty file")
+    kind = not_an_article(data[:_SNIFF_BYTES])
+    if kind is not None:
+        raise SkipFile(f"unsupported format: {kind}")
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise SkipFile("binary file (not text)")
     try:

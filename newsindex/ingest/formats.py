@@ -40,6 +40,49 @@ _HEAD_BYTES = 64 * 1024
 _FIRST_LINE_BYTES = 1024 * 1024
 
 
+#: The first bytes of formats that are not text, newsindex does not read,
+#: and that a user's folders hold: named in the reason they are skipped.
+_NOT_ARTICLES = (
+    (b"%PDF-", "PDF"),
+    (b"{\\rtf", "RTF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Microsoft Office document (.doc, .xls, .ppt)"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"ID3", "MP3 audio"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"\x1f\x8b", "gzip data (name the file .gz to have it read)"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x7fELF", "executable"),
+)
+#: What a ZIP file is, by the names its first entries bear.
+_ZIP_KINDS = (
+    (b"word/", "Word document (.docx)"),
+    (b"xl/", "Excel workbook (.xlsx)"),
+    (b"ppt/", "PowerPoint presentation (.pptx)"),
+    (b"application/epub+zip", "EPUB book"),
+    (b"application/vnd.oasis.opendocument", "OpenDocument file"),
+)
+
+
+def not_an_article(head: bytes) -> str | None:
+    """The name of the non-text format the first bytes show (a PDF, an
+    Office document, an image, an archive...), or None."""
+    if head.startswith(b"PK\x03\x04"):
+        return next((kind for marker, kind in _ZIP_KINDS if marker in head[:4096]), "ZIP archive")
+    if head[4:8] == b"ftyp":
+        return "MP4 or QuickTime video"
+    if head.startswith(b"RIFF") and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}[head[8:12]]
+    return next((kind for magic, kind in _NOT_ARTICLES if head.startswith(magic)), None)
+
+
 def by_name(name: str) -> str | None:
     """The format a file's name promises, or None when it names no format read here."""
     name = name.lower()

@@ -11,7 +11,7 @@ from whoosh.index import Index
 
 from ..documents import cluster_label, set_cluster
 from ..ingest import SkipFile
-from ..ingest.files import SourceFile, UnreadablePath
+from ..ingest.files import PassedOver, SourceFile, UnreadablePath
 from ..ingest.formats import SINGLE_ARTICLE, by_name, detect
 from ..ingest.readers import read_records
 from ..ingest.records import BadRecord, Mapping_, mapping_digest
@@ -75,7 +75,7 @@ class Batch:
         self.written: set[str] = set()
 
     def plan(
-        self, source: SourceFile | UnreadablePath, flags: Overrides, mapping: Mapping_ = ()
+        self, source: SourceFile | UnreadablePath | PassedOver, flags: Overrides, mapping: Mapping_ = ()
     ) -> Iterator[FileOutcome | Job | FileDone]:
         """What a file needs: outcomes at once (unreadable, unchanged since the
         last add), or reading, as jobs for :func:`prepare`: one for a file
@@ -83,6 +83,8 @@ class Batch:
         FileDone follows each file's jobs."""
         if isinstance(source, UnreadablePath):
             yield FileOutcome(source.path, "skipped", reason=source.reason)
+        elif isinstance(source, PassedOver):
+            yield FileOutcome(source.path, "passed_over", reason=f"{source.kind}: not a type newsindex reads")
         else:
             yield from self._plan(source, flags, mapping)
         yield FileDone(source.path)
