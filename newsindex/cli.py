@@ -174,6 +174,9 @@ def add(
     In folders, files of other types (.pdf, .docx, .md...) are passed over and
     counted by type (-v lists them); --include and --exclude choose others.
 
+    Ctrl-C stops reading and commits what is prepared (exit 130); a second
+    Ctrl-C stops at once, keeping the index as its last commit left it.
+
     Exit status: 0 all landed or unchanged, 1 some files or records skipped, 2 error.
     Records skipped when their file was last read, the file unchanged since,
     are counted as "skipped earlier" and leave the status at 0, as do files
@@ -207,7 +210,7 @@ def add(
         elif outcome.status == "duplicate" and verbose:
             err.print(f"{_shown(outcome)}: duplicate of {outcome.duplicate_of}", markup=False)
 
-    with NewsIndex(index_path) as ni, _progress(err) as progress:
+    with NewsIndex(index_path) as ni, _progress(err) as progress, _second_interrupt_explained():
         report = ni.add(
             paths,
             title=title,
@@ -223,10 +226,28 @@ def add(
             on_outcome=show,
         )
     if as_json:
-        _print_json({"summary": {**report.counts(), "seconds": round(report.seconds, 3)}})
+        summary = {**report.counts(), "seconds": round(report.seconds, 3), "interrupted": report.interrupted}
+        _print_json({"summary": summary})
     else:
         _console().print(render.add_summary(report))
+    if report.interrupted:
+        click.echo(
+            f"newsindex: interrupted: the {report.counts()['added'] + report.counts()['updated']} articles written "
+            "before the stop are kept; run the same add again to read the rest",
+            err=True,
+        )
+        sys.exit(130)
     sys.exit(1 if report.counts()["skipped"] else 0)
+
+
+@contextmanager
+def _second_interrupt_explained() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("newsindex: interrupted twice: the batch in flight was not kept; the index holds its last "
+                   "commit, and the same add again completes it", err=True)
+        sys.exit(130)
 
 
 def _shown(outcome: FileOutcome) -> str:

@@ -245,6 +245,11 @@ class NewsIndex:
         (nothing changed) for a missing input path, a bad override or map, or
         a busy index.
 
+        In the main thread, a first Ctrl-C (SIGINT) stops the add gracefully:
+        no more files are read, what the workers have prepared is written and
+        committed, and the report says ``interrupted``; a second raises
+        KeyboardInterrupt at once, and the batch in flight is not kept.
+
         ``progress(done, total)`` is called as files are done. ``on_outcome``
         receives each file's (or record's) outcome once it holds (an added or
         updated article's after the commit that wrote it, so not always in
@@ -254,6 +259,7 @@ class NewsIndex:
         from .ingest.files import Selection, check_inputs, count_inputs, discover
         from .ingest.records import parse_mapping
         from .ingest.sidecar import parse_overrides
+        from .write._processes import GracefulStop
         from .write.batch import Batch
         from .write.prepare import prepared
         from .write.sources import FileDone, Job
@@ -273,7 +279,7 @@ class NewsIndex:
             report.count(outcome)
             (on_outcome or report.outcomes.append)(outcome)
 
-        with self._writing(wait) as ix:
+        with self._writing(wait) as ix, GracefulStop() as stop:
             manifest = self._manifest(ix)
             try:
                 total = count_inputs(inputs, selection)
@@ -284,8 +290,13 @@ class NewsIndex:
                     def jobs() -> Iterator[Job | FileDone]:
                         # Found and planned as the workers need them, not all
                         # first: memory stays flat however many files there are.
+                        # A first Ctrl-C stops the planning; what is in flight
+                        # is written and committed below.
                         for source in discover(inputs, selection):
                             for planned in batch.plan(source, flags, mapping):
+                                if stop.requested:
+                                    report.interrupted = True
+                                    return
                                 if isinstance(planned, FileOutcome):
                                     batch.tell(planned)
                                 else:

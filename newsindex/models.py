@@ -260,6 +260,9 @@ class AddReport:
     tally: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOME_STATUSES, 0))
     skip_reasons: dict[str, int] = field(default_factory=dict)
     passed_over_types: dict[str, int] = field(default_factory=dict)
+    #: Stopped by a first Ctrl-C: what was read before it is committed, the
+    #: rest was not read (the same add again reads it).
+    interrupted: bool = False
 
     def count(self, outcome: FileOutcome) -> None:
         self.tally[outcome.status] += 1

@@ -185,3 +185,67 @@ def test_include_and_exclude_choose_what_a_folder_walk_takes(run: Run, tmp_path:
     taken = run("add", str(folder), "--include", "*.story")
     assert "1 added" in taken.stdout and "passed over" not in taken.stdout  # only what the glob takes
     assert run("search", "grain").exit_code == 0
+
+
+def _many_stories(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        words = " ".join(f"w{i}x{k}" for k in range(60))
+        (folder / f"{i:05d}.txt").write_text(f"Story {i}\n\nA story numbered {i}: {words}.\n", encoding="utf-8")
+    return folder
+
+
+def _index_files(index: Path) -> list[str]:
+    return sorted(p.name for p in index.iterdir())
+
+
+def test_a_first_ctrl_c_commits_what_is_prepared_and_says_how_many_were_kept(tmp_path: Path):
+    folder = _many_stories(tmp_path / "stories", 1500)
+    index = tmp_path / "index"
+    command = [sys.executable, "-m", "newsindex", "add", str(folder), "--index", str(index), "--batch-size", "50",
+               "--json"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # the first batch is committed: the add is under way
+    assert '"added"' in first
+    proc.send_signal(signal.SIGINT)
+    rest, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    summary = json_lines(first + rest)[-1]["summary"]
+    assert summary["interrupted"] is True and 0 < summary["added"] < 1500
+    assert f"interrupted: the {summary['added']} articles written before the stop are kept" in stderr
+    segments = [name for name in _index_files(index) if name.startswith("MAIN_") and name != "MAIN_WRITELOCK"]
+    assert all(name.endswith(".seg") for name in segments)  # no files of an abandoned segment
+
+    again = subprocess.run(command[:-1], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert f"{1500 - summary['added']} added, 0 updated, {summary['added']} unchanged" in again.stdout
+
+
+def test_a_second_ctrl_c_stops_at_once_and_leaves_no_files_of_the_batch(tmp_path: Path):
+    """In the API: a second SIGINT raises KeyboardInterrupt; the batch in flight
+    is dropped with every file it had written, and the index is its last commit."""
+    from newsindex import NewsIndex
+
+    folder = _many_stories(tmp_path / "stories", 150)
+    index = tmp_path / "index"
+    with NewsIndex(index) as ni:
+        ni.add([str(folder / "00000.txt")])
+        before = _index_files(index)
+        interrupts = []
+
+        def progress(done: int, total: int) -> None:
+            if done == 100 and not interrupts:  # articles written, none committed
+                interrupts.append(done)
+                os.kill(os.getpid(), signal.SIGINT)
+                os.kill(os.getpid(), signal.SIGINT)
+
+        try:
+            ni.add([str(folder)], progress=progress)
+        except KeyboardInterrupt:
+            pass
+        else:
+            raise AssertionError("the second SIGINT did not interrupt the add")
+        assert _index_files(index) == before
+        assert ni.stats().articles == 1
+        assert ni.check().ok

@@ -209,6 +209,19 @@ class SegmentBuilder(SegmentWriterBase):
         #: meanwhile. Not called when the flush does not fork.
         self.alongside: Callable[[], None] | None = None
 
+    def cancel(self) -> None:
+        """Abandon the segment: Whoosh's cancel closes its files and leaves
+        them in the index folder until a later commit cleans them up; they
+        are removed here at once."""
+        try:
+            super().cancel()
+        finally:
+            prefix = self.newsegment.make_filename(".")
+            for name in self.storage.list():
+                if name.startswith(prefix):
+                    with contextlib.suppress(OSError):
+                        self.storage.delete_file(name)
+
     @property
     def postings(self) -> int:
         """Postings held for this segment: what its memory grows with."""
