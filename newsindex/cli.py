@@ -30,10 +30,45 @@ PROGRESS_THRESHOLD = 200
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     terminal = stream.isatty()
+    if terminal:
+        return Console(file=stream, highlight=False)
     # Piped output is not wrapped, so that each line can be grepped whole: no
     # wrapping at all (soft_wrap), not just no line too long to wrap (a third
-    # of the time of printing ten hits), in a width that tables lay out in.
-    return Console(file=stream, highlight=False, width=None if terminal else 1_000_000, soft_wrap=not terminal)
+    # of the time of printing ten hits), in a width that tables lay out in,
+    # and without the spaces rich pads table rows with to that width.
+    return Console(file=_TrimmedLines(stream), highlight=False, width=1_000_000, soft_wrap=True)
+
+
+class _TrimmedLines:
+    """A text stream that drops the spaces at the end of each line written
+    through it: a table laid out in a pipe's width pads every row to its
+    widest, thousands of characters."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._pending = ""
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        if lines:
+            self._stream.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending)
+            self._pending = ""
+        self._stream.flush()
 
 
 class _Group(click.Group):

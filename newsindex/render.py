@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.text import Text
 
@@ -29,6 +29,10 @@ from .models import (
 # shows none (unless --facets), and every cold start would pay for importing them.
 
 MATCH_STYLE = "bold yellow"
+#: What every display says of an article whose source names no outlet.
+NO_OUTLET = "no outlet"
+#: Months the month facet lists, the busiest; the span says how many there are.
+FACET_MONTHS = 6
 TITLE_STYLE = "bold"
 META_STYLE = "cyan"
 DIM = "dim"
@@ -60,7 +64,7 @@ def highlighted(text: str, spans: Iterable[Span], base_style: str = "") -> Text:
 
 
 def byline_line(outlet: str | None, published: datetime | None, byline: Iterable[str]) -> Text:
-    parts = [outlet or "unknown outlet", format_datetime(published)]
+    parts = [outlet or NO_OUTLET, format_datetime(published)]
     names = ", ".join(byline)
     if names:
         parts.append(names)
@@ -98,27 +102,54 @@ def facets(f: Facets) -> RenderableType:
     from rich.columns import Columns
     from rich.table import Table
 
+    # The busiest months, newest first, and the span: the whole series is the timeline's.
+    months = sorted(sorted(f.month, key=lambda c: -c.count)[:FACET_MONTHS], key=lambda c: c.value, reverse=True)
+    span = None
+    if len(f.month) > len(months):
+        oldest, newest = min(c.value for c in f.month), max(c.value for c in f.month)
+        span = Text(
+            f"month: the busiest {len(months)} of {len(f.month)} months from {oldest} to {newest}; "
+            "`newsindex timeline` draws them all",
+            style=DIM,
+        )
     tables = []
-    for title, counts, extra in (
-        ("outlet", f.outlet, ("no outlet", f.no_outlet)),
-        ("byline", f.byline, None),
-        ("month", f.month, ("undated", f.undated)),
+    for title, counts, extras in (
+        ("outlet", f.outlet, [(NO_OUTLET, f.no_outlet)]),
+        ("byline", f.byline, []),
+        ("month", months, [("undated", f.undated)]),
     ):
         table = Table(title=title, show_header=False, box=None, padding=(0, 1), title_justify="left")
-        table.add_column()
+        table.add_column(overflow="fold")
         table.add_column(justify="right")
         for count in counts:
             table.add_row(count.value, str(count.count))
-        if extra and extra[1]:
-            table.add_row(Text(extra[0], style=DIM), str(extra[1]))
-        if not counts and not (extra and extra[1]):
+        shown = [extra for extra in extras if extra[1]]
+        for label, number in shown:
+            table.add_row(Text(label, style=DIM), str(number))
+        if not counts and not shown:
             table.add_row(Text("none", style=DIM), "")
         tables.append(table)
-    return Columns(tables, padding=(1, 4))
+    columns = Columns(tables, padding=(1, 4))
+    return Group(columns, span) if span is not None else columns
+
+
+class Hanging:
+    """``first`` then ``text`` wrapped so that every line after the first
+    starts under the text, not under ``first``: a hit's rank, then its title."""
+
+    def __init__(self, first: Text, text: Text) -> None:
+        self.first = first
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = self.first.cell_len
+        lines = self.text.wrap(console, max(options.max_width - indent, 20), overflow="fold")
+        for number, line in enumerate(lines):
+            yield Text.assemble(self.first if number == 0 else " " * indent, line)
 
 
 def hit(h: Hit) -> RenderableType:
-    head = Text(f"{h.rank:>2}  ", style="bold")
+    head = Text()
     if h.title:
         head.append_text(highlighted(h.title, h.title_matches, TITLE_STYLE))
         if h.headline_only:
@@ -127,26 +158,28 @@ def hit(h: Hit) -> RenderableType:
         head.append(h.lede, style="italic")
         head.append("  (lede, no title)", style=DIM)
     head.append(f"  {h.id}", style=DIM)
-    lines: list[RenderableType] = [head, _indent(byline_line(h.outlet, h.published, h.byline))]
+    lines: list[RenderableType] = [
+        Hanging(Text(f"{h.rank:>2}  ", style="bold"), head),
+        _indent(byline_line(h.outlet, h.published, h.byline)),
+    ]
     if h.copies:
         lines.append(_indent(copies_line(h.copies, h.first_seen)))
     lines.extend(_indent(snippet(s)) for s in h.snippets)
-    lines.append(_indent(Text(source_line(h.path, h.record, h.url), style=DIM)))
+    lines.extend(_indent(Text(part, style=DIM, overflow="fold")) for part in source_lines(h.path, h.record, h.url))
     return Group(*lines)
 
 
-def source_line(path: str, record: str | None, url: str | None) -> str:
-    """Where an article came from: its file, its record in the file, its URL."""
-    parts = [display_path(path)]
-    if record and record != url:
-        parts.append(record)
+def source_lines(path: str, record: str | None, url: str | None) -> list[str]:
+    """Where an article came from: its file (with its record in the file),
+    then its URL on a line of its own, so that neither breaks for the other."""
+    lines = [display_path(path) + (f" · {record}" if record and record != url else "")]
     if url:
-        parts.append(url)
-    return " · ".join(parts)
+        lines.append(url)
+    return lines
 
 
 def copies_line(copies: tuple[Copy, ...], first_seen: bool) -> Text:
-    outlets = sorted({c.outlet or "unknown outlet" for c in copies})
+    outlets = sorted({c.outlet or NO_OUTLET for c in copies})
     noun = "copy" if len(copies) == 1 else "copies"
     line = Text(f"+{len(copies)} {noun} ({', '.join(outlets)})", style="yellow")
     if first_seen:
@@ -199,8 +232,8 @@ def article(a: Article) -> RenderableType:
     )
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style=DIM)
-    meta.add_column()
-    meta.add_column(style=DIM)
+    meta.add_column(overflow="fold")  # paths and URLs wrap, never cut
+    meta.add_column(style=DIM, overflow="fold")
     rows = [
         ("id", a.id, ""),
         ("path", display_path(a.path), ""),
@@ -231,7 +264,7 @@ def article(a: Article) -> RenderableType:
         for c in a.copies:
             mark = "  (first seen)" if c.first_seen else ""
             parts.append(Text(
-                f"  • {c.id}  {c.outlet or 'unknown outlet'} · {format_datetime(c.published)} · "
+                f"  • {c.id}  {c.outlet or NO_OUTLET} · {format_datetime(c.published)} · "
                 f"{display_path(c.path)}{mark}"
             ))
     return Group(*parts)
@@ -242,7 +275,7 @@ def stats(s: Stats) -> RenderableType:
 
     table = Table.grid(padding=(0, 2))
     table.add_column(style=DIM)
-    table.add_column()
+    table.add_column(overflow="fold")
     span = "—"
     if s.earliest is not None and s.latest is not None:
         span = f"{format_datetime(s.earliest)} to {format_datetime(s.latest)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -249,3 +250,56 @@ def test_a_second_ctrl_c_stops_at_once_and_leaves_no_files_of_the_batch(tmp_path
         assert _index_files(index) == before
         assert ni.stats().articles == 1
         assert ni.check().ok
+
+
+def _dated_archive(folder: Path) -> Path:
+    """Articles over ten months, one with a long title, one in a deep folder with a long name, one without outlet."""
+    deep = folder / "corpora" / "regional-newspapers" / "the-northern-evening-chronicle" / "politics"
+    deep.mkdir(parents=True)
+    for month in range(1, 11):
+        (folder / f"m{month:02d}.txt").write_text(
+            f"Council budget {month}\n\n{month} March 2021\n\nThe council budget for month {month} was set.\n"
+            .replace("March", ["January", "February", "March", "April", "May", "June", "July", "August",
+                               "September", "October"][month - 1]), encoding="utf-8")
+        (folder / f"m{month:02d}.meta.json").write_text('{"outlet": "Evening Chronicle"}')
+    (folder / "long.txt").write_text(
+        "Council votes to keep the library open after a campaign by readers, teachers and the owners of "
+        "three bookshops on the high street\n\nThe council budget keeps the library open.\n", encoding="utf-8")
+    (deep / "council-budget-vote-keeps-the-central-library-open-2021-10-31.txt").write_text(
+        "Library stays open\n\nThe council budget vote keeps the central library open.\n", encoding="utf-8")
+    return folder
+
+
+def test_piped_output_has_no_padding(run: Run, tmp_path: Path):
+    folder = _dated_archive(tmp_path / "archive")
+    run("add", str(folder))
+    for args in (["stats"], ["show", str(folder / "long.txt")], ["search", "council", "--facets"],
+                 ["timeline", "council"], ["check"]):
+        output = run(*args).stdout
+        assert output and not [line for line in output.splitlines() if line.endswith(" ")], args
+
+
+def test_at_80_columns_titles_paths_and_facets_stay_readable(tmp_path: Path):
+    from .terminal import run_in_terminal
+
+    folder = _dated_archive(tmp_path / "archive")
+    run_in_terminal(["add", str(folder)], cwd=tmp_path)
+    code, screen = run_in_terminal(["search", "library", "-n", "5"], cwd=tmp_path)
+    assert code == 0, screen
+    lines = screen.splitlines()
+    title_at = next(i for i, line in enumerate(lines) if "Council votes to keep the library" in line)
+    assert lines[title_at + 1].startswith("    ") and lines[title_at + 1].strip()  # wrapped under the title
+    assert all(len(line) <= 80 for line in lines)
+    assert "no outlet" in screen and "unknown outlet" not in screen
+
+    name = "council-budget-vote-keeps-the-central-library-open-2021-10-31.txt"
+    deep = next(folder.rglob(name))
+    code, shown = run_in_terminal(["show", str(deep)], cwd=tmp_path)
+    assert code == 0
+    assert "…" not in shown
+    assert name in "".join(line.strip() for line in shown.splitlines())  # wrapped, not cut
+
+    code, facets = run_in_terminal(["search", "council budget", "--facets", "-n", "1"], cwd=tmp_path)
+    month_rows = re.findall(r"\b2021-\d\d +\d+\b", facets.split("month:")[0])
+    assert len(month_rows) == 6  # the busiest months, not every month
+    assert "the busiest 6 of 10 months from 2021-01 to 2021-10" in " ".join(facets.split())
