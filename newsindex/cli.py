@@ -326,7 +326,7 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @cli.command()
-@click.argument("query", default="")
+@click.argument("words", nargs=-1)
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page of hits.")
 @click.option(
@@ -340,7 +340,7 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @_index_option
 @_json_option
 def search(
-    query: str,
+    words: tuple[str, ...],
     limit: int,
     page: int,
     sort: str,
@@ -370,6 +370,7 @@ def search(
       newsindex search Kherson --outlet LBC --since 2022-11 --sort newest
       newsindex search 'bridge date:2022-11' --facets --json
     """
+    query = " ".join(words)  # `search Blair Brown` is the query "Blair Brown"
     with NewsIndex(index_path) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", facets=facets, all_copies=all_copies,
@@ -419,13 +420,13 @@ def similar(ref: str, limit: int, page: int, all_copies: bool, index_path: str, 
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True)
 @click.option("--by", type=click.Choice(PERIODS), help="Period of each bar (default: chosen from the span).")
 @_filter_options
 @_index_option
 @_json_option
 def timeline(
-    query: str, by: str | None, mode: str | None, index_path: str, as_json: bool, **filters: str | None
+    words: tuple[str, ...], by: str | None, mode: str | None, index_path: str, as_json: bool, **filters: str | None
 ) -> None:
     """Hits per day, week, month or year, as a bar chart: when did coverage peak?
 
@@ -437,7 +438,7 @@ def timeline(
       newsindex timeline Kherson --by month --since 2022 --json
     """
     with NewsIndex(index_path) as ni:
-        result = ni.timeline(query, by=by, mode=mode or "auto", **filters)
+        result = ni.timeline(" ".join(words), by=by, mode=mode or "auto", **filters)
     if as_json:
         for period in result.periods:
             _print_json({"period": period.label, "start": period.start.isoformat(), "count": period.count})

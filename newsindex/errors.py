@@ -6,6 +6,9 @@ guess: 1 means "nothing found", 2 means "error, nothing changed".
 
 from __future__ import annotations
 
+import os
+import shlex
+
 __all__ = [
     "NewsIndexError",
     "AmbiguousIdError",
@@ -28,10 +31,12 @@ class NewsIndexError(Exception):
 
 class IndexNotFoundError(NewsIndexError):
     def __init__(self, path: str, *, has_manifest: bool = False) -> None:
+        shown = os.path.abspath(path)
+        where = "" if os.path.abspath(path) == os.path.abspath("index") else f" --index {shlex.quote(shown)}"
         if has_manifest:
-            message = f"no index at {path}, but a record of its files: run `newsindex rebuild`"
+            message = f"no index at {shown}, but a record of its files: run `newsindex rebuild{where}`"
         else:
-            message = f"no index at {path}: run `newsindex add` first"
+            message = f"no index at {shown}: create one with `newsindex add FOLDER{where}`"
         super().__init__(message)
         self.path = path
 

@@ -215,7 +215,7 @@ def test_add_flags_override_the_text(run: Run, seeds: Path):
 
 
 def test_missing_index(run: Run):
-    assert_one_line_error(run("search", "Kherson"), 2, "no index at", "run `newsindex add` first")
+    assert_one_line_error(run("search", "Kherson"), 2, "no index at /", "create one with `newsindex add FOLDER")
 
 
 def test_malformed_queries(run: Run, seeds: Path):

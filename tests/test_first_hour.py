@@ -303,3 +303,37 @@ def test_at_80_columns_titles_paths_and_facets_stay_readable(tmp_path: Path):
     month_rows = re.findall(r"\b2021-\d\d +\d+\b", facets.split("month:")[0])
     assert len(month_rows) == 6  # the busiest months, not every month
     assert "the busiest 6 of 10 months from 2021-01 to 2021-10" in " ".join(facets.split())
+
+
+def test_words_after_search_are_one_query(run: Run, seeds: Path):
+    run("add", str(seeds))
+    joined = run("search", "Dnipro", "bridge")
+    assert joined.exit_code == 0
+    assert joined.stdout.startswith("2 hits for 'Dnipro bridge'")
+    assert run("timeline", "Kherson", "troops").exit_code == 0
+
+
+def test_a_filter_alone_lists_every_article_it_keeps(run: Run, seeds: Path):
+    run("add", str(seeds))
+    result = run("search", "--outlet", "LBC")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("1 hit")
+    assert run("search").exit_code == 2  # no query and no filter: still an error
+
+
+def test_a_missing_index_is_named_by_its_absolute_path_with_the_command_that_creates_it(tmp_path: Path):
+    done = subprocess.run([sys.executable, "-m", "newsindex", "search", "x", "--index", "nowhere"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr == (f"newsindex: error: no index at {tmp_path / 'nowhere'}: "
+                           f"create one with `newsindex add FOLDER --index {tmp_path / 'nowhere'}`\n")
+
+
+def test_a_too_wide_wildcard_is_named_as_typed(run: Run, seeds: Path):
+    run("add", str(seeds))
+    error = run("search", "*ing")
+    assert error.exit_code == 2
+    assert error.stderr == ("newsindex: error: bad query '*ing': *ing starts with a wildcard, "
+                            "which would scan every word in the index\n")
+    named = run("search", "title:*ing")
+    assert "title:*ing starts with a wildcard" in named.stderr  # the field the user named stays

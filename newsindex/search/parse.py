@@ -141,12 +141,24 @@ def check_expansions(query: Query, text: str, reader: IndexReader) -> None:
     for leaf in query.leaves():
         if not isinstance(leaf, MultiTerm):
             continue
+        typed = _as_typed(leaf, text)
         if isinstance(leaf, Wildcard) and leaf.text[:1] in ("*", "?"):
-            raise QueryError(text, f"{leaf} starts with a wildcard, which would scan every word in the index")
+            raise QueryError(text, f"{typed} starts with a wildcard, which would scan every word in the index")
         if isinstance(leaf, FuzzyTerm) and leaf.maxdist > MAX_FUZZY_EDITS:
             raise QueryError(text, f"fuzzy terms allow at most {MAX_FUZZY_EDITS} edits (word~{MAX_FUZZY_EDITS})")
         words = sum(1 for _ in islice(leaf.expanded_terms(reader), MAX_EXPANSIONS + 1))
         if words > MAX_EXPANSIONS:
             raise QueryError(
-                text, f"{leaf} matches more than {MAX_EXPANSIONS} different words: make it more specific"
+                text, f"{typed} matches more than {MAX_EXPANSIONS} different words: make it more specific"
             )
+
+
+def _as_typed(leaf: MultiTerm, text: str) -> str:
+    """A wildcard, prefix, fuzzy term or range as the user typed it: without
+    the field when they named none (the parser spreads a word over every
+    searched field)."""
+    shown = str(leaf)
+    field = f"{leaf.field()}:"
+    if shown.startswith(field) and field not in text:
+        shown = shown[len(field) :]
+    return shown

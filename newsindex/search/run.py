@@ -58,6 +58,8 @@ def run_search(
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
     parsed: Query | None = None
+    if like is None and not query.strip() and any(value is not None for value in filters):
+        query = "*"  # a filter alone lists every article it keeps
     if like is None or query.strip():
         parsed = parse_query(query, searcher.schema, mode=mode)
         check_expansions(parsed, query, searcher.reader())
