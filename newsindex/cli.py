@@ -317,7 +317,8 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--byline", metavar="NAME", help="Only articles whose byline contains these words."),
         click.option("--since", metavar="DATE", help='From this date: 2022-11-01, 2022-11, "last week"...'),
         click.option("--until", metavar="DATE", help="Up to this date, the whole of it: 2022-11 ends on the 30th."),
-        click.option("--lang", metavar="CODE", help="Only articles in this language (en, de...) as declared."),
+        click.option("--lang", metavar="CODE", help="Only articles in this language as declared: a code (en, de) "
+                     "or a name (English, Deutsch)."),
         click.option("--all", "mode", flag_value="all", help="Require every word."),
         click.option("--any", "mode", flag_value="any", help="Require any one word."),
     ]):

@@ -202,6 +202,9 @@ class SearchResults:
     suggestion: str | None = None
     #: With ``like``: the id of the article hits are ranked by likeness to.
     like: str | None = None
+    #: An --outlet or --byline that no article matches, with the closest name
+    #: the index holds: (("outlet", "The New York Times"),).
+    filter_suggestions: tuple[tuple[str, str], ...] = ()
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -219,6 +222,8 @@ class SearchResults:
             data["facets"] = self.facets.to_dict()
         if self.suggestion is not None:
             data["suggestion"] = self.suggestion
+        if self.filter_suggestions:
+            data["filter_suggestions"] = dict(self.filter_suggestions)
         return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -91,6 +92,10 @@ def search_header(results: SearchResults) -> Text:
     if results.suggestion:
         header.append("\nDid you mean: ", style="bold")
         header.append(results.suggestion, style="bold cyan")
+        header.append("?")
+    for field, name in results.filter_suggestions:
+        header.append(f"\nNo article's {field} matches that --{field}: did you mean ", style="bold")
+        header.append(f"--{field} {shlex.quote(name)}", style="bold cyan")
         header.append("?")
     if results.excluded_undated:
         n = results.excluded_undated

@@ -365,7 +365,7 @@ def test_a_search_from_a_shell_loads_no_ingestion_code(seeds: Path, tmp_path: Pa
 
 
 @pytest.mark.parametrize("query, exit_code", [
-    ('"unbalanced quote', 1), ('"eastern bank', 0), ("(((Kherson", 0), ("Kherson)))", 0),
+    ('"unbalanced quote', 2), ('"eastern bank', 2), ("(((Kherson", 0), ("Kherson)))", 0),
     ("nosuchfield:Kherson", 1), ("Kherson\x00\x07", 0), ("*", 0), ("*ank", 2), ("?", 2),
     ("date:[1 to 99999999]", 2), ("Kherson " * 1500, 0), (" ".join(f"w{i}" for i in range(1500)), 2),
     ("x" * 30_000, 2), ("title:[a TO zzzz]", 0),

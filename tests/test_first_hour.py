@@ -337,3 +337,35 @@ def test_a_too_wide_wildcard_is_named_as_typed(run: Run, seeds: Path):
                             "which would scan every word in the index\n")
     named = run("search", "title:*ing")
     assert "title:*ing starts with a wildcard" in named.stderr  # the field the user named stays
+
+
+def test_queries_that_used_to_find_nothing_silently_now_say_why(run: Run, seeds: Path):
+    run("add", str(seeds))
+    quote = run("search", '"unbalanced quote')
+    assert quote.exit_code == 2 and "a quoted phrase is not closed" in quote.stderr
+    field = run("search", "title:")
+    assert field.exit_code == 2 and "title: names a field but no word to search for in it" in field.stderr
+    records = seeds / "langs.jsonl"
+    records.write_text(
+        json.dumps({"title": "Hafen", "text": "Der Hafen von Kherson ist offen.", "language": "de", "url": "d"}) + "\n"
+        + json.dumps({"title": "Port", "text": "The port of Kherson is open.", "language": "en-GB", "url": "e"}) + "\n",
+        encoding="utf-8",
+    )
+    run("add", str(records))
+    for name, code in (("English", "en"), ("deutsch", "de"), ("German", "de")):
+        by_name = json_hits(run("search", "kherson", "--lang", name, "--json").stdout)[0]
+        by_code = json_hits(run("search", "kherson", "--lang", code, "--json").stdout)[0]
+        assert [h["id"] for h in by_name] == [h["id"] for h in by_code] and len(by_code) == 1
+    unknown = run("search", "kherson", "--lang", "klingon")
+    assert unknown.exit_code == 2 and "'klingon' is not a language code or name" in unknown.stderr
+
+
+def test_an_outlet_or_byline_that_matches_nothing_gets_the_closest_name(run: Run, seeds: Path):
+    run("add", str(seeds))
+    result = run("search", "Kherson", "--outlet", "New Yrok Times")
+    assert result.exit_code == 1
+    assert "did you mean --outlet 'The New York Times'?" in result.stdout
+    byline = run("search", "Kherson", "--byline", "Asher McShain", "--json")
+    assert json_lines(byline.stdout)[-1]["summary"]["filter_suggestions"] == {"byline": "Asher McShane"}
+    # The filter matches, the query does not: no name to suggest.
+    assert "did you mean --outlet" not in run("search", "zzzz", "--outlet", "LBC").stdout

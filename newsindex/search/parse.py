@@ -50,6 +50,12 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         raise QueryError(text, "the query is empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(text, f"longer than {MAX_QUERY_CHARS} characters")
+    if text.count('"') % 2:
+        raise QueryError(text, 'a quoted phrase is not closed: end it with "')
+    empty_field = _EMPTY_FIELD.search(text)
+    if empty_field and empty_field[1] in schema:
+        name = empty_field[1]
+        raise QueryError(text, f"{name}: names a field but no word to search for in it ({name}:kherson)")
     date_errors: list[object] = []
     parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=OrGroup if mode == "any" else AndGroup)
     if _names_a_date_field(text, schema):
@@ -72,6 +78,10 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         raise QueryError(text, f"more than {MAX_QUERY_TERMS} terms")
     query = column_date_ranges(query.accept(_every_document), schema).accept(_union_tree).accept(_exact_phrase)
     return _relax_long_query(query) if mode == "auto" else query
+
+
+#: A field name and its colon followed by nothing (end, space or a closing parenthesis).
+_EMPTY_FIELD = re.compile(r"(?:^|[\s(])(\w+):(?=$|[\s)])")
 
 
 def _names_a_date_field(text: str, schema: Schema) -> bool:

@@ -19,6 +19,7 @@ from .daterange import ColumnDateRange
 from .dates import parse_bound
 from .facets import count_facets
 from .highlight import Highlighters, highlight_hit
+from .languages import language_code
 from .parse import check_expansions, parse_query
 from .scoring import scored_matches, top
 from .suggest import SUGGEST_BELOW
@@ -94,6 +95,7 @@ def run_search(
     suggestion = None
     if like is None and total < SUGGEST_BELOW:
         suggestion = _better_query(searcher, query, parsed, restriction, mode, total)
+    filter_suggestions = _closer_names(searcher, filters) if total == 0 else ()
     return SearchResults(
         query=query,
         total=total,
@@ -105,7 +107,26 @@ def run_search(
         like=None if like is None else searcher.stored_fields(like)["id"],
         facets=count_facets(searcher, matching) if facets else None,
         suggestion=suggestion,
+        filter_suggestions=filter_suggestions,
     )
+
+
+def _closer_names(searcher: Searcher, filters: Filters) -> tuple[tuple[str, str], ...]:
+    """For an --outlet or --byline that matches no article at all: the
+    closest name the index holds ("New Yrok Times": "The New York Times")."""
+    from .suggest import close_name
+
+    found = []
+    for field, value in (("outlet", filters.outlet), ("byline", filters.byline)):
+        if value is None:
+            continue
+        (alone,) = _name_filters(searcher, Filters(**{field: value}))
+        if any(docs for docs, _ in matching_docs(searcher, alone)):
+            continue  # the filter finds articles: the query is what finds none
+        name = close_name(searcher, f"{field}_key", value)
+        if name is not None:
+            found.append((field, name))
+    return tuple(found)
 
 
 def _top(
@@ -267,10 +288,7 @@ def _name_filters(searcher: Searcher, filters: Filters) -> list[Query]:
             raise InvalidValueError("command line", field, f"{value!r} has no words to match")
         out.append(Term(field, words[0]) if len(words) == 1 else Phrase(field, words))
     if filters.lang is not None:
-        code = filters.lang.strip().lower().replace("_", "-").split("-")[0]
-        if not code.isalpha():
-            raise InvalidValueError("command line", "lang", f"{filters.lang!r} is not a language code such as en")
-        out.append(Term("lang", code))
+        out.append(Term("lang", language_code(filters.lang)))
     return out
 
 

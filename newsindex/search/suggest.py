@@ -87,3 +87,25 @@ def _edits(a: str, b: str) -> int:
             current.append(cost)
         previous2, previous = previous, current
     return previous[-1]
+
+
+#: Names looked through for a close one, at the most: past that, the look-up
+#: would cost more than the search.
+MAX_NAMES = 20_000
+
+
+def close_name(searcher: Searcher, key_field: str, value: str) -> str | None:
+    """The name among the index's values of ``key_field`` (outlet_key, or
+    byline_key with a name a line) closest to ``value``, spelt as the index
+    holds it; None when none is close."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for term in searcher.reader().lexicon(key_field):
+        for name in term.decode("utf-8").split("\n"):
+            if name:
+                names.setdefault(name.lower(), name)
+        if len(names) > MAX_NAMES:
+            return None
+    found = difflib.get_close_matches(" ".join(value.lower().split()), list(names), n=1, cutoff=0.6)
+    return names[found[0]] if found else None
