@@ -205,6 +205,9 @@ class SearchResults:
     #: An --outlet or --byline that no article matches, with the closest name
     #: the index holds: (("outlet", "The New York Times"),).
     filter_suggestions: tuple[tuple[str, str], ...] = ()
+    #: With --since or --until: the first and last moments searched, as read
+    #: from what was typed ("last week" included); None for an open end.
+    date_window: tuple[datetime | None, datetime | None] | None = None
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -224,6 +227,8 @@ class SearchResults:
             data["suggestion"] = self.suggestion
         if self.filter_suggestions:
             data["filter_suggestions"] = dict(self.filter_suggestions)
+        if self.date_window is not None:
+            data["date_window"] = [_iso(moment) for moment in self.date_window]
         return data
 
 

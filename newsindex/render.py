@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
@@ -57,6 +57,19 @@ def format_datetime(value: datetime | None) -> str:
     return f"{text} {value.tzname()}" if value.tzinfo is not None else text
 
 
+def date_window(start: datetime | None, end: datetime | None) -> str:
+    """A date filter's window as read: "1 Nov 2022 to 30 Nov 2022", "from
+    1 Nov 2022", "up to 30 Nov 2022" (times shown when not a day's ends)."""
+
+    def shown(moment: datetime, day_end: bool) -> str:
+        whole_day = moment.time() == (time.max if day_end else time.min)
+        return moment.strftime("%-d %b %Y") if whole_day else moment.strftime("%-d %b %Y %H:%M")
+
+    if start is not None and end is not None:
+        return f"{shown(start, False)} to {shown(end, True)}"
+    return f"from {shown(start, False)}" if start is not None else f"up to {shown(end, True)}" if end else ""
+
+
 def highlighted(text: str, spans: Iterable[Span], base_style: str = "") -> Text:
     out = Text(text, style=base_style)
     for span in spans:
@@ -87,6 +100,8 @@ def search_header(results: SearchResults) -> Text:
     if results.like and results.query.strip():
         subject += f" among {results.query!r}"
     header = Text.assemble((count, "bold"), f" {subject} ", (f"({results.seconds * 1000:.1f} ms)", DIM))
+    if results.date_window is not None:
+        header.append(f"; dated {date_window(*results.date_window)}")
     if results.folded:
         header.append(f"; {results.folded} near-identical copies folded (--all-copies shows them)", style=DIM)
     if results.suggestion:

@@ -369,3 +369,20 @@ def test_an_outlet_or_byline_that_matches_nothing_gets_the_closest_name(run: Run
     assert json_lines(byline.stdout)[-1]["summary"]["filter_suggestions"] == {"byline": "Asher McShane"}
     # The filter matches, the query does not: no name to suggest.
     assert "did you mean --outlet" not in run("search", "zzzz", "--outlet", "LBC").stdout
+
+
+def test_numeric_dates_that_read_two_ways_are_refused_with_both_readings(run: Run, seeds: Path):
+    run("add", str(seeds))
+    ambiguous = run("search", "Kherson", "--since", "11/03/2021")
+    assert ambiguous.exit_code == 2
+    assert "'11/03/2021' could be either 2021-03-11 or 2021-11-03: write the date as YYYY-MM-DD" in ambiguous.stderr
+    one_way = run("search", "Kherson", "--since", "25.10.2022", "--json")
+    assert json_lines(one_way.stdout)[-1]["summary"]["date_window"] == ["2022-10-25T00:00:00", None]
+
+
+def test_the_header_shows_the_date_window_used(run: Run, seeds: Path):
+    run("add", str(seeds))
+    month = run("search", "Kherson", "--since", "2022-11", "--until", "2022-11")
+    assert "; dated 1 Nov 2022 to 30 Nov 2022" in month.stdout.splitlines()[0]
+    relative = run("search", "Kherson", "--since", "last week")
+    assert "; dated from " in relative.stdout.splitlines()[0]

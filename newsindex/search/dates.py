@@ -17,6 +17,8 @@ from datetime import date, datetime, time
 from ..errors import InvalidValueError
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+#: Day and month in either order, then the year: 11/03/2021, 11.03.2021.
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def parse_bound(value: str | date | datetime, *, end: bool, option: str) -> datetime:
@@ -32,6 +34,8 @@ def parse_bound(value: str | date | datetime, *, end: bool, option: str) -> date
         if found is None:
             raise bad
         return found
+    if _NUMERIC.match(text):
+        return _numeric(text, end, option)
     found = _iso(text) or _whoosh_english(text, end) or _natural(text)
     if found is None:
         raise bad
@@ -49,6 +53,26 @@ def _period(text: str, end: bool) -> datetime | None:
     day = int(match[3]) if match[3] else (last_day if end else 1)
     if not 1 <= day <= last_day:
         return None
+    return datetime.combine(date(year, month, day), time.max if end else time.min)
+
+
+def _numeric(text: str, end: bool, option: str) -> datetime:
+    """11/03/2021 is 11 March in most of the world and 3 November in the
+    United States: read only when one order is impossible (25/03/2021) or
+    both agree (05/05/2021), refused otherwise, naming both readings."""
+    match = _NUMERIC.match(text)
+    assert match
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    readings = {(day, month) for day, month in ((first, second), (second, first)) if 1 <= month <= 12}
+    readings = {(day, month) for day, month in readings if 1 <= day <= monthrange(year, month)[1]}
+    if len(readings) != 1:
+        options = " or ".join(f"{year}-{month:02d}-{day:02d}" for day, month in sorted(readings, key=lambda r: r[::-1]))
+        reason = (
+            f"{text!r} could be either {options}: write the date as YYYY-MM-DD"
+            if readings else f"{text!r} is not a date I can read"
+        )
+        raise InvalidValueError("command line", option, reason)
+    ((day, month),) = readings
     return datetime.combine(date(year, month, day), time.max if end else time.min)
 
 

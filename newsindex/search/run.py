@@ -67,7 +67,8 @@ def run_search(
     if searcher.doc_count_all() == 0:  # a new index before its first commit has no columns to read
         return SearchResults(query=query, total=0, hits=(), seconds=time.perf_counter() - started)
     names = _name_filters(searcher, filters)
-    dates = _date_filter(filters)
+    window = _date_window(filters)
+    dates = _date_filter(window)
     if like is None:
         assert parsed is not None
         scored, mask = _split_exclusions(parsed)
@@ -108,6 +109,7 @@ def run_search(
         facets=count_facets(searcher, matching) if facets else None,
         suggestion=suggestion,
         filter_suggestions=filter_suggestions,
+        date_window=window,
     )
 
 
@@ -260,7 +262,7 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
     if searcher.doc_count_all() == 0:  # see run_search
         return Timeline(query, by or "day", (), 0, 0)
     names = _name_filters(searcher, filters)
-    dated = _and([parsed, *names, _date_filter(filters), Term("undated", "0")])
+    dated = _and([parsed, *names, _date_filter(_date_window(filters)), Term("undated", "0")])
     assert dated is not None
     undated = _count_undated(searcher, parsed, names)
     dates: list[int] = []
@@ -292,14 +294,19 @@ def _name_filters(searcher: Searcher, filters: Filters) -> list[Query]:
     return out
 
 
-def _date_filter(filters: Filters) -> Query | None:
+def _date_window(filters: Filters) -> tuple[datetime | None, datetime | None] | None:
+    """The first and last moments --since and --until name, or None without either."""
     if not filters.dated:
         return None
     start = parse_bound(filters.since, end=False, option="since") if filters.since is not None else None
     end = parse_bound(filters.until, end=True, option="until") if filters.until is not None else None
     if start and end and start > end:
         raise InvalidValueError("command line", "since", f"{start:%Y-%m-%d} is after --until {end:%Y-%m-%d}")
-    return ColumnDateRange("date", start, end)
+    return start, end
+
+
+def _date_filter(window: tuple[datetime | None, datetime | None] | None) -> Query | None:
+    return ColumnDateRange("date", *window) if window is not None else None
 
 
 def _sort_keys(sort: str) -> Any:
