@@ -40,13 +40,13 @@ def _title_body(path: Path) -> tuple[str, str]:
 # -- newsindex --------------------------------------------------------------------
 
 
-def newsindex_open(index: Path) -> tuple[Search, Callable[[], None]]:
+def newsindex_open(index: Path, sort: str = "relevance") -> tuple[Search, Callable[[], None]]:
     from newsindex import NewsIndex
 
     ni = NewsIndex(index)
 
     def search(q: Query, snippets: bool) -> int:
-        return ni.search(q.newsindex, limit=10, snippets=snippets).total
+        return ni.search(q.newsindex, limit=10, snippets=snippets, sort=sort).total
 
     return search, ni.close
 

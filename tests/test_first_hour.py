@@ -386,3 +386,36 @@ def test_the_header_shows_the_date_window_used(run: Run, seeds: Path):
     assert "; dated 1 Nov 2022 to 30 Nov 2022" in month.stdout.splitlines()[0]
     relative = run("search", "Kherson", "--since", "last week")
     assert "; dated from " in relative.stdout.splitlines()[0]
+
+
+def _dated_records(path: Path, count: int = 80) -> Path:
+    """Records over a few days (many on the same day), a tenth undated, some with a rare word."""
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(count):
+            record = {"title": f"Harbour report {i}", "url": f"https://example.org/{i}",
+                      "text": f"The harbour reopened, report {i}." + (" Lighthouse." if i % 20 == 3 else "")}
+            if i % 10:
+                record["date"] = f"2022-11-{1 + i % 4:02d}" + ("" if i % 3 else f"T{i % 24:02d}:00:00")
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def test_sorting_by_date_orders_every_match_and_pages_stay_consistent(run: Run, tmp_path: Path):
+    run("add", str(_dated_records(tmp_path / "dated.jsonl")))
+    for query in ("harbour", "lighthouse", "harbour NOT lighthouse"):
+        folded = json_hits(run("search", query, "--json").stdout)[1]["total"]
+        everything = {h["id"] for h in json_hits(run("search", query, "-n", "500", "--all-copies", "--json").stdout)[0]}
+        for sort, newest in (("newest", True), ("oldest", False)):
+            assert json_hits(run("search", query, "--sort", sort, "--json").stdout)[1]["total"] == folded
+            hits, summary = json_hits(run("search", query, "--sort", sort, "-n", "500", "--all-copies",
+                                          "--json").stdout)
+            assert {h["id"] for h in hits} == everything and summary["total"] == len(everything)
+            keys = [(h["published"] is None, h["published"] or "") for h in hits]
+            dated = [k[1] for k in keys if not k[0]]
+            assert dated == sorted(dated, reverse=newest)
+            assert keys == sorted(keys, key=lambda k: k[0])  # undated last
+            pages = []
+            for page in (1, 2, 3):
+                pages += [h["id"] for h in json_hits(run("search", query, "--sort", sort, "-n", "7", "--page",
+                                                          str(page), "--all-copies", "--json").stdout)[0]]
+            assert pages == [h["id"] for h in hits][: len(pages)]

@@ -31,7 +31,7 @@ class ColumnDateRange(DateRange):
         lo, hi = self._span(reader)
         if lo >= hi:
             return NullMatcher()
-        ids = sorted(_sorted_dates(reader)[1][lo:hi])
+        ids = sorted(sorted_dates(reader)[1][lo:hi])
         if reader.has_deletions():
             ids = [d for d in ids if not reader.is_deleted(d)]
         return ListMatcher(ids, all_weights=self.boost) if ids else NullMatcher()
@@ -51,7 +51,7 @@ class ColumnDateRange(DateRange):
 
     def _span(self, reader: Any) -> tuple[int, int]:
         """Where the range starts and ends in the reader's dates sorted."""
-        values = _sorted_dates(reader)[0]
+        values = sorted_dates(reader)[0]
         lo, hi = 0, len(values)
         if self.startdate is not None:
             start = datetime_to_long(index_datetime(self.startdate))
@@ -77,7 +77,7 @@ def column_date_ranges(query: Query, schema: Any) -> Query:
     return query.accept(swap)
 
 
-def _sorted_dates(reader: Any) -> tuple[array, array]:
+def sorted_dates(reader: Any) -> tuple[array, array]:
     """The segment's dated documents as (dates, document numbers), sorted by
     date; read once per segment reader, which the index keeps open between
     searches."""

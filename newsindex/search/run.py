@@ -6,13 +6,13 @@ import time
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from whoosh import sorting
-from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector
+from whoosh.collectors import Collector, FilterCollector, TopCollector
 from whoosh.query import And, DateRange, Every, Not, Or, Phrase, Query, Term
 from whoosh.searching import Results, Searcher
 
 from ..errors import InvalidValueError, QueryError
 from ..models import SORTS, Copy, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
+from .by_date import date_ordered
 from .copies import StoryCounter, cluster_copies, cluster_numbers, count_stories
 from .counting import matches_by_segment, matching_docs
 from .daterange import ColumnDateRange
@@ -84,7 +84,8 @@ def run_search(
     # intersecting skips through the postings of both, where a filter would
     # score every match of the words first.
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
-    top, total, folded = _top(searcher, searched, mask, _sort_keys(sort), offset + limit, fold_copies)
+    by_date = None if sort == "relevance" else sort
+    top, total, folded = _top(searcher, searched, mask, by_date, offset + limit, fold_copies)
     highlighters = Highlighters.for_query(parsed if like is None else scored) if snippets else None
     hits = tuple(
         _hit(offset + rank, result, highlighters, searcher if fold_copies else None)
@@ -135,7 +136,7 @@ def _top(
     searcher: Searcher,
     scored: Query,
     mask: Query | None,
-    sortedby: Any,
+    by_date: str | None,
     want: int,
     fold_copies: bool,
 ) -> tuple[list[Any], int, int]:
@@ -148,17 +149,20 @@ def _top(
     in bulk (scoring.py), which gives the best hits and the counts at once;
     other queries find their best hits by a pass that skips the postings which
     cannot make the top (Whoosh's block quality) and count their matches in
-    bulk (counting.py). Sorted by date every match is looked at anyway, as are
-    the phrases of a query not scored in bulk: one pass scores and counts."""
+    bulk (counting.py); the phrases of a query not scored in bulk are looked
+    at in one pass that scores and counts. ``by_date`` ("newest", "oldest")
+    orders the matches by date instead (by_date.py)."""
     masks = list(matching_docs(searcher, mask)) if mask is not None else None
     excluded = {offset + doc for docs, offset in masks for doc in docs} if masks is not None else None
+    if by_date is not None:
+        return _top_by_date(searcher, scored, masks, excluded, by_date == "newest", want, fold_copies)
     if not fold_copies:
-        results = searcher.search(scored, mask=excluded, limit=want, sortedby=sortedby)
+        results = searcher.search(scored, mask=excluded, limit=want)
         return list(results), len(results), 0
     clusters = cluster_numbers(searcher)
     fetch = want * 2 + 10
-    scores = scored_matches(searcher, scored) if sortedby is None else None
-    two_pass = sortedby is None and not any(isinstance(leaf, Phrase) for leaf in scored.leaves())
+    scores = scored_matches(searcher, scored)
+    two_pass = not any(isinstance(leaf, Phrase) for leaf in scored.leaves())
     if scores is not None:
         for doc in excluded or ():
             scores.pop(doc, None)
@@ -171,7 +175,7 @@ def _top(
         elif two_pass:
             results = searcher.search(scored, mask=excluded, limit=fetch)
         else:
-            counter = StoryCounter(_every_match_collector(fetch, sortedby), clusters)
+            counter = StoryCounter(_every_match_collector(fetch), clusters)
             collector = FilterCollector(counter, None, excluded) if excluded is not None else counter
             searcher.search_with_collector(scored, collector)
             results = collector.results()
@@ -190,6 +194,35 @@ def _top(
         fetch *= 4
 
 
+def _top_by_date(
+    searcher: Searcher,
+    query: Query,
+    masks: list[tuple[set[int], int]] | None,
+    excluded: set[int] | None,
+    newest: bool,
+    want: int,
+    fold_copies: bool,
+) -> tuple[list[Any], int, int]:
+    """What :func:`_top` gives, in date order (by_date.py): the first
+    ``want`` matches, one a cluster when folding, and the counts."""
+    clusters = cluster_numbers(searcher)
+    matched, stories = count_stories(searcher, query, masks, clusters)
+    picked: list[int] = []
+    seen: set[int] = set()
+    for doc in date_ordered(searcher, query, excluded, newest):
+        if fold_copies:
+            if clusters[doc] in seen:
+                continue
+            seen.add(clusters[doc])
+        picked.append(doc)
+        if len(picked) == want:
+            break
+    hits = [hit for hit in Results(searcher, query, [(None, doc) for doc in picked])]  # noqa: C416 (no len())
+    if not fold_copies:
+        return hits, matched, 0
+    return hits, stories, matched - stories
+
+
 def _split_exclusions(query: Query) -> tuple[Query, Query | None]:
     """``a b NOT c`` as the query ``a b`` and the documents to leave out,
     ``c``: the best hits of ``a b`` are then found skipping the postings that
@@ -206,12 +239,10 @@ def _split_exclusions(query: Query) -> tuple[Query, Query | None]:
     return scored, left_out[0] if len(left_out) == 1 else Or(left_out)
 
 
-def _every_match_collector(limit: int, sortedby: Any) -> Collector:
+def _every_match_collector(limit: int) -> Collector:
     """A top-``limit`` collector that sees every match: no skipping of blocks
     that cannot make the top, and no replacing of the matcher by one that
     leaves out documents which cannot (``replace=0``)."""
-    if sortedby is not None:
-        return SortingCollector(sortedby, limit=limit)
     return TopCollector(limit, usequality=False, replace=0)
 
 
@@ -309,15 +340,7 @@ def _date_filter(window: tuple[datetime | None, datetime | None] | None) -> Quer
     return ColumnDateRange("date", *window) if window is not None else None
 
 
-def _sort_keys(sort: str) -> Any:
-    """Undated articles sort after dated ones either way; the id breaks ties."""
-    if sort == "relevance":
-        return None
-    return [
-        sorting.FieldFacet("undated"),
-        sorting.FieldFacet("date", reverse=(sort == "newest")),
-        sorting.FieldFacet("id"),
-    ]
+
 
 
 def _has_date_range(query: Query) -> bool:
