@@ -35,6 +35,16 @@ PROVENANCE_SOURCES = (
 )
 
 
+def date_precision(value: datetime | None) -> str | None:
+    """How precise a publication date is: "day" when the source gave the day
+    alone (newsindex stores it at midnight, 00:00:00, and shows no time),
+    "time" otherwise; None without a date. A source that gave midnight
+    itself reads as "day" too: such a time says no more than the day."""
+    if value is None:
+        return None
+    return "day" if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0) else "time"
+
+
 @dataclass(frozen=True)
 class Span:
     """A match inside a snippet or title: ``text[start:end]`` is the matched word."""
@@ -88,7 +98,9 @@ class Article:
     description: str | None = None
     crawled: datetime | None = None  # when a web archive fetched it; not its publication date
     copies: tuple[Copy, ...] = ()  # near-identical copies elsewhere in the index
-    first_seen: bool = False  # the earliest dated copy of its cluster (False when it has none)
+    #: Whether it is the earliest dated of its near-identical copies; None when
+    #: it has no copies, or none of them is dated.
+    first_seen: bool | None = None
 
     @property
     def lede(self) -> str:
@@ -101,6 +113,11 @@ class Article:
         feed entry of headlines, found by its headline alone."""
         return not self.body.strip()
 
+    @property
+    def published_precision(self) -> str | None:
+        """See :func:`date_precision`."""
+        return date_precision(self.published)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["published"] = _iso(self.published)
@@ -109,6 +126,7 @@ class Article:
         data["copies"] = [c.to_dict() for c in self.copies]
         data["lede"] = self.lede
         data["headline_only"] = self.headline_only
+        data["published_precision"] = self.published_precision
         return data
 
 
@@ -134,16 +152,22 @@ class Hit:
     url: str | None = None
     language: str | None = None
     copies: tuple[Copy, ...] = ()  # folded into this hit
-    first_seen: bool = False
+    first_seen: bool | None = None  # as Article.first_seen
 
     @property
     def headline_only(self) -> bool:
         """The source gave a headline and no text (see Article.headline_only)."""
         return not self.lede
 
+    @property
+    def published_precision(self) -> str | None:
+        """See :func:`date_precision`."""
+        return date_precision(self.published)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["headline_only"] = self.headline_only
+        data["published_precision"] = self.published_precision
         data["published"] = _iso(self.published)
         data["updated"] = _iso(self.updated)
         data["copies"] = [c.to_dict() for c in self.copies]

@@ -198,7 +198,7 @@ def source_lines(path: str, record: str | None, url: str | None) -> list[str]:
     return lines
 
 
-def copies_line(copies: tuple[Copy, ...], first_seen: bool) -> Text:
+def copies_line(copies: tuple[Copy, ...], first_seen: bool | None) -> Text:
     outlets = sorted({c.outlet or NO_OUTLET for c in copies})
     noun = "copy" if len(copies) == 1 else "copies"
     line = Text(f"+{len(copies)} {noun} ({', '.join(outlets)})", style="yellow")
@@ -257,7 +257,7 @@ def article(a: Article) -> RenderableType:
     rows = [
         ("id", a.id, ""),
         ("path", display_path(a.path), ""),
-        ("record", a.record if a.record and a.record != a.url else "", ""),
+        ("record", a.record or "", ""),  # its key in a file of many: as --json gives it
         ("url", a.url or "", "url"),
         ("title", a.title or "", "title"),
         ("outlet", a.outlet or "", "outlet"),

@@ -419,3 +419,19 @@ def test_sorting_by_date_orders_every_match_and_pages_stay_consistent(run: Run, 
                 pages += [h["id"] for h in json_hits(run("search", query, "--sort", sort, "-n", "7", "--page",
                                                           str(page), "--all-copies", "--json").stdout)[0]]
             assert pages == [h["id"] for h in hits][: len(pages)]
+
+
+def test_result_fields_each_mean_one_thing(run: Run, seeds: Path, tmp_path: Path):
+    run("add", str(seeds))
+    hits = json_hits(run("search", "Kherson", "--json").stdout)[0]
+    assert all(h["first_seen"] is None for h in hits)  # no copies: nothing to be first of
+    by_precision = {h["path"].rsplit("/", 1)[-1]: h["published_precision"] for h in hits}
+    assert by_precision == {"004_4cb7eeb292a544b7.txt": "time", "000_e9125ed3b73e1ab6.txt": None}
+    records = tmp_path / "r.jsonl"
+    records.write_text(json.dumps({"title": "Dated to the day", "text": "A story.", "date": "2022-11-11",
+                                   "url": "https://example.org/day"}) + "\n", encoding="utf-8")
+    run("add", str(records))
+    day = json_hits(run("search", "story", "--json").stdout)[0][0]
+    assert day["published_precision"] == "day"
+    shown = run("show", day["id"])
+    assert "record" in shown.stdout and "https://example.org/day" in shown.stdout.split("record", 1)[1].split("\n")[0]

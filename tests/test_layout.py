@@ -73,3 +73,21 @@ def test_the_pickled_class_paths_are_the_documented_ones(tmp_path: Path) -> None
     for path in PICKLED:
         module, name = path.rsplit(".", 1)
         assert getattr(importlib.import_module(module), name)
+
+
+def test_every_result_field_is_described_in_docs_api() -> None:
+    """docs/api.md is the one place the result types' fields are described: each is named there."""
+    import dataclasses
+
+    text = (PACKAGE.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(?:[A-Z]\w*\.)?\.?(\w+)`", text)) | set(re.findall(r"\.(\w+)`", text))
+    missing = []
+    for name in newsindex.__all__:
+        cls = getattr(newsindex, name)
+        if not dataclasses.is_dataclass(cls):
+            continue
+        assert f"## {name}" in text or f"`{name}`" in text or f" {name}" in text, f"{name} is not in docs/api.md"
+        members = [f.name for f in dataclasses.fields(cls)]
+        members += [n for n, v in vars(cls).items() if isinstance(v, property)]
+        missing += [f"{name}.{m}" for m in members if m not in named]
+    assert not missing, f"fields not described in docs/api.md: {missing}"

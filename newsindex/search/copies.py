@@ -73,13 +73,15 @@ def cluster_sizes(searcher: Searcher) -> Counter[int]:
     return cached_on(searcher, "cluster_sizes", lambda: Counter(cluster_numbers(searcher)))
 
 
-def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool]:
-    """The other articles of a cluster, and whether ``article_id`` is its first seen."""
+def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool | None]:
+    """The other articles of a cluster, and whether ``article_id`` is its
+    first seen (the earliest dated): None when it has no copies, or when no
+    article of the cluster is dated, so that nothing can be first."""
     if cluster_sizes(searcher)[cluster_key(cluster)] < 2:  # alone: no need to look
-        return (), False
+        return (), None
     members = [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(Term("cluster", cluster))]
     if len(members) < 2:
-        return (), False
+        return (), None
     dated = [m for m in members if m["meta"].get("published") is not None]
     first = min(dated, key=lambda m: index_datetime(m["meta"]["published"]))["id"] if dated else None
     copies = tuple(
@@ -87,7 +89,7 @@ def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[t
         for m in sorted(members, key=lambda m: m["path"])
         if m["id"] != article_id
     )
-    return copies, first == article_id
+    return copies, None if first is None else first == article_id
 
 
 def column_array(reader: Any, name: str) -> array:

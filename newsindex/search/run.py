@@ -359,7 +359,7 @@ def _hit(rank: int, result: Any, highlighters: Highlighters | None, searcher: Se
     fields = result.fields()
     meta = fields["meta"]
     copies: tuple[Copy, ...] = ()
-    first_seen = False
+    first_seen: bool | None = None
     if searcher is not None:
         copies, first_seen = cluster_copies(searcher, fields["cluster"], fields["id"])
     found: list[Snippet] = []
