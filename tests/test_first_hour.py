@@ -210,7 +210,11 @@ def test_a_first_ctrl_c_commits_what_is_prepared_and_says_how_many_were_kept(tmp
     first = proc.stdout.readline()  # the first batch is committed: the add is under way
     assert '"added"' in first
     proc.send_signal(signal.SIGINT)
-    rest, stderr = proc.communicate(timeout=120)
+    # Read on through the same buffered stream: communicate() would read the
+    # pipe itself and lose what readline() buffered past the first line.
+    rest = proc.stdout.read()
+    stderr = proc.stderr.read() if proc.stderr is not None else ""
+    proc.wait(timeout=120)
     assert proc.returncode == 130, stderr
     summary = json_lines(first + rest)[-1]["summary"]
     assert summary["interrupted"] is True and 0 < summary["added"] < 1500
