@@ -64,6 +64,7 @@ def to_document(
     """
     meta = {
         "outlet": article.outlet,
+        **({"section": article.section} if article.section else {}),
         "credit": article.credit,
         "byline": list(article.byline),
         "published": article.published,
@@ -134,6 +135,7 @@ def from_stored(fields: dict[str, Any]) -> ExtractedArticle:
         captions=tuple(captions.split("\n")) if captions else (),
         byline=tuple(meta.get("byline", ())),
         outlet=meta.get("outlet"),
+        section=meta.get("section"),
         credit=meta.get("credit"),
         published=meta.get("published"),
         updated=meta.get("updated"),
@@ -156,6 +158,7 @@ def stored_article(fields: dict[str, Any]) -> Article:
         captions=extracted.captions,
         byline=extracted.byline,
         outlet=extracted.outlet,
+        section=extracted.section,
         credit=extracted.credit,
         published=extracted.published,
         updated=extracted.updated,

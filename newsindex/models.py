@@ -97,6 +97,7 @@ class Article:
     language: str | None = None
     description: str | None = None
     crawled: datetime | None = None  # when a web archive fetched it; not its publication date
+    section: str | None = None  # the part of the outlet it appeared in ("Technology")
     copies: tuple[Copy, ...] = ()  # near-identical copies elsewhere in the index
     #: Whether it is the earliest dated of its near-identical copies; None when
     #: it has no copies, or none of them is dated.

@@ -261,6 +261,7 @@ def article(a: Article) -> RenderableType:
         ("url", a.url or "", "url"),
         ("title", a.title or "", "title"),
         ("outlet", a.outlet or "", "outlet"),
+        ("section", a.section or "", "section"),
         ("credit", a.credit or "", "credit"),
         ("byline", ", ".join(a.byline), "byline"),
         ("published", format_datetime(a.published) if a.published else "", "published"),

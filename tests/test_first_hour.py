@@ -439,3 +439,32 @@ def test_result_fields_each_mean_one_thing(run: Run, seeds: Path, tmp_path: Path
     assert day["published_precision"] == "day"
     shown = run("show", day["id"])
     assert "record" in shown.stdout and "https://example.org/day" in shown.stdout.split("record", 1)[1].split("\n")[0]
+
+
+def _feed(title: str, link: str, image: str | None = None) -> str:
+    image_xml = f"<image><title>{image}</title><url>{link}logo.png</url><link>{link}</link></image>" if image else ""
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title><link>{link}</link>{image_xml}'
+            f"<item><title>Ferry resumes at {title}</title><link>{link}a</link><description>The ferry of {title} "
+            "resumed service on Monday.</description></item></channel></rss>")
+
+
+def test_a_feeds_outlet_is_the_publication_and_its_section_is_kept_apart(run: Run, tmp_path: Path):
+    feeds = {
+        "section-of-site.rss": (_feed("Technology", "https://www.example-radio.org/sections/technology/"),
+                                "example-radio.org", "Technology"),
+        "name-and-section.rss": (_feed("Morning Courier - Sport", "https://www.morningcourier.co.uk/"),
+                                 "Morning Courier", "Sport"),
+        "domain-and-section.rss": (_feed("dailyglobe.it - esteri", "https://www.dailyglobe.it", "Daily Globe"),
+                                   "Daily Globe", "esteri"),
+        "name-and-tagline.rss": (_feed("Harbour Times: News You Can Trust Every Day", "https://harbourtimes.com/"),
+                                 "Harbour Times", None),
+        "plain.rss": (_feed("The Evening Star", "https://www.theeveningstar.com/"), "The Evening Star", None),
+    }
+    for name, (xml, _, _) in feeds.items():
+        (tmp_path / name).write_text(xml, encoding="utf-8")
+    assert run("add", str(tmp_path)).exit_code == 0
+    hits = json_hits(run("search", "ferry", "--all-copies", "--json").stdout)[0]
+    for name, (_, outlet, section) in feeds.items():
+        (hit,) = [h for h in hits if h["path"].endswith(name)]
+        shown = json.loads(run("show", hit["id"], "--json").stdout)
+        assert (shown["outlet"], shown["section"]) == (outlet, section), name

@@ -27,6 +27,7 @@ class ExtractedArticle:
     captions: tuple[str, ...] = ()
     byline: tuple[str, ...] = ()
     outlet: str | None = None
+    section: str | None = None  # the part of the outlet it appeared in ("Technology", "Cronache")
     credit: str | None = None
     published: datetime | None = None
     updated: datetime | None = None

@@ -36,7 +36,8 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "updated": ("updated", "dateModified", "date_modify", "modified", "updated_at", "date_modified"),
     "byline": ("author", "authors", "byline", "creator", "writer"),
     "outlet": ("outlet", "source", "publisher", "feed title", "source_domain", "site_name", "sitename", "site",
-               "domain"),
+               "domain", "feed link"),
+    "section": ("section", "category", "department", "desk", "feed section"),
     "url": ("url", "link", "canonical_url", "href", "permalink"),
     "language": ("language", "lang", "inLanguage"),
 }
