@@ -157,7 +157,7 @@ def cli(index_path: str) -> None:
 @click.option("--date", help="Publication date (ISO 8601) for every article of this run.")
 @click.option(
     "--map", "field_map", multiple=True, metavar="FIELD=KEY",
-    help="Read FIELD (title, body, description, date, updated, byline, outlet, url, language) "
+    help="Read FIELD (title, body, description, date, updated, byline, outlet, section, url, language) "
     "from record key KEY of JSON, JSON Lines or CSV (dotted for nested: body=story.text). Repeatable.",
 )
 @click.option(
