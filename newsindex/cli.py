@@ -8,6 +8,7 @@ shell reports 141).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -290,7 +291,7 @@ def _shown(outcome: FileOutcome) -> str:
 
 
 @contextmanager
-def _progress(console: Console) -> Iterator[Callable[[int, int], None] | None]:
+def _progress(console: Console, label: str = "indexing") -> Iterator[Callable[[int, int], None] | None]:
     if not console.is_terminal:
         yield None
         return
@@ -303,7 +304,7 @@ def _progress(console: Console) -> Iterator[Callable[[int, int], None] | None]:
             if total < PROGRESS_THRESHOLD:
                 return
             if not task:
-                task.append(bar.add_task("indexing", total=total))
+                task.append(bar.add_task(label, total=total))
             bar.update(task[0], completed=done)
 
         yield update
@@ -394,6 +395,84 @@ def _print_results(results: SearchResults, as_json: bool) -> None:
             out.print()
             out.print(render.hit(h))
     sys.exit(0 if results.total else 1)
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV for spreadsheets, JSON Lines for tools.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark, for Excel.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+    help="Order of rows; undated articles come last by date.",
+)
+@_filter_options
+@click.option("--all-copies", is_flag=True, help="A row for each near-identical copy, not one a story.")
+@_index_option
+def export(
+    words: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    bom: bool,
+    sort: str,
+    mode: str | None,
+    all_copies: bool,
+    index_path: str,
+    **filters: str | None,
+) -> None:
+    """Write every hit of a query, not a page, as CSV or JSON Lines.
+
+    Columns: id, rank, score, title, lede, outlet, credit, byline, published,
+    updated, url, path, record, language, cluster, copies, snippet. Cells a
+    spreadsheet would run as a formula (=, +, -, @) start with an apostrophe.
+    A progress bar runs on stderr. With -o, the file appears whole or not at
+    all.
+
+    Exit status: 0 hits written, 1 no hits, 2 error.
+
+    \b
+    Example:
+      newsindex export Kherson -o kherson.csv
+      newsindex export Kherson --sort newest --format jsonl
+    """
+    from . import export as exporting
+
+    query = " ".join(words)
+    with NewsIndex(index_path) as ni:
+        total = ni.search(query, limit=1, snippets=False, mode=mode or "auto", all_copies=all_copies,
+                          **filters).total
+        hits = ni.export(query, sort=sort, mode=mode or "auto", all_copies=all_copies, **filters)
+        err = _console(stderr=True)
+        with _progress(err, "exporting") as progress:
+            def advance(done: int) -> None:
+                if progress is not None:
+                    progress(done, total)
+
+            if output is None:
+                written = exporting.write(hits, sys.stdout, fmt, bom=bom, progress=advance)
+            else:
+                written = _write_whole(output, lambda out: exporting.write(hits, out, fmt, bom=bom,
+                                                                           progress=advance))
+    if output is not None:
+        err.print(f"{written} rows written to {output}", markup=False, highlight=False)
+    sys.exit(0 if written else 1)
+
+
+def _write_whole(path: str, write: Callable[[Any], int]) -> int:
+    """Write through ``write`` to a file beside ``path``, renamed to it once
+    complete: an error or a kill never leaves half an export under its name."""
+    folder = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.part")
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            written = write(out)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
+    return written
 
 
 @cli.command()

@@ -33,6 +33,7 @@ from .models import (
     Article,
     CheckReport,
     FileOutcome,
+    Hit,
     RebuildReport,
     RemoveReport,
     SearchResults,
@@ -427,6 +428,31 @@ class NewsIndex:
             fold_copies=not all_copies,
             like=self._docnum(like) if like is not None else None,
         )
+
+    def export(
+        self,
+        query: str,
+        *,
+        sort: str = "relevance",
+        mode: str = "auto",
+        outlet: str | None = None,
+        byline: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        lang: str | None = None,
+        all_copies: bool = False,
+    ) -> Iterator[Hit]:
+        """Every hit of ``query``, not a page: as :meth:`search` ranks them,
+        with their snippets and copies, yielded one at a time so that memory
+        does not grow with the export (newsindex.export writes them as CSV or
+        JSON Lines)."""
+        from .search.run import Filters, every_hit
+
+        hits = every_hit(
+            self._current_searcher(), query, sort=sort, mode=mode,
+            filters=Filters(outlet, byline, since, until, lang), fold_copies=not all_copies,
+        )
+        yield from hits
 
     def similar(self, ref: str, *, limit: int = 10, page: int = 1, all_copies: bool = False) -> SearchResults:
         """Articles like the one ``ref`` names (id, prefix or path), its own copies left out."""

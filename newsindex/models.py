@@ -154,6 +154,7 @@ class Hit:
     language: str | None = None
     copies: tuple[Copy, ...] = ()  # folded into this hit
     first_seen: bool | None = None  # as Article.first_seen
+    cluster: str | None = None  # its group of near-identical copies (the same for each copy)
 
     @property
     def headline_only(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -130,6 +131,31 @@ def _closer_names(searcher: Searcher, filters: Filters) -> tuple[tuple[str, str]
         if name is not None:
             found.append((field, name))
     return tuple(found)
+
+
+def every_hit(
+    searcher: Searcher, query: str, *, sort: str, mode: str, filters: Filters, fold_copies: bool = True
+) -> Iterator[Hit]:
+    """Every hit of ``query``, in order, each with its snippets and copies, as
+    it is needed: the order is found once (a number a match), and each hit's
+    stored fields are read and highlighted only when it is taken. For export,
+    where a page of hits is not enough."""
+    if sort not in SORTS:
+        raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
+    if not query.strip() and any(value is not None for value in filters):
+        query = "*"
+    parsed = parse_query(query, searcher.schema, mode=mode)
+    check_expansions(parsed, query, searcher.reader())
+    if searcher.doc_count_all() == 0:
+        return
+    scored, mask = _split_exclusions(parsed)
+    restriction = _and([*_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+    searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
+    by_date = None if sort == "relevance" else sort
+    top, _, _ = _top(searcher, searched, mask, by_date, searcher.doc_count_all(), fold_copies)
+    highlighters = Highlighters.for_query(parsed)
+    for rank, result in enumerate(top, 1):
+        yield _hit(rank, result, highlighters, searcher if fold_copies else None)
 
 
 def _top(
@@ -386,4 +412,5 @@ def _hit(rank: int, result: Any, highlighters: Highlighters | None, searcher: Se
         language=meta.get("language"),
         copies=copies,
         first_seen=first_seen,
+        cluster=fields.get("cluster"),
     )
