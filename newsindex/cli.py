@@ -459,6 +459,94 @@ def export(
     sys.exit(0 if written else 1)
 
 
+@cli.command()
+@click.argument("names_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--column", help="In a CSV file: the column holding the queries (default: query, else the first).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the rows as CSV.")
+@click.option("--export", "export_dir", type=click.Path(file_okay=False),
+              help="Also write each query's hits to a CSV file of its own in this folder.")
+@_filter_options
+@_index_option
+@_json_option
+def batch(
+    names_file: str,
+    column: str | None,
+    as_csv: bool,
+    export_dir: str | None,
+    mode: str | None,
+    index_path: str,
+    as_json: bool,
+    **filters: str | None,
+) -> None:
+    """Run a list of queries at once: one row each, with its counts, dates and outlets.
+
+    FILE holds one query a line (# starts a comment; blank lines are skipped),
+    or is a CSV file with a column of queries. Each row: articles, stories
+    (copies counted once), first and last date, the three largest outlets, and
+    an error when the query could not run; the other queries still do.
+
+    Exit status: 0 every query ran, 1 some could not (their rows say why), 2 error.
+
+    \b
+    Example:
+      newsindex batch examples/names.txt
+      newsindex batch examples/names.txt --since 2022 --csv
+    """
+    from . import export as exporting
+
+    queries = _read_queries(names_file, column)
+    failed = 0
+    with NewsIndex(index_path) as ni:
+        rows = []
+        for number, summary in enumerate(ni.batch(queries, mode=mode or "auto", **filters), 1):
+            failed += summary.error is not None
+            if export_dir is not None and summary.error is None and summary.articles:
+                os.makedirs(export_dir, exist_ok=True)
+                name = os.path.join(export_dir, f"{number:03d}-{_slug(summary.query)}.csv")
+                hits = ni.export(summary.query, mode=mode or "auto", **filters)
+                _write_whole(name, lambda out, hits=hits: exporting.write(hits, out))
+            if as_json:
+                _print_json(summary.to_dict())
+            else:
+                rows.append(summary)
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["query", "articles", "stories", "first", "last", "outlets", "error"])
+        for s in rows:
+            data = s.to_dict()
+            outlets = "; ".join(f"{name} ({n})" for name, n in data["outlets"].items())
+            writer.writerow([exporting.cell(v) for v in (s.query, s.articles, s.stories, data["first"], data["last"],
+                                                         outlets, s.error)])
+    elif not as_json:
+        _console().print(render.batch(rows))
+    sys.exit(1 if failed else 0)
+
+
+def _read_queries(path: str, column: str | None) -> list[str]:
+    """The queries of a names file: a line each, or a CSV column."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        text = f.read()
+    if path.lower().endswith(".csv"):
+        import csv
+
+        reader = csv.DictReader(text.splitlines())
+        fields = reader.fieldnames or []
+        name = column or ("query" if "query" in fields else fields[0] if fields else None)
+        if name is None or name not in fields:
+            raise click.BadParameter(
+                f"{path}: no column {name!r} (columns: {', '.join(fields)})", param_hint="--column"
+            )
+        return [row[name].strip() for row in reader if (row.get(name) or "").strip()]
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())[:40] or "query"
+
+
 def _write_whole(path: str, write: Callable[[Any], int]) -> int:
     """Write through ``write`` to a file beside ``path``, renamed to it once
     complete: an error or a kill never leaves half an export under its name."""

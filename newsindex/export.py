@@ -74,7 +74,7 @@ def write(
     for hit in hits:
         values = row(hit)
         if fmt == "csv":
-            writer.writerow([_cell(values[name]) for name in COLUMNS])
+            writer.writerow([cell(values[name]) for name in COLUMNS])
         else:
             out.write(json.dumps(values, ensure_ascii=False) + "\n")
         count += 1
@@ -83,7 +83,8 @@ def write(
     return count
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A value as a CSV cell a spreadsheet shows as written (see above)."""
     if value is None:
         return ""
     text = str(value)

@@ -27,6 +27,7 @@ from .errors import (
     InputPathError,
     InvalidValueError,
     NewsIndexError,
+    QueryError,
 )
 from .models import (
     AddReport,
@@ -34,6 +35,7 @@ from .models import (
     CheckReport,
     FileOutcome,
     Hit,
+    QuerySummary,
     RebuildReport,
     RemoveReport,
     SearchResults,
@@ -453,6 +455,30 @@ class NewsIndex:
             filters=Filters(outlet, byline, since, until, lang), fold_copies=not all_copies,
         )
         yield from hits
+
+    def batch(
+        self,
+        queries: Iterable[str],
+        *,
+        mode: str = "auto",
+        outlet: str | None = None,
+        byline: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        lang: str | None = None,
+    ) -> Iterator[QuerySummary]:
+        """One :class:`QuerySummary` a query, in order, yielded as each runs:
+        a list of names or terms searched at once. A query that cannot run
+        (malformed, too wide) gets its row with the ``error``, and the rest
+        run."""
+        from .search.run import Filters, run_summary
+
+        filters = Filters(outlet, byline, since, until, lang)
+        for query in queries:
+            try:
+                yield run_summary(self._current_searcher(), query, mode=mode, filters=filters)
+            except (QueryError, InvalidValueError) as exc:
+                yield QuerySummary(query, 0, 0, None, None, (), error=str(exc))
 
     def similar(self, ref: str, *, limit: int = 10, page: int = 1, all_copies: bool = False) -> SearchResults:
         """Articles like the one ``ref`` names (id, prefix or path), its own copies left out."""

@@ -335,6 +335,30 @@ class AddReport:
 
 
 @dataclass(frozen=True)
+class QuerySummary:
+    """One row of ``batch``: what a query finds, or why it could not run."""
+
+    query: str
+    articles: int  # matching articles, copies included
+    stories: int  # the same with near-identical copies counted once
+    first: datetime | None  # the earliest publication date among them
+    last: datetime | None  # the latest
+    outlets: tuple[FacetCount, ...]  # the three largest outlets
+    error: str | None = None  # why the query could not run (the others still do)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "articles": self.articles,
+            "stories": self.stories,
+            "first": _iso(self.first),
+            "last": _iso(self.last),
+            "outlets": {c.value: c.count for c in self.outlets},
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
 class RemoveReport:
     removed: tuple[str, ...]  # ids
     not_found: tuple[str, ...]  # the references that matched nothing

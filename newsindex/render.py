@@ -18,6 +18,7 @@ from .models import (
     Copy,
     Facets,
     Hit,
+    QuerySummary,
     RebuildReport,
     SearchResults,
     Snippet,
@@ -365,3 +366,22 @@ def rebuild_report(report: RebuildReport) -> tuple[Text, Text]:
         f"{report.from_index} from the stored copy), {len(report.lost)} lost in {report.seconds:.2f} s"
     )
     return lost, summary
+
+
+def batch(rows: Iterable[QuerySummary]) -> RenderableType:
+    """A row a query: its counts, its dates, its largest outlets, or its error."""
+    from rich.table import Table
+
+    table = Table(box=None, padding=(0, 2), header_style="bold")
+    for name, justify in (("query", "left"), ("articles", "right"), ("stories", "right"), ("first", "left"),
+                          ("last", "left"), ("outlets", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in rows:
+        if row.error is not None:
+            table.add_row(Text(row.query), "", "", "", "", Text(row.error, style="red"))
+            continue
+        outlets = ", ".join(f"{c.value} ({c.count})" for c in row.outlets)
+        first = format_datetime(row.first) if row.first else ""
+        last = format_datetime(row.last) if row.last else ""
+        table.add_row(Text(row.query), str(row.articles), str(row.stories), first, last, Text(outlets))
+    return table

@@ -39,8 +39,9 @@ def _use_table() -> list[tuple[str, str]]:
 
 
 def test_readme_command_line_examples_run_as_written_on_the_seeds(tmp_path: Path):
-    """Each example of the table, run in order from a folder holding seeds/, succeeds."""
+    """Each example of the table, run in order from a checkout's root (seeds/, examples/), succeeds."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     for command, _ in _use_table():
         args = shlex.split(command)[1:]
         done = subprocess.run([sys.executable, "-m", "newsindex", *args], cwd=tmp_path, capture_output=True,

@@ -51,20 +51,21 @@ def _segment_order(
     dates, order = sorted_dates(reader)
     sign = -1 if newest else 1
     if len(docs) < len(order) * SPARSE:
-        date_of = _date_of(reader)
-        dated: Iterable[tuple[int, int]] = sorted((sign * date_of[doc], doc) for doc in docs if doc in date_of)
+        known = date_of(reader)
+        dated: Iterable[tuple[int, int]] = sorted((sign * known[doc], doc) for doc in docs if doc in known)
     else:
         positions = range(len(order) - 1, -1, -1) if newest else range(len(order))
         dated = ((sign * dates[i], order[i]) for i in positions if order[i] in docs)
     for key, group in groupby(dated, key=itemgetter(0)):
         for doc in sorted(doc for _, doc in group):
             yield (0, key, offset + doc), offset + doc
-    for doc in sorted(docs.difference(_date_of(reader))):
+    for doc in sorted(docs.difference(date_of(reader))):
         yield (1, 0, offset + doc), offset + doc
 
 
-def _date_of(reader: Any) -> dict[int, int]:
-    """Each dated document's date, as the column holds it, once per reader."""
+def date_of(reader: Any) -> dict[int, int]:
+    """Each dated document's date, as the column holds it (Whoosh's long), once per reader."""
+
     def read() -> dict[int, int]:
         dates, order = sorted_dates(reader)
         return dict(zip(order, dates, strict=True))

@@ -12,8 +12,8 @@ from whoosh.query import And, DateRange, Every, Not, Or, Phrase, Query, Term
 from whoosh.searching import Results, Searcher
 
 from ..errors import InvalidValueError, QueryError
-from ..models import SORTS, Copy, Hit, SearchResults, Snippet, Span, Timeline, first_sentence
-from .by_date import date_ordered
+from ..models import SORTS, Copy, Hit, QuerySummary, SearchResults, Snippet, Span, Timeline, first_sentence
+from .by_date import date_of, date_ordered
 from .copies import StoryCounter, cluster_copies, cluster_numbers, count_stories
 from .counting import matches_by_segment, matching_docs
 from .daterange import ColumnDateRange
@@ -327,6 +327,35 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
         column = reader.column_reader("date", translate=False)
         dates.extend(map(column.__getitem__, docs))
     return build_timeline(query, dates, by, undated)
+
+
+def run_summary(searcher: Searcher, query: str, *, mode: str, filters: Filters) -> QuerySummary:
+    """What a query finds, in one row: articles and stories (copies folded),
+    the first and last publication dates, and the three largest outlets."""
+    from whoosh.util.times import long_to_datetime
+
+    if not query.strip() and any(value is not None for value in filters):
+        query = "*"
+    parsed = parse_query(query, searcher.schema, mode=mode)
+    check_expansions(parsed, query, searcher.reader())
+    if searcher.doc_count_all() == 0:
+        return QuerySummary(query, 0, 0, None, None, ())
+    matching = _and([parsed, *_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+    assert matching is not None
+    articles, stories = count_stories(searcher, matching, None, cluster_numbers(searcher))
+    dates: list[int] = []
+    for reader, docs in matches_by_segment(searcher, matching):
+        dated = date_of(reader)
+        dates.extend(dated[doc] for doc in docs if doc in dated)
+    outlets = count_facets(searcher, matching).outlet[:3] if articles else ()
+    return QuerySummary(
+        query=query,
+        articles=articles,
+        stories=stories,
+        first=long_to_datetime(min(dates)) if dates else None,
+        last=long_to_datetime(max(dates)) if dates else None,
+        outlets=tuple(outlets),
+    )
 
 
 def _and(queries: list[Query | None]) -> Query | None:
