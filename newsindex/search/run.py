@@ -153,8 +153,13 @@ def every_hit(
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     by_date = None if sort == "relevance" else sort
     top, _, _ = _top(searcher, searched, mask, by_date, searcher.doc_count_all(), fold_copies)
+    # Only the order is kept: a Whoosh hit keeps the stored fields it read,
+    # text and all, and an export holding every hit would hold the archive.
+    order = [(result.score, result.docnum) for result in top]
+    del top
     highlighters = Highlighters.for_query(parsed)
-    for rank, result in enumerate(top, 1):
+    for rank, scored_doc in enumerate(order, 1):
+        (result,) = [hit for hit in Results(searcher, searched, [scored_doc])]  # noqa: C416 (no len())
         yield _hit(rank, result, highlighters, searcher if fold_copies else None)
 
 
