@@ -32,6 +32,8 @@ from .models import (
     Span,
     Stats,
     Timeline,
+    Watch,
+    WatchReport,
 )
 
 __version__ = "0.3.0"
@@ -55,5 +57,7 @@ __all__ = [
     "Span",
     "Stats",
     "Timeline",
+    "Watch",
+    "WatchReport",
     *errors.__all__,
 ]

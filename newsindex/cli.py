@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from . import render
 from .errors import NewsIndexError
@@ -262,10 +263,13 @@ def add(
             on_outcome=show,
         )
     if as_json:
-        summary = {**report.counts(), "seconds": round(report.seconds, 3), "interrupted": report.interrupted}
+        summary = {**report.counts(), "seconds": round(report.seconds, 3), "interrupted": report.interrupted,
+                   "watches": report.watches}
         _print_json({"summary": summary})
     else:
         _console().print(render.add_summary(report))
+        for name, count in report.watches.items():
+            _console().print(Text(f"{name}: {count} new (newsindex watch check)"))
     if report.interrupted:
         click.echo(
             f"newsindex: interrupted: the {report.counts()['added'] + report.counts()['updated']} articles written "
@@ -457,6 +461,104 @@ def export(
     if output is not None:
         err.print(f"{written} rows written to {output}", markup=False, highlight=False)
     sys.exit(0 if written else 1)
+
+
+@cli.group()
+def watch() -> None:
+    """Standing queries, checked for what is new since they last ran.
+
+    A new watch counts what the archive holds as seen; every add then says
+    which watches gained stories, and `watch check` lists them and marks them
+    seen. Copies and updates of a story already seen are not new.
+
+    \b
+    Example:
+      newsindex watch add kherson Kherson --outlet LBC
+      newsindex watch list
+    """
+
+
+@watch.command("add")
+@click.argument("name")
+@click.argument("words", nargs=-1, required=True)
+@_filter_options
+@_index_option
+@_json_option
+def watch_add(name: str, words: tuple[str, ...], mode: str | None, index_path: str, as_json: bool,
+              **filters: str | None) -> None:
+    """Keep QUERY as the watch NAME, with these filters.
+
+    \b
+    Example:
+      newsindex watch add bridges "Dnipro bridge"
+    """
+    with NewsIndex(index_path) as ni:
+        made = ni.watch_add(name, " ".join(words), mode=mode or "auto", **filters)
+    if as_json:
+        _print_json(made.to_dict())
+    else:
+        _console().print(Text(f"watching {made.name!r}: {made.query}"))
+
+
+@watch.command("list")
+@_index_option
+@_json_option
+def watch_list(index_path: str, as_json: bool) -> None:
+    """The watches, their queries and when each was last checked.
+
+    \b
+    Example:
+      newsindex watch list
+    """
+    with NewsIndex(index_path) as ni:
+        watches = ni.watch_list()
+    if as_json:
+        for w in watches:
+            _print_json(w.to_dict())
+    else:
+        _console().print(render.watches(watches))
+
+
+@watch.command("remove")
+@click.argument("name")
+@_index_option
+def watch_remove(name: str, index_path: str) -> None:
+    """Stop watching NAME.
+
+    \b
+    Example:
+      newsindex watch remove bridges
+    """
+    with NewsIndex(index_path) as ni:
+        ni.watch_remove(name)
+    _console().print(Text(f"removed the watch {name!r}"))
+
+
+@watch.command("check")
+@click.argument("names", nargs=-1)
+@_index_option
+@_json_option
+def watch_check(names: tuple[str, ...], index_path: str, as_json: bool) -> None:
+    """List what each watch (or those named) found that is new, and mark it seen.
+
+    Exit status: 0 something new matched, 1 nothing did, 2 error. A watch
+    whose query no longer runs is reported and the others run.
+
+    \b
+    Example:
+      newsindex watch check
+      newsindex watch check bridges --json
+    """
+    with NewsIndex(index_path) as ni:
+        reports = ni.watch_check(names or None)
+    if as_json:
+        for r in reports:
+            _print_json(r.to_dict())
+    else:
+        out = _console()
+        for r in reports:
+            out.print(render.watch_report(r))
+    sys.exit(0 if any(r.new for r in reports) else 1)
 
 
 @cli.command()

@@ -41,6 +41,8 @@ from .models import (
     SearchResults,
     Stats,
     Timeline,
+    Watch,
+    WatchReport,
 )
 from .schema import is_current, weighting
 from .write.storage import create_index, open_index, open_writer
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
     # searches, not by an add.
     from whoosh.searching import Searcher
 
+    from .search.run import Filters
+    from .watches import WatchStore
     from .write.manifest import Entry, Manifest
 
 DEFAULT_INDEX = "index"
@@ -319,6 +323,7 @@ class NewsIndex:
             finally:
                 manifest.close()
         report.seconds = time.perf_counter() - started
+        report.watches = self._watch_gains()
         return report
 
     # -- remove --------------------------------------------------------------
@@ -480,6 +485,109 @@ class NewsIndex:
             except (QueryError, InvalidValueError) as exc:
                 yield QuerySummary(query, 0, 0, None, None, (), error=str(exc))
 
+    # -- watches -------------------------------------------------------------
+
+    def watch_add(
+        self,
+        name: str,
+        query: str,
+        *,
+        mode: str = "auto",
+        outlet: str | None = None,
+        byline: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        lang: str | None = None,
+    ) -> Watch:
+        """Keep ``query`` (with these filters) as the watch ``name``; what the
+        archive already holds counts as seen, so its checks report what comes
+        after. Raises QueryError for a query that cannot run."""
+        from .search.run import story_matches
+
+        given = {"mode": mode, "outlet": outlet, "byline": byline, "since": since, "until": until, "lang": lang}
+        filters = {key: str(value) for key, value in given.items() if value is not None and value != "auto"}
+        if not name.strip():
+            raise InvalidValueError("command line", "watch", "a watch needs a name")
+        searcher = self._current_searcher()
+        stories = story_matches(searcher, query, mode=mode, filters=self._filters(filters))
+        articles = [searcher.stored_fields(doc)["id"] for docs in stories.values() for doc in docs]
+        with self._watches() as store:
+            return store.add(name.strip(), query, filters, stories, articles)
+
+    def watch_list(self) -> list[Watch]:
+        with self._watches() as store:
+            return store.all()
+
+    def watch_remove(self, name: str) -> None:
+        with self._watches() as store:
+            store.remove(name)
+
+    def watch_check(self, names: Iterable[str] | None = None, *, mark_seen: bool = True) -> list[WatchReport]:
+        """For each watch (or those named), the stories its query matches that
+        it has not shown before, newest first; with ``mark_seen`` (the
+        default) they are then seen. A watch whose query no longer runs gets
+        its ``error`` and the others run."""
+        from .search.run import hits_of, story_matches
+
+        reports = []
+        with self._watches() as store:
+            watches = [store.get(name) for name in names] if names is not None else store.all()
+            searcher = self._current_searcher()
+            for watch in watches:
+                mode = watch.filters.get("mode", "auto")
+                try:
+                    stories = story_matches(searcher, watch.query, mode=mode, filters=self._filters(watch.filters))
+                except (QueryError, InvalidValueError) as exc:
+                    reports.append(WatchReport(watch.name, watch.query, (), error=str(exc)))
+                    continue
+                new, articles = _unseen(searcher, stories, *store.seen(watch.name))
+                reports.append(WatchReport(watch.name, watch.query, hits_of(searcher, watch.query, new, mode=mode)))
+                if mark_seen:
+                    store.mark_seen(watch.name, stories, articles)
+        return reports
+
+    def _watch_gains(self) -> dict[str, int]:
+        """How many unseen stories each watch has now (for the end of an add).
+        Searching is imported only when there are watches: an add without
+        them loads no search code."""
+        from .watches import FILENAME
+
+        if not os.path.exists(os.path.join(self.path, FILENAME)):
+            return {}
+        from .search.run import story_matches
+
+        gains = {}
+        with self._watches() as store:
+            searcher = self._current_searcher()
+            for watch in store.all():
+                try:
+                    stories = story_matches(searcher, watch.query, mode=watch.filters.get("mode", "auto"),
+                                            filters=self._filters(watch.filters))
+                except (QueryError, InvalidValueError):
+                    continue
+                new, _ = _unseen(searcher, stories, *store.seen(watch.name))
+                if new:
+                    gains[watch.name] = len(new)
+        return gains
+
+    @contextmanager
+    def _watches(self) -> Iterator[WatchStore]:
+        from .watches import WatchStore
+
+        self._open()  # the index must exist
+        store = WatchStore(self.path)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @staticmethod
+    def _filters(given: Mapping[str, str]) -> Filters:
+        from .search.run import Filters
+
+        return Filters(given.get("outlet"), given.get("byline"), given.get("since"), given.get("until"),
+                       given.get("lang"))
+
     def similar(self, ref: str, *, limit: int = 10, page: int = 1, all_copies: bool = False) -> SearchResults:
         """Articles like the one ``ref`` names (id, prefix or path), its own copies left out."""
         return self.search("", like=ref, limit=limit, page=page, all_copies=all_copies)
@@ -590,3 +698,20 @@ class NewsIndex:
         )
 
 
+def _unseen(
+    searcher: Searcher, stories: Mapping[int, list[int]], seen_stories: set[int], seen_articles: set[str]
+) -> tuple[list[int], list[str]]:
+    """Of a watch's matching stories (cluster key: documents, newest first),
+    the newest document of each it has not seen, and the ids of the articles
+    of the stories not seen by cluster (read only for those): a story is seen
+    when its cluster or any of its articles was."""
+    new: list[int] = []
+    articles: list[str] = []
+    for story, docs in stories.items():
+        if story in seen_stories:
+            continue
+        ids = [searcher.stored_fields(doc)["id"] for doc in docs]
+        articles += ids
+        if not seen_articles.intersection(ids):
+            new.append(docs[0])
+    return new, articles

@@ -299,6 +299,8 @@ class AddReport:
     #: Stopped by a first Ctrl-C: what was read before it is committed, the
     #: rest was not read (the same add again reads it).
     interrupted: bool = False
+    #: Each watch that gained stories with this add, and how many (not yet marked seen).
+    watches: dict[str, int] = field(default_factory=dict)
 
     def count(self, outcome: FileOutcome) -> None:
         self.tally[outcome.status] += 1
@@ -356,6 +358,34 @@ class QuerySummary:
             "outlets": {c.value: c.count for c in self.outlets},
             "error": self.error,
         }
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A standing query: checked for what the archive gains."""
+
+    name: str
+    query: str
+    filters: dict[str, str]  # outlet, byline, since, until, lang, mode, as given
+    created: datetime
+    checked: datetime | None  # when it last marked what it found as seen
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "query": self.query, "filters": self.filters,
+                "created": _iso(self.created), "checked": _iso(self.checked)}
+
+
+@dataclass(frozen=True)
+class WatchReport:
+    """What a watch found that it had not shown before."""
+
+    name: str
+    query: str
+    new: tuple[Hit, ...]  # newest first
+    error: str | None = None  # why its query could not run (the other watches still do)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "query": self.query, "new": [h.to_dict() for h in self.new], "error": self.error}
 
 
 @dataclass(frozen=True)

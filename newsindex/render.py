@@ -25,6 +25,8 @@ from .models import (
     Span,
     Stats,
     Timeline,
+    Watch,
+    WatchReport,
 )
 
 # Tables and columns are imported by the renderers that use them: a search
@@ -385,3 +387,27 @@ def batch(rows: Iterable[QuerySummary]) -> RenderableType:
         last = format_datetime(row.last) if row.last else ""
         table.add_row(Text(row.query), str(row.articles), str(row.stories), first, last, Text(outlets))
     return table
+
+
+def watches(items: Iterable[Watch]) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(box=None, padding=(0, 2), header_style="bold")
+    for name in ("watch", "query", "filters", "last checked"):
+        table.add_column(name, overflow="fold")
+    for w in items:
+        filters = " ".join(f"--{key} {shlex.quote(value)}" for key, value in sorted(w.filters.items()))
+        checked = format_datetime(w.checked) if w.checked else "never"
+        table.add_row(Text(w.name), Text(w.query), Text(filters), checked)
+    return table
+
+
+def watch_report(report: WatchReport) -> RenderableType:
+    """The watch's name and what is new, each new hit as a search shows it."""
+    if report.error is not None:
+        return Text.assemble((report.name, "bold"), ": ", (report.error, "red"))
+    head = Text.assemble((report.name, "bold"), f": {len(report.new)} new for {report.query!r}")
+    parts: list[RenderableType] = [head]
+    for h in report.new:
+        parts += [Text(""), hit(h)]
+    return Group(*parts)

@@ -334,6 +334,33 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
     return build_timeline(query, dates, by, undated)
 
 
+def story_matches(searcher: Searcher, query: str, *, mode: str, filters: Filters) -> dict[int, list[int]]:
+    """The stories (cluster keys) ``query`` matches, each with its matching
+    documents, newest first: what a watch compares with what it has seen."""
+    parsed = parse_query(query, searcher.schema, mode=mode)
+    check_expansions(parsed, query, searcher.reader())
+    if searcher.doc_count_all() == 0:
+        return {}
+    matching = _and([parsed, *_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+    assert matching is not None
+    clusters = cluster_numbers(searcher)
+    stories: dict[int, list[int]] = {}
+    for doc in date_ordered(searcher, matching, None, newest=True):
+        stories.setdefault(clusters[doc], []).append(doc)
+    return stories
+
+
+def hits_of(searcher: Searcher, query: str, docs: list[int], *, mode: str) -> tuple[Hit, ...]:
+    """These documents as hits of ``query``, in this order, with snippets and copies."""
+    parsed = parse_query(query, searcher.schema, mode=mode)
+    highlighters = Highlighters.for_query(parsed)
+    hits = []
+    for rank, doc in enumerate(docs, 1):
+        (result,) = [hit for hit in Results(searcher, parsed, [(None, doc)])]  # noqa: C416 (no len())
+        hits.append(_hit(rank, result, highlighters, searcher))
+    return tuple(hits)
+
+
 def run_summary(searcher: Searcher, query: str, *, mode: str, filters: Filters) -> QuerySummary:
     """What a query finds, in one row: articles and stories (copies folded),
     the first and last publication dates, and the three largest outlets."""
