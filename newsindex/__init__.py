@@ -11,53 +11,11 @@ status the command line uses). Everything else in the package is internal;
 docs/internals.md describes it.
 """
 
-from . import errors
+from . import errors, models
 from .errors import *  # noqa: F403 (every error, as errors.__all__ lists them)
 from .index import NewsIndex
-from .models import (
-    AddReport,
-    Article,
-    CheckReport,
-    Copy,
-    FacetCount,
-    Facets,
-    FileOutcome,
-    Hit,
-    Period,
-    QuerySummary,
-    RebuildReport,
-    RemoveReport,
-    SearchResults,
-    Snippet,
-    Span,
-    Stats,
-    Timeline,
-    Watch,
-    WatchReport,
-)
+from .models import *  # noqa: F403 (every result type, as models.__all__ lists them)
 
 __version__ = "0.3.0"
 
-__all__ = [
-    "NewsIndex",
-    "AddReport",
-    "Article",
-    "CheckReport",
-    "Copy",
-    "FacetCount",
-    "Facets",
-    "FileOutcome",
-    "Hit",
-    "Period",
-    "QuerySummary",
-    "RebuildReport",
-    "RemoveReport",
-    "SearchResults",
-    "Snippet",
-    "Span",
-    "Stats",
-    "Timeline",
-    "Watch",
-    "WatchReport",
-    *errors.__all__,
-]
+__all__ = ["NewsIndex", *models.__all__, *errors.__all__]

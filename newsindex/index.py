@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.util.filelock import FileLock
@@ -437,75 +437,51 @@ class NewsIndex:
         )
 
     def export(
-        self,
-        query: str,
-        *,
-        sort: str = "relevance",
-        mode: str = "auto",
-        outlet: str | None = None,
-        byline: str | None = None,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        lang: str | None = None,
-        all_copies: bool = False,
+        self, query: str, *, sort: str = "relevance", mode: str = "auto", all_copies: bool = False,
+        **filters: DateLike | None,
     ) -> Iterator[Hit]:
         """Every hit of ``query``, not a page: as :meth:`search` ranks them,
         with their snippets and copies, yielded one at a time so that memory
         does not grow with the export (newsindex.export writes them as CSV or
-        JSON Lines)."""
-        from .search.run import Filters, every_hit
+        JSON Lines). ``filters``: :meth:`search`'s outlet, byline, since,
+        until and lang."""
+        from .search.run import every_hit
 
         hits = every_hit(
-            self._current_searcher(), query, sort=sort, mode=mode,
-            filters=Filters(outlet, byline, since, until, lang), fold_copies=not all_copies,
+            self._current_searcher(), query, sort=sort, mode=mode, filters=self._filters(filters),
+            fold_copies=not all_copies,
         )
         yield from hits
 
     def batch(
-        self,
-        queries: Iterable[str],
-        *,
-        mode: str = "auto",
-        outlet: str | None = None,
-        byline: str | None = None,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        lang: str | None = None,
+        self, queries: Iterable[str], *, mode: str = "auto", **filters: DateLike | None
     ) -> Iterator[QuerySummary]:
         """One :class:`QuerySummary` a query, in order, yielded as each runs:
         a list of names or terms searched at once. A query that cannot run
         (malformed, too wide) gets its row with the ``error``, and the rest
-        run."""
-        from .search.run import Filters, run_summary
+        run. ``filters``: :meth:`search`'s outlet, byline, since, until and lang."""
+        from .search.run import run_summary
 
-        filters = Filters(outlet, byline, since, until, lang)
+        restriction = self._filters(filters)
         for query in queries:
             try:
-                yield run_summary(self._current_searcher(), query, mode=mode, filters=filters)
+                yield run_summary(self._current_searcher(), query, mode=mode, filters=restriction)
             except (QueryError, InvalidValueError) as exc:
                 yield QuerySummary(query, 0, 0, None, None, (), error=str(exc))
 
     # -- watches -------------------------------------------------------------
 
-    def watch_add(
-        self,
-        name: str,
-        query: str,
-        *,
-        mode: str = "auto",
-        outlet: str | None = None,
-        byline: str | None = None,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        lang: str | None = None,
-    ) -> Watch:
-        """Keep ``query`` (with these filters) as the watch ``name``; what the
-        archive already holds counts as seen, so its checks report what comes
-        after. Raises QueryError for a query that cannot run."""
+    def watch_add(self, name: str, query: str, *, mode: str = "auto", **given: DateLike | None) -> Watch:
+        """Keep ``query`` (with :meth:`search`'s filters: outlet, byline,
+        since, until, lang) as the watch ``name``; what the archive already
+        holds counts as seen, so its checks report what comes after. Raises
+        QueryError for a query that cannot run."""
         from .search.run import story_matches
 
-        given = {"mode": mode, "outlet": outlet, "byline": byline, "since": since, "until": until, "lang": lang}
-        filters = {key: str(value) for key, value in given.items() if value is not None and value != "auto"}
+        self._filters(given)  # unknown filters refused
+        filters = {key: str(value) for key, value in given.items() if value is not None}
+        if mode != "auto":
+            filters["mode"] = mode
         if not name.strip():
             raise InvalidValueError("command line", "watch", "a watch needs a name")
         searcher = self._current_searcher()
@@ -582,11 +558,16 @@ class NewsIndex:
             store.close()
 
     @staticmethod
-    def _filters(given: Mapping[str, str]) -> Filters:
+    def _filters(given: Mapping[str, Any]) -> Filters:
+        """:meth:`search`'s filters (outlet, byline, since, until, lang) as
+        given by name, to the other methods that take them; a watch's stored
+        filters may also hold its mode, which is not a filter."""
         from .search.run import Filters
 
-        return Filters(given.get("outlet"), given.get("byline"), given.get("since"), given.get("until"),
-                       given.get("lang"))
+        unknown = set(given) - set(Filters._fields) - {"mode"}
+        if unknown:
+            raise TypeError(f"unknown filters: {', '.join(sorted(unknown))} (known: {', '.join(Filters._fields)})")
+        return Filters(**{key: value for key, value in given.items() if key != "mode"})
 
     def similar(self, ref: str, *, limit: int = 10, page: int = 1, all_copies: bool = False) -> SearchResults:
         """Articles like the one ``ref`` names (id, prefix or path), its own copies left out."""

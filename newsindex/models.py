@@ -35,6 +35,29 @@ PROVENANCE_SOURCES = (
 )
 
 
+
+__all__ = [
+    "AddReport",
+    "Article",
+    "CheckReport",
+    "Copy",
+    "FacetCount",
+    "Facets",
+    "FileOutcome",
+    "Hit",
+    "Period",
+    "QuerySummary",
+    "RebuildReport",
+    "RemoveReport",
+    "SearchResults",
+    "Snippet",
+    "Span",
+    "Stats",
+    "Timeline",
+    "Watch",
+    "WatchReport",
+]
+
 def date_precision(value: datetime | None) -> str | None:
     """How precise a publication date is: "day" when the source gave the day
     alone (newsindex stores it at midnight, 00:00:00, and shows no time),
