@@ -267,9 +267,10 @@ def add(
                    "watches": report.watches}
         _print_json({"summary": summary})
     else:
-        _console().print(render.add_summary(report))
+        out = _console()
+        out.print(render.add_summary(report))
         for name, count in report.watches.items():
-            _console().print(Text(f"{name}: {count} new (newsindex watch check)"))
+            out.print(Text(f"{name}: {count} new (newsindex watch check)"))
     if report.interrupted:
         click.echo(
             f"newsindex: interrupted: the {report.counts()['added'] + report.counts()['updated']} articles written "

@@ -503,21 +503,19 @@ class NewsIndex:
         it has not shown before, newest first; with ``mark_seen`` (the
         default) they are then seen. A watch whose query no longer runs gets
         its ``error`` and the others run."""
-        from .search.run import hits_of, story_matches
+        from .search.run import hits_of
 
         reports = []
         with self._watches() as store:
             watches = [store.get(name) for name in names] if names is not None else store.all()
-            searcher = self._current_searcher()
-            for watch in watches:
-                mode = watch.filters.get("mode", "auto")
-                try:
-                    stories = story_matches(searcher, watch.query, mode=mode, filters=self._filters(watch.filters))
-                except (QueryError, InvalidValueError) as exc:
-                    reports.append(WatchReport(watch.name, watch.query, (), error=str(exc)))
+            for watch, found in self._watch_findings(store, watches):
+                if isinstance(found, str):
+                    reports.append(WatchReport(watch.name, watch.query, (), error=found))
                     continue
-                new, articles = _unseen(searcher, stories, *store.seen(watch.name))
-                reports.append(WatchReport(watch.name, watch.query, hits_of(searcher, watch.query, new, mode=mode)))
+                stories, new, articles = found
+                mode = watch.filters.get("mode", "auto")
+                new_hits = hits_of(self._current_searcher(), watch.query, new, mode=mode)
+                reports.append(WatchReport(watch.name, watch.query, new_hits))
                 if mark_seen:
                     store.mark_seen(watch.name, stories, articles)
         return reports
@@ -530,21 +528,28 @@ class NewsIndex:
 
         if not os.path.exists(os.path.join(self.path, FILENAME)):
             return {}
+        with self._watches() as store:
+            findings = self._watch_findings(store, store.all())
+            return {watch.name: len(found[1]) for watch, found in findings if not isinstance(found, str) and found[1]}
+
+    def _watch_findings(
+        self, store: WatchStore, watches: list[Watch]
+    ) -> Iterator[tuple[Watch, str | tuple[dict[int, list[int]], list[int], list[str]]]]:
+        """For each watch: its matching stories, the newest document of each
+        it has not seen, and the ids read to tell; or why its query no longer
+        runs."""
         from .search.run import story_matches
 
-        gains = {}
-        with self._watches() as store:
-            searcher = self._current_searcher()
-            for watch in store.all():
-                try:
-                    stories = story_matches(searcher, watch.query, mode=watch.filters.get("mode", "auto"),
-                                            filters=self._filters(watch.filters))
-                except (QueryError, InvalidValueError):
-                    continue
-                new, _ = _unseen(searcher, stories, *store.seen(watch.name))
-                if new:
-                    gains[watch.name] = len(new)
-        return gains
+        searcher = self._current_searcher()
+        for watch in watches:
+            try:
+                stories = story_matches(searcher, watch.query, mode=watch.filters.get("mode", "auto"),
+                                        filters=self._filters(watch.filters))
+            except (QueryError, InvalidValueError) as exc:
+                yield watch, str(exc)
+                continue
+            new, articles = _unseen(searcher, stories, *store.seen(watch.name))
+            yield watch, (stories, new, articles)
 
     @contextmanager
     def _watches(self) -> Iterator[WatchStore]:

@@ -60,11 +60,8 @@ def run_search(
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
     parsed: Query | None = None
-    if like is None and not query.strip() and any(value is not None for value in filters):
-        query = "*"  # a filter alone lists every article it keeps
     if like is None or query.strip():
-        parsed = parse_query(query, searcher.schema, mode=mode)
-        check_expansions(parsed, query, searcher.reader())
+        query, parsed = _parsed(searcher, query, mode, filters)
     if searcher.doc_count_all() == 0:  # a new index before its first commit has no columns to read
         return SearchResults(query=query, total=0, hits=(), seconds=time.perf_counter() - started)
     names = _name_filters(searcher, filters)
@@ -142,14 +139,11 @@ def every_hit(
     where a page of hits is not enough."""
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
-    if not query.strip() and any(value is not None for value in filters):
-        query = "*"
-    parsed = parse_query(query, searcher.schema, mode=mode)
-    check_expansions(parsed, query, searcher.reader())
+    query, parsed = _parsed(searcher, query, mode, filters)
     if searcher.doc_count_all() == 0:
         return
     scored, mask = _split_exclusions(parsed)
-    restriction = _and([*_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+    restriction = _restriction(searcher, filters)
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     by_date = None if sort == "relevance" else sort
     top, _, _ = _top(searcher, searched, mask, by_date, searcher.doc_count_all(), fold_copies)
@@ -159,7 +153,7 @@ def every_hit(
     del top
     highlighters = Highlighters.for_query(parsed)
     for rank, scored_doc in enumerate(order, 1):
-        (result,) = [hit for hit in Results(searcher, searched, [scored_doc])]  # noqa: C416 (no len())
+        (result,) = _whoosh_hits(searcher, searched, [scored_doc])
         yield _hit(rank, result, highlighters, searcher if fold_copies else None)
 
 
@@ -248,7 +242,7 @@ def _top_by_date(
         picked.append(doc)
         if len(picked) == want:
             break
-    hits = [hit for hit in Results(searcher, query, [(None, doc) for doc in picked])]  # noqa: C416 (no len())
+    hits = _whoosh_hits(searcher, query, [(None, doc) for doc in picked])
     if not fold_copies:
         return hits, matched, 0
     return hits, stories, matched - stories
@@ -319,8 +313,7 @@ def _better_query(
 def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, filters: Filters) -> Timeline:
     from .timeline import build_timeline
 
-    parsed = parse_query(query, searcher.schema, mode=mode)
-    check_expansions(parsed, query, searcher.reader())
+    query, parsed = _parsed(searcher, query, mode, filters)
     if searcher.doc_count_all() == 0:  # see run_search
         return Timeline(query, by or "day", (), 0, 0)
     names = _name_filters(searcher, filters)
@@ -337,11 +330,10 @@ def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, f
 def story_matches(searcher: Searcher, query: str, *, mode: str, filters: Filters) -> dict[int, list[int]]:
     """The stories (cluster keys) ``query`` matches, each with its matching
     documents, newest first: what a watch compares with what it has seen."""
-    parsed = parse_query(query, searcher.schema, mode=mode)
-    check_expansions(parsed, query, searcher.reader())
+    _, parsed = _parsed(searcher, query, mode, filters)
     if searcher.doc_count_all() == 0:
         return {}
-    matching = _and([parsed, *_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+    matching = _and([parsed, _restriction(searcher, filters)])
     assert matching is not None
     clusters = cluster_numbers(searcher)
     stories: dict[int, list[int]] = {}
@@ -355,8 +347,7 @@ def hits_of(searcher: Searcher, query: str, docs: list[int], *, mode: str) -> tu
     parsed = parse_query(query, searcher.schema, mode=mode)
     highlighters = Highlighters.for_query(parsed)
     hits = []
-    for rank, doc in enumerate(docs, 1):
-        (result,) = [hit for hit in Results(searcher, parsed, [(None, doc)])]  # noqa: C416 (no len())
+    for rank, result in enumerate(_whoosh_hits(searcher, parsed, [(None, doc) for doc in docs]), 1):
         hits.append(_hit(rank, result, highlighters, searcher))
     return tuple(hits)
 
@@ -366,13 +357,10 @@ def run_summary(searcher: Searcher, query: str, *, mode: str, filters: Filters) 
     the first and last publication dates, and the three largest outlets."""
     from whoosh.util.times import long_to_datetime
 
-    if not query.strip() and any(value is not None for value in filters):
-        query = "*"
-    parsed = parse_query(query, searcher.schema, mode=mode)
-    check_expansions(parsed, query, searcher.reader())
+    query, parsed = _parsed(searcher, query, mode, filters)
     if searcher.doc_count_all() == 0:
         return QuerySummary(query, 0, 0, None, None, ())
-    matching = _and([parsed, *_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+    matching = _and([parsed, _restriction(searcher, filters)])
     assert matching is not None
     articles, stories = count_stories(searcher, matching, None, cluster_numbers(searcher))
     dates: list[int] = []
@@ -388,6 +376,28 @@ def run_summary(searcher: Searcher, query: str, *, mode: str, filters: Filters) 
         last=long_to_datetime(max(dates)) if dates else None,
         outlets=tuple(outlets),
     )
+
+
+def _parsed(searcher: Searcher, query: str, mode: str, filters: Filters) -> tuple[str, Query]:
+    """The query as run and parsed, its wildcards and ranges checked; an empty
+    query with a filter is ``*``: a filter alone lists every article it keeps."""
+    if not query.strip() and any(value is not None for value in filters):
+        query = "*"
+    parsed = parse_query(query, searcher.schema, mode=mode)
+    check_expansions(parsed, query, searcher.reader())
+    return query, parsed
+
+
+def _restriction(searcher: Searcher, filters: Filters) -> Query | None:
+    """--outlet, --byline, --lang and the date window, as one query (None without any)."""
+    return _and([*_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+
+
+def _whoosh_hits(searcher: Searcher, query: Query, scored_docs: list[tuple[Any, int]]) -> list[Any]:
+    """Whoosh's hits of these (score, document) pairs, in order: what
+    highlighting and stored-field reads take. (Not list(Results): its len()
+    asks for a collector these results never had.)"""
+    return [hit for hit in Results(searcher, query, scored_docs)]  # noqa: C416
 
 
 def _and(queries: list[Query | None]) -> Query | None:
