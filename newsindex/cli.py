@@ -23,7 +23,7 @@ from rich.text import Text
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
-from .models import PERIODS, SORTS, FileOutcome, SearchResults
+from .models import PERIODS, SORTS, FileOutcome, Period, SearchResults, Timeline
 
 #: Batches at least this large get a progress bar (on stderr, on a terminal).
 PROGRESS_THRESHOLD = 200
@@ -691,15 +691,29 @@ def similar(ref: str, limit: int, page: int, all_copies: bool, index_path: str, 
 
 
 @cli.command()
-@click.argument("words", nargs=-1, required=True)
+@click.argument("queries", nargs=-1, required=True)
 @click.option("--by", type=click.Choice(PERIODS), help="Period of each bar (default: chosen from the span).")
+@click.option("--normalize", is_flag=True, help="Draw each period's hits as a share of the articles indexed in it.")
+@click.option("--stories", is_flag=True, help="Count stories, near-identical copies folded, not articles.")
 @_filter_options
 @_index_option
 @_json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print the series as CSV: a row a period, a column a query.")
 def timeline(
-    words: tuple[str, ...], by: str | None, mode: str | None, index_path: str, as_json: bool, **filters: str | None
+    queries: tuple[str, ...],
+    by: str | None,
+    normalize: bool,
+    stories: bool,
+    mode: str | None,
+    index_path: str,
+    as_json: bool,
+    as_csv: bool,
+    **filters: str | None,
 ) -> None:
     """Hits per day, week, month or year, as a bar chart: when did coverage peak?
+
+    Each QUERY is one series (quote a query of several words); several are
+    drawn side by side over the same periods, one colour each.
 
     Exit status: 0 dated hits found, 1 none, 2 error.
 
@@ -707,17 +721,50 @@ def timeline(
     Example:
       newsindex timeline Kherson
       newsindex timeline Kherson --by month --since 2022 --json
+      newsindex timeline Kherson "Zaporizhzhia nuclear" --normalize --stories
     """
     with NewsIndex(index_path) as ni:
-        result = ni.timeline(" ".join(words), by=by, mode=mode or "auto", **filters)
+        series = ni.timelines(queries, by=by, normalize=normalize, stories=stories, mode=mode or "auto", **filters)
     if as_json:
-        for period in result.periods:
-            _print_json({"period": period.label, "start": period.start.isoformat(), "count": period.count})
-        _print_json({"summary": result.summary()})
+        for t in series:
+            for period in t.periods:
+                _print_json({"query": t.query, "period": period.label, "start": period.start.isoformat(),
+                             "count": period.count, **_rate(period)})
+            _print_json({"summary": t.summary()})
+    elif as_csv:
+        _print_timeline_csv(series)
     else:
         out = _console()
-        out.print(render.timeline(result, out.width if out.is_terminal else 80))
-    sys.exit(0 if result.total else 1)
+        out.print(render.timelines(series, out.width if out.is_terminal else 80))
+    sys.exit(0 if any(t.total for t in series) else 1)
+
+
+def _rate(period: Period) -> dict[str, Any]:
+    return {} if period.indexed is None else {"indexed": period.indexed, "rate": period.rate}
+
+
+def _rounded(rate: float | None) -> float | None:
+    return None if rate is None else round(rate, 6)
+
+
+def _print_timeline_csv(series: list[Timeline]) -> None:
+    """A row a period, a column a query's counts (and, normalised, the
+    articles indexed and each query's share of them)."""
+    import csv
+
+    from .export import cell
+
+    normalized = series[0].normalized
+    header = ["period", "start"] + (["indexed"] if normalized else [])
+    header += [t.query for t in series]
+    header += [f"{t.query} (share)" for t in series] if normalized else []
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([cell(name) for name in header])
+    for row, period in enumerate(series[0].periods):
+        values: list[Any] = [period.label, period.start.isoformat()] + ([period.indexed] if normalized else [])
+        values += [t.periods[row].count for t in series]
+        values += [_rounded(t.periods[row].rate) for t in series] if normalized else []
+        writer.writerow([cell(value) for value in values])
 
 
 @cli.command()

@@ -594,19 +594,39 @@ class NewsIndex:
         query: str,
         *,
         by: str | None = None,
-        outlet: str | None = None,
-        byline: str | None = None,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        lang: str | None = None,
+        normalize: bool = False,
+        stories: bool = False,
         mode: str = "auto",
+        **filters: DateLike | None,
     ) -> Timeline:
         """Hits of ``query`` per "day", "week", "month" or "year" (chosen from the
-        span when ``by`` is None), empty periods included; filters as in search."""
-        from .search.run import Filters, run_timeline
+        span when ``by`` is None), empty periods included. ``stories`` counts
+        stories (near-identical copies folded, each in the period of its first
+        copy) instead of articles. ``normalize`` gives each period the articles
+        (or stories) indexed in it, under the same filters, so that
+        ``Period.rate`` reads "share of the archive": a thin month does not
+        look like a drop. ``filters``: :meth:`search`'s outlet, byline, since,
+        until and lang."""
+        return self.timelines([query], by=by, normalize=normalize, stories=stories, mode=mode, **filters)[0]
 
-        return run_timeline(
-            self._current_searcher(), query, by=by, mode=mode, filters=Filters(outlet, byline, since, until, lang)
+    def timelines(
+        self,
+        queries: Iterable[str],
+        *,
+        by: str | None = None,
+        normalize: bool = False,
+        stories: bool = False,
+        mode: str = "auto",
+        **filters: DateLike | None,
+    ) -> list[Timeline]:
+        """The :meth:`timeline` of each query, over the same periods (from the
+        first dated hit of any to the last of any), to compare them. Every
+        query is parsed before any runs: a malformed one raises QueryError."""
+        from .search.run import run_timelines
+
+        return run_timelines(
+            self._current_searcher(), list(queries), by=by, mode=mode, filters=self._filters(filters),
+            normalize=normalize, stories=stories,
         )
 
     def get(self, ref: str) -> Article:

@@ -476,22 +476,44 @@ class RebuildReport:
 class Period:
     start: date  # first day of the period
     label: str  # "2022-11-14" (day), "2022-W46" (week), "2022-11" (month), "2022" (year)
-    count: int
+    count: int  # hits (or stories) of the query in the period
+    indexed: int | None = None  # with normalize: the articles (or stories) the archive holds in it, filters applied
+
+    @property
+    def rate(self) -> float | None:
+        """``count`` as a share of ``indexed``; None when the timeline is not
+        normalised, or the period has nothing indexed (no share to give)."""
+        return self.count / self.indexed if self.indexed else None
+
+    @property
+    def value(self) -> float:
+        """What a chart draws: the rate when normalised, else the count."""
+        if self.indexed is None:
+            return self.count
+        return self.rate or 0.0
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """Hits per period, with empty periods included so gaps show."""
+    """Hits per period, with empty periods included so gaps show.
+
+    Timelines compared in one call (:meth:`NewsIndex.timelines`) share their
+    ``by`` and their periods, so that their series line up."""
 
     query: str
     by: str  # "day" | "week" | "month" | "year"
     periods: tuple[Period, ...]
-    total: int  # dated hits counted in the periods
-    undated: int  # hits with no date, which no period can hold
+    total: int  # dated hits (or stories) counted in the periods
+    undated: int  # hits (or stories) with no date, which no period can hold
+    stories: bool = False  # counts are of stories, copies folded (a story in the period of its first copy)
+    normalized: bool = False  # periods carry ``indexed``, and ``rate``
 
     @property
     def peak(self) -> Period | None:
-        return max(self.periods, key=lambda p: p.count) if self.periods else None
+        """The period with the most hits, or the highest rate when normalised
+        (None when no period has any)."""
+        peak = max(self.periods, key=lambda p: p.value) if self.periods else None
+        return peak if peak is not None and peak.count else None
 
     def summary(self) -> dict[str, Any]:
         peak = self.peak
@@ -500,5 +522,7 @@ class Timeline:
             "by": self.by,
             "total": self.total,
             "undated": self.undated,
-            "peak": {"period": peak.label, "count": peak.count} if peak else None,
+            "stories": self.stories,
+            "normalized": self.normalized,
+            "peak": {"period": peak.label, "count": peak.count, "rate": peak.rate} if peak else None,
         }

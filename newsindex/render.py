@@ -18,6 +18,7 @@ from .models import (
     Copy,
     Facets,
     Hit,
+    Period,
     QuerySummary,
     RebuildReport,
     SearchResults,
@@ -315,36 +316,114 @@ def stats(s: Stats) -> RenderableType:
     return table
 
 
-def timeline(t: Timeline, width: int) -> RenderableType:
+#: One colour a compared series, in the order the queries were given.
+SERIES_STYLES = ("magenta", "cyan", "yellow", "green", "blue", "red")
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def timelines(series: list[Timeline], width: int) -> RenderableType:
+    """One timeline as a bar chart with its peak marked; several (compared,
+    over the same periods) as one chart with a column of bars each, one
+    colour each, and a legend. Bars of all series share one scale."""
+    if len(series) == 1:
+        return _timeline(series[0], width)
     from rich.table import Table
 
-    noun = "hit" if t.total == 1 else "hits"
-    header = Text.assemble((f"{t.total} dated {noun}", "bold"), f" for {t.query!r}, by {t.by}")
-    if t.undated:
-        header.append(f"; {t.undated} undated not shown", style="yellow")
+    legend = Text()
+    for number, t in enumerate(series):
+        legend.append("■ ", style=SERIES_STYLES[number % len(SERIES_STYLES)])
+        legend.append(f"{t.query} ")
+        legend.append(f"({_timeline_count(t)})", style=DIM)
+        legend.append("   ")
+    lines: list[RenderableType] = [_timeline_title(series), legend]
+    periods = series[0].periods
+    top = max((p.value for t in series for p in t.periods), default=0)
+    if not periods or not top:
+        return Group(*lines)
+    label_width = max(len(p.label) for p in periods)
+    value_width = max(len(_period_value(p)) for t in series for p in t.periods)
+    room = max(4, (width - label_width - 1) // len(series) - value_width - 2)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style=DIM)
+    for _ in series:
+        table.add_column(width=room)
+        table.add_column(justify="right", width=value_width, style=DIM)
+    for row, period in enumerate(periods):
+        cells: list[RenderableType] = [period.label]
+        for number, t in enumerate(series):
+            this = t.periods[row]
+            cells += [Text(_bar(this.value, top, room), style=SERIES_STYLES[number % len(SERIES_STYLES)]),
+                      _period_value(this)]
+        table.add_row(*cells)
+    lines.append(table)
+    return Group(*lines)
+
+
+def _timeline(t: Timeline, width: int) -> RenderableType:
+    from rich.table import Table
+
+    header = _timeline_title([t])
     peak = t.peak
     if peak is None:
         return header
     label_width = max(len(p.label) for p in t.periods)
-    count_width = len(str(peak.count))
-    bar_room = max(10, width - label_width - count_width - 12)
+    value_width = max(len(_period_value(p)) for p in t.periods)
+    bar_room = max(10, width - label_width - value_width - 12)
     table = Table.grid(padding=(0, 1))
     table.add_column(style=DIM)
     table.add_column()
     table.add_column(justify="right")
     table.add_column()
     for period in t.periods:
-        bar = "█" * round(period.count / peak.count * bar_room) if peak.count else ""
-        if period.count and not bar:
-            bar = "▏"
         is_peak = period is peak
         table.add_row(
             period.label,
-            Text(bar, style="bold magenta" if is_peak else "magenta"),
-            str(period.count),
+            Text(_bar(period.value, peak.value, bar_room), style="bold magenta" if is_peak else "magenta"),
+            _period_value(period),
             Text("← peak", style="bold") if is_peak else "",
         )
     return Group(header, table)
+
+
+def _timeline_title(series: list[Timeline]) -> Text:
+    """"4 dated hits for 'Kherson', by month; 1 undated not shown", or for
+    several series what they count and by what period."""
+    first = series[0]
+    if len(series) == 1:
+        header = Text.assemble((_timeline_count(first), "bold"), f" for {first.query!r}, by {first.by}")
+    else:
+        header = Text.assemble((f"{len(series)} queries", "bold"), f", {_units(first)} by {first.by}")
+    if first.normalized:
+        header.append(f", as a share of the {'stories' if first.stories else 'articles'} indexed in each {first.by}")
+    undated = sum(t.undated for t in series)
+    if undated:
+        header.append(f"; {undated} undated not shown", style="yellow")
+    return header
+
+
+def _units(t: Timeline) -> str:
+    return "stories" if t.stories else "hits"
+
+
+def _timeline_count(t: Timeline) -> str:
+    unit = _units(t)
+    return f"{t.total} dated {unit[:-1] if t.total == 1 else unit}"
+
+
+def _period_value(period: Period) -> str:
+    if period.indexed is None:
+        return str(period.count)
+    rate = period.rate
+    return "–" if rate is None else f"{rate:.1%} ({period.count}/{period.indexed})"
+
+
+def _bar(value: float, top: float, room: int) -> str:
+    """A bar ``value / top`` of ``room`` cells long, to an eighth of a cell;
+    a sliver for any value above zero, so that it shows."""
+    if not top or value <= 0:
+        return ""
+    eighths = max(1, round(value / top * room * 8))
+    return "█" * (eighths // 8) + _EIGHTHS[eighths % 8].strip()
 
 
 def check_report(report: CheckReport) -> Text:

@@ -46,10 +46,72 @@ def test_timeline_cli(run: Run, tmp_path: Path):
     assert lines[0] == "4 dated hits for 'Kherson', by month; 1 undated not shown"
     assert lines[1].startswith("2022-11 █") and lines[1].rstrip().endswith("2 ← peak")
     series = json_lines(run("timeline", "Kherson", "--by", "month", "--until", "2022-12", "--json").stdout)
-    assert series[:2] == [{"period": "2022-11", "start": "2022-11-01", "count": 2},
-                          {"period": "2022-12", "start": "2022-12-01", "count": 2}]
-    assert series[-1]["summary"]["peak"] == {"period": "2022-11", "count": 2}
+    assert series[:2] == [{"query": "Kherson", "period": "2022-11", "start": "2022-11-01", "count": 2},
+                          {"query": "Kherson", "period": "2022-12", "start": "2022-12-01", "count": 2}]
+    assert series[-1]["summary"]["peak"] == {"period": "2022-11", "count": 2, "rate": None}
     assert run("timeline", "zzzzzz").exit_code == 1
+
+
+def test_timelines_compared_over_the_same_periods(archive_index: NewsIndex):
+    kherson, dnipro = archive_index.timelines(["Kherson", "Dnipro"], by="month", until="2022-12")
+    assert [(p.label, p.count) for p in kherson.periods] == [("2022-11", 2), ("2022-12", 2)]
+    assert [(p.label, p.count) for p in dnipro.periods] == [("2022-11", 1), ("2022-12", 0)]
+    # The span is the union of the series': "grain" alone would have one month.
+    grain, power = archive_index.timelines(["grain", "power"], by="month")
+    assert [p.label for p in grain.periods] == ["2022-11", "2022-12"] == [p.label for p in power.periods]
+    assert [p.count for p in grain.periods] == [1, 0] and power.peak.label == "2022-12"
+
+
+def test_a_normalised_timeline_divides_by_what_each_period_holds(archive_index: NewsIndex):
+    t = archive_index.timeline("Kherson", by="month", until="2022-12", normalize=True)
+    # November holds three dated articles, December two.
+    assert [(p.count, p.indexed, p.rate) for p in t.periods] == [(2, 3, 2 / 3), (2, 2, 1.0)]
+    assert t.normalized and t.peak.label == "2022-12"  # the higher share, not the first of equal counts
+    # The filters apply to what is counted as held, too.
+    bbc = archive_index.timeline("Kherson", by="month", outlet="BBC", normalize=True)
+    assert [(p.label, p.count, p.indexed) for p in bbc.periods] == [("2022-12", 2, 2)]
+    week = archive_index.timeline("Kherson", by="week", until="2022-12", normalize=True)
+    empty = next(p for p in week.periods if p.indexed == 0)
+    assert empty.rate is None and empty.value == 0  # nothing held: no share, not 0%
+
+
+def test_a_story_timeline_counts_copies_once_when_first_seen(index_path: Path, seeds: Path):
+    syndicate(seeds, seeds)
+    with NewsIndex(index_path) as ni:
+        ni.add([seeds])
+        copies = ni.timeline("Kherson", by="day")
+        stories = ni.timeline("Kherson", by="day", stories=True)
+        assert copies.total + copies.undated == ni.search("Kherson", all_copies=True).total == 4
+        assert stories.total + stories.undated == ni.search("Kherson").total == 2
+        # The LBC story counts on the day of its earliest copy (Early Post, the 10th).
+        assert [(p.label, p.count) for p in stories.periods if p.count] == [("2022-11-10", 1)]
+        assert stories.stories and stories.undated == 1
+        held = ni.timeline("Kherson", by="day", stories=True, normalize=True)
+        assert held.periods[0].indexed == 1  # three copies on two days: one story held, on the 10th
+
+
+def test_compared_timelines_cli(run: Run, tmp_path: Path):
+    run("add", str(write_archive(tmp_path / "archive")))
+    chart = run("timeline", "Kherson", "Dnipro river", "--by", "month", "--until", "2022-12")
+    assert chart.exit_code == 0
+    lines = chart.stdout.splitlines()
+    assert lines[0] == "2 queries, hits by month; 1 undated not shown"
+    assert "■ Kherson (4 dated hits)" in lines[1] and "■ Dnipro river (1 dated hit)" in lines[1]
+    assert lines[2].startswith("2022-11 █") and lines[3].startswith("2022-12 █")
+    table = run("timeline", "Kherson", "Dnipro river", "--by", "month", "--until", "2022-12", "--normalize", "--csv")
+    assert table.stdout.splitlines() == [
+        "period,start,indexed,Kherson,Dnipro river,Kherson (share),Dnipro river (share)",
+        "2022-11,2022-11-01,3,2,1,0.666667,0.333333",
+        "2022-12,2022-12-01,2,2,0,1.0,0.0",
+    ]
+    records = json_lines(run("timeline", "--by", "month", "--until", "2022-12", "--json", "Kherson", "grain").stdout)
+    assert [r["query"] for r in records if "query" in r] == ["Kherson", "Kherson", "grain", "grain"]
+    assert [r["count"] for r in records if "query" in r] == [2, 2, 1, 0]
+    assert [r["summary"]["query"] for r in records if "summary" in r] == ["Kherson", "grain"]
+    csv_cells = run("timeline", "@Kherson", "--csv").stdout.splitlines()[0]
+    assert csv_cells == "period,start,'@Kherson"  # a query is a cell too: no formula
+    bad = run("timeline", "Kherson", '"Dnipro bridge')
+    assert bad.exit_code == 2 and bad.stdout == "" and '"Dnipro bridge' in bad.stderr
 
 
 def syndicate(folder: Path, seeds: Path) -> None:

@@ -84,10 +84,11 @@ def _all_docs(reader: Any) -> set[int]:
     return docs
 
 
-def matches_by_segment(searcher: Searcher, query: Query) -> Iterator[tuple[Any, set[int]]]:
-    """Each segment's reader and the documents ``query`` matches in it: read
-    per segment, a column costs a lookup per document (through the whole
-    index's reader, a search for the segment first)."""
+def matches_by_segment(searcher: Searcher, query: Query) -> Iterator[tuple[Any, set[int], int]]:
+    """Each segment's reader, the documents ``query`` matches in it, and the
+    segment's first document number: read per segment, a column costs a
+    lookup per document (through the whole index's reader, a search for the
+    segment first)."""
     leaves = searcher.leaf_searchers()
-    for (docs, _offset), (leaf, _) in zip(matching_docs(searcher, query), leaves, strict=True):
-        yield leaf.reader(), docs
+    for (docs, offset), (leaf, _) in zip(matching_docs(searcher, query), leaves, strict=True):
+        yield leaf.reader(), docs, offset

@@ -19,7 +19,7 @@ def count_facets(searcher: Searcher, query: Query | None) -> Facets:
     outlet_counts: Counter[str] = Counter()
     byline_counts: Counter[str] = Counter()
     month_counts: Counter[str] = Counter()
-    for reader, docs in matches_by_segment(searcher, query):
+    for reader, docs, _offset in matches_by_segment(searcher, query):
         outlet_counts.update(map(reader.column_reader("outlet_key").__getitem__, docs))
         month_counts.update(map(reader.column_reader("month").__getitem__, docs))
         bylines = reader.column_reader("byline_key")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from array import array
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -310,21 +311,77 @@ def _better_query(
     return spelled(query, fixes, found[0].fields(), searcher.schema["body"].analyzer)
 
 
-def run_timeline(searcher: Searcher, query: str, *, by: str | None, mode: str, filters: Filters) -> Timeline:
-    from .timeline import build_timeline
+def run_timelines(
+    searcher: Searcher,
+    queries: list[str],
+    *,
+    by: str | None,
+    mode: str,
+    filters: Filters,
+    normalize: bool = False,
+    stories: bool = False,
+) -> list[Timeline]:
+    """The timelines of ``queries`` over the same periods. ``stories`` counts
+    each story (near-identical copies folded) once, in the period of its
+    first matching copy; ``normalize`` gives each period the articles (or
+    stories) the archive holds in it under the same filters."""
+    from .timeline import Series, build_timelines
 
-    query, parsed = _parsed(searcher, query, mode, filters)
+    if not queries:
+        raise InvalidValueError("command line", "query", "give at least one query")
+    parsed = [_parsed(searcher, query, mode, filters) for query in queries]  # every query checked before any runs
     if searcher.doc_count_all() == 0:  # see run_search
-        return Timeline(query, by or "day", (), 0, 0)
+        empty = [Series(query, [], 0) for query, _ in parsed]
+        return build_timelines(empty, by, indexed=[] if normalize else None, stories=stories)
     names = _name_filters(searcher, filters)
-    dated = _and([parsed, *names, _date_filter(_date_window(filters)), Term("undated", "0")])
-    assert dated is not None
-    undated = _count_undated(searcher, parsed, names)
+    window = _date_filter(_date_window(filters))
+    clusters = cluster_numbers(searcher) if stories else None
+    series = []
+    for query, matching in parsed:
+        dated = _and([matching, *names, window, Term("undated", "0")])
+        assert dated is not None
+        if clusters is None:
+            series.append(Series(query, _dates(searcher, dated), _count_undated(searcher, matching, names)))
+        else:
+            first = _story_dates(searcher, dated, clusters)
+            undated = _undated_stories(searcher, matching, names, clusters) - first.keys()
+            series.append(Series(query, list(first.values()), len(undated)))
+    indexed = None
+    if normalize:
+        everything = _and([*names, window, Term("undated", "0")])
+        assert everything is not None
+        indexed = _dates(searcher, everything) if clusters is None else list(
+            _story_dates(searcher, everything, clusters).values())
+    return build_timelines(series, by, indexed=indexed, stories=stories)
+
+
+def _dates(searcher: Searcher, query: Query) -> list[int]:
+    """The dates of ``query``'s matches, as the date column holds them."""
     dates: list[int] = []
-    for reader, docs in matches_by_segment(searcher, dated):
+    for reader, docs, _offset in matches_by_segment(searcher, query):
+        dates.extend(map(reader.column_reader("date", translate=False).__getitem__, docs))
+    return dates
+
+
+def _story_dates(searcher: Searcher, query: Query, clusters: array) -> dict[int, int]:
+    """The stories (cluster keys) of ``query``'s matches, each with the date
+    of its first match."""
+    first: dict[int, int] = {}
+    for reader, docs, offset in matches_by_segment(searcher, query):
         column = reader.column_reader("date", translate=False)
-        dates.extend(map(column.__getitem__, docs))
-    return build_timeline(query, dates, by, undated)
+        for doc in docs:
+            key, value = clusters[offset + doc], column[doc]
+            if key not in first or value < first[key]:
+                first[key] = value
+    return first
+
+
+def _undated_stories(searcher: Searcher, parsed: Query, names: list[Query], clusters: array) -> set[int]:
+    """The stories (cluster keys) of the undated articles ``parsed`` matches."""
+    undated_query = parsed.accept(lambda q: Every() if isinstance(q, DateRange) else q)
+    combined = _and([undated_query, *names, Term("undated", "1")])
+    assert combined is not None
+    return {clusters[offset + doc] for docs, offset in matching_docs(searcher, combined) for doc in docs}
 
 
 def story_matches(searcher: Searcher, query: str, *, mode: str, filters: Filters) -> dict[int, list[int]]:
@@ -364,7 +421,7 @@ def run_summary(searcher: Searcher, query: str, *, mode: str, filters: Filters) 
     assert matching is not None
     articles, stories = count_stories(searcher, matching, None, cluster_numbers(searcher))
     dates: list[int] = []
-    for reader, docs in matches_by_segment(searcher, matching):
+    for reader, docs, _offset in matches_by_segment(searcher, matching):
         dated = date_of(reader)
         dates.extend(dated[doc] for doc in docs if doc in dated)
     outlets = count_facets(searcher, matching).outlet[:3] if articles else ()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ..errors import InvalidValueError
 from ..models import PERIODS, Period, Timeline
@@ -12,30 +12,59 @@ from ..models import PERIODS, Period, Timeline
 _MICROSECONDS_A_DAY = 86_400_000_000
 
 
-def build_timeline(
-    query_text: str, dates: Iterable[int], by: str | None, undated: int
-) -> Timeline:
-    """The timeline of the dated hits, given as the date column holds them
-    (Whoosh's microseconds since 0001-01-01); ``undated`` is how many hits
-    have no date."""
+class Series(NamedTuple):
+    """One query's dated hits, given as the date column holds them (Whoosh's
+    microseconds since 0001-01-01), and how many hits have no date."""
+
+    query: str
+    dates: list[int]
+    undated: int
+
+
+def build_timelines(
+    series: list[Series], by: str | None, *, indexed: list[int] | None = None, stories: bool = False
+) -> list[Timeline]:
+    """The timelines of ``series`` over the same periods: from the first dated
+    hit of any to the last of any, by ``by`` (chosen from that span when None).
+    ``indexed`` (the dates of what the archive holds, filters applied) gives
+    each period its ``indexed`` count, for normalising."""
     if by is not None and by not in PERIODS:
         raise InvalidValueError("command line", "by", f"{by!r} is not one of {', '.join(PERIODS)}")
     # Counted by day number first: a date object for each distinct day, not for each hit.
-    per_day = Counter(value // _MICROSECONDS_A_DAY for value in dates)
-    if not per_day:
-        return Timeline(query_text, by or "day", (), 0, undated)
-    days = {date.fromordinal(1 + number): count for number, count in per_day.items()}
-    first, last = min(days), max(days)
+    per_day = [Counter(value // _MICROSECONDS_A_DAY for value in s.dates) for s in series]
+    days = set().union(*per_day)
+    if not days:
+        return [
+            Timeline(s.query, by or "day", (), 0, s.undated, stories=stories, normalized=indexed is not None)
+            for s in series
+        ]
+    first, last = (date.fromordinal(1 + number) for number in (min(days), max(days)))
     by = by or _period_for_span((last - first).days)
-    counts: Counter[date] = Counter()
-    for day, count in days.items():
-        counts[_start(day, by)] += count
-    periods = []
+    starts = []
     current = _start(first, by)
     while current <= last:
-        periods.append(Period(current, _label(current, by), counts.get(current, 0)))
+        starts.append(current)
         current = _next(current, by)
-    return Timeline(query_text, by, tuple(periods), sum(per_day.values()), undated)
+    held = _per_period(Counter(value // _MICROSECONDS_A_DAY for value in indexed), by) if indexed is not None else None
+    timelines = []
+    for s, counts_by_day in zip(series, per_day, strict=True):
+        counts = _per_period(counts_by_day, by)
+        periods = tuple(
+            Period(start, _label(start, by), counts.get(start, 0), None if held is None else held.get(start, 0))
+            for start in starts
+        )
+        timelines.append(
+            Timeline(s.query, by, periods, sum(counts_by_day.values()), s.undated, stories=stories,
+                     normalized=held is not None)
+        )
+    return timelines
+
+
+def _per_period(per_day: Counter[int], by: str) -> Counter[date]:
+    counts: Counter[date] = Counter()
+    for number, count in per_day.items():
+        counts[_start(date.fromordinal(1 + number), by)] += count
+    return counts
 
 
 def _period_for_span(days: int) -> str:
