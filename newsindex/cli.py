@@ -23,7 +23,7 @@ from rich.text import Text
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
-from .models import PERIODS, SORTS, FileOutcome, Period, SearchResults, Timeline
+from .models import MARK_STATUSES, PERIODS, SORTS, UNMARK, FileOutcome, Period, SearchResults, Timeline
 
 #: Batches at least this large get a progress bar (on stderr, on a terminal).
 PROGRESS_THRESHOLD = 200
@@ -332,6 +332,13 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def _review_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--marked STATUS and --unseen (passed on as ``**filters``): shared by search and export."""
+    f = click.option("--unseen", is_flag=True, default=None,
+                     help="Only stories no copy of which was marked (see `newsindex mark`).")(f)
+    return click.option("--marked", type=click.Choice(MARK_STATUSES), help="Only articles marked so.")(f)
+
+
 @cli.command()
 @click.argument("words", nargs=-1)
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
@@ -344,6 +351,8 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--facets", is_flag=True, help="Count hits by outlet, byline and month.")
 @click.option("--all-copies", is_flag=True, help="Show near-identical copies as hits of their own.")
 @click.option("--like", metavar="ID", help="Rank by likeness to this article; the query only filters.")
+@_review_options
+@click.option("--progress", "review_progress", is_flag=True, help="Say how many matching stories were reviewed.")
 @_index_option
 @_json_option
 def search(
@@ -355,6 +364,7 @@ def search(
     facets: bool,
     all_copies: bool,
     like: str | None,
+    review_progress: bool,
     index_path: str,
     as_json: bool,
     **filters: str | None,
@@ -376,12 +386,13 @@ def search(
       newsindex search "Dnipro bridge"
       newsindex search Kherson --outlet LBC --since 2022-11 --sort newest
       newsindex search 'bridge date:2022-11' --facets --json
+      newsindex search Kherson --unseen --progress
     """
     query = " ".join(words)  # `search Blair Brown` is the query "Blair Brown"
     with NewsIndex(index_path) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", facets=facets, all_copies=all_copies,
-            like=like, **filters,
+            like=like, review_progress=review_progress, **filters,
         )
     _print_results(results, as_json)
 
@@ -414,6 +425,7 @@ def _print_results(results: SearchResults, as_json: bool) -> None:
 )
 @_filter_options
 @click.option("--all-copies", is_flag=True, help="A row for each near-identical copy, not one a story.")
+@_review_options
 @_index_option
 def export(
     words: tuple[str, ...],
@@ -429,7 +441,8 @@ def export(
     """Write every hit of a query, not a page, as CSV or JSON Lines.
 
     Columns: id, rank, score, title, lede, outlet, credit, byline, published,
-    updated, url, path, record, language, cluster, copies, snippet. Cells a
+    updated, url, path, record, language, cluster, copies, snippet, review,
+    note (the hit's review mark, or its copies' strongest). Cells a
     spreadsheet would run as a formula (=, +, -, @) start with an apostrophe.
     A progress bar runs on stderr. With -o, the file appears whole or not at
     all.
@@ -787,6 +800,36 @@ def show(ref: str, index_path: str, as_json: bool) -> None:
         _print_json(article.to_dict())
     else:
         _console().print(render.article(article))
+
+
+@cli.command()
+@click.argument("ref")
+@click.argument("status", type=click.Choice([*MARK_STATUSES, UNMARK]))
+@click.option("--note", metavar="TEXT", help="A note kept with the mark (replaces an earlier one).")
+@_index_option
+@_json_option
+def mark(ref: str, status: str, note: str | None, index_path: str, as_json: bool) -> None:
+    """Mark an article seen, relevant or irrelevant, to keep track of a review.
+
+    REF is an id, a unique id prefix, or the path of an indexed file;
+    "unseen" takes its mark away. Marks live in the index folder and survive
+    re-adds and rebuilds. `search --unseen` leaves out every story a copy of
+    which is marked, `search --marked relevant` lists what was kept, and
+    `search --progress` counts what is left; `export` has the marks in its
+    review and note columns.
+
+    \b
+    Example:
+      newsindex mark seeds/004_4cb7eeb292a544b7.txt relevant --note "first report"
+      newsindex search Kherson --unseen --progress
+    """
+    with NewsIndex(index_path) as ni:
+        result = ni.mark(ref, status, note=note)
+    if as_json:
+        _print_json(result.to_dict() if result else {"id": ref, "status": UNMARK})
+    else:
+        _console().print(f"{result.id}: {result.status}" if result else f"{ref}: unmarked",
+                         markup=False, highlight=False)
 
 
 @cli.command()

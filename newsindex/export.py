@@ -20,7 +20,7 @@ from .models import Hit
 #: The columns of an export, in order.
 COLUMNS = (
     "id", "rank", "score", "title", "lede", "outlet", "credit", "byline", "published", "updated", "url", "path",
-    "record", "language", "cluster", "copies", "snippet",
+    "record", "language", "cluster", "copies", "snippet", "review", "note",
 )
 FORMATS = ("csv", "jsonl")
 #: What a spreadsheet reads as the start of a formula.
@@ -29,8 +29,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def row(hit: Hit) -> dict[str, Any]:
     """One hit as an export's row: plain values, dates in ISO 8601, the
-    authors joined by "; ", the number of copies folded into it and its first
-    snippet's text."""
+    authors joined by "; ", the number of copies folded into it, its first
+    snippet's text, and its review mark's status and note."""
     return {
         "id": hit.id,
         "rank": hit.rank,
@@ -49,6 +49,8 @@ def row(hit: Hit) -> dict[str, Any]:
         "cluster": hit.cluster,
         "copies": len(hit.copies),
         "snippet": hit.snippets[0].text if hit.snippets else None,
+        "review": hit.mark.status if hit.mark else None,
+        "note": hit.mark.note if hit.mark else None,
     }
 
 

@@ -35,6 +35,7 @@ from .models import (
     CheckReport,
     FileOutcome,
     Hit,
+    Mark,
     QuerySummary,
     RebuildReport,
     RemoveReport,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     # searches, not by an add.
     from whoosh.searching import Searcher
 
+    from .marks import MarkStore
     from .search.run import Filters
     from .watches import WatchStore
     from .write.manifest import Entry, Manifest
@@ -400,6 +402,9 @@ class NewsIndex:
         snippets: bool = True,
         all_copies: bool = False,
         like: str | None = None,
+        marked: str | None = None,
+        unseen: bool = False,
+        review_progress: bool = False,
     ) -> SearchResults:
         """Run ``query`` (Whoosh query language) and return one page of hits.
 
@@ -416,25 +421,38 @@ class NewsIndex:
         in ``Hit.copies``, unless ``all_copies``. ``like`` (an article id,
         prefix or path) ranks hits by likeness to that article, as
         :meth:`similar` does; ``query`` then only filters, and may be empty.
+
+        Review marks (:meth:`mark`): ``marked`` ("relevant", "irrelevant",
+        "seen") keeps the articles marked so, ``unseen`` leaves out every
+        story of which a copy was marked; each hit carries its ``mark`` (or
+        the strongest of its copies'). ``review_progress`` counts how many of
+        the matching stories were reviewed (``SearchResults.review``).
         """
-        from .search.run import Filters, run_search
+        from .search.run import run_review, run_search
 
         if limit < 1 or page < 1:
             raise InvalidValueError("command line", "limit" if limit < 1 else "page", "must be 1 or more")
         searcher = self._current_searcher()
-        return run_search(
+        marks = self._marks()
+        given = {"outlet": outlet, "byline": byline, "since": since, "until": until, "lang": lang}
+        filters = self._filters({**given, "marked": marked, "unseen": unseen}, marks)
+        results = run_search(
             searcher,
             query,
             limit=limit,
             page=page,
             sort=sort,
             mode=mode,
-            filters=Filters(outlet, byline, since, until, lang),
+            filters=filters,
             facets=facets,
             snippets=snippets,
             fold_copies=not all_copies,
             like=self._docnum(like) if like is not None else None,
         )
+        if review_progress:
+            review = run_review(searcher, results.query, mode=mode, filters=self._filters(given), marks=marks)
+            results = replace(results, review=review)
+        return replace(results, hits=tuple(_with_mark(hit, marks) for hit in results.hits)) if marks else results
 
     def export(
         self, query: str, *, sort: str = "relevance", mode: str = "auto", all_copies: bool = False,
@@ -444,14 +462,16 @@ class NewsIndex:
         with their snippets and copies, yielded one at a time so that memory
         does not grow with the export (newsindex.export writes them as CSV or
         JSON Lines). ``filters``: :meth:`search`'s outlet, byline, since,
-        until and lang."""
+        until, lang, marked and unseen."""
         from .search.run import every_hit
 
+        marks = self._marks()
         hits = every_hit(
-            self._current_searcher(), query, sort=sort, mode=mode, filters=self._filters(filters),
+            self._current_searcher(), query, sort=sort, mode=mode, filters=self._filters(filters, marks),
             fold_copies=not all_copies,
         )
-        yield from hits
+        for hit in hits:
+            yield _with_mark(hit, marks)
 
     def batch(
         self, queries: Iterable[str], *, mode: str = "auto", **filters: DateLike | None
@@ -562,17 +582,64 @@ class NewsIndex:
         finally:
             store.close()
 
-    @staticmethod
-    def _filters(given: Mapping[str, Any]) -> Filters:
-        """:meth:`search`'s filters (outlet, byline, since, until, lang) as
-        given by name, to the other methods that take them; a watch's stored
+    def _filters(self, given: Mapping[str, Any], marks: Mapping[str, Mark] | None = None) -> Filters:
+        """:meth:`search`'s filters (outlet, byline, since, until, lang, and
+        the review filters marked and unseen, read from ``marks``) as given
+        by name, to the other methods that take them; a watch's stored
         filters may also hold its mode, which is not a filter."""
-        from .search.run import Filters
+        from .search.run import Filters, Reviewed
 
-        unknown = set(given) - set(Filters._fields) - {"mode"}
+        named = set(Filters._fields) - {"review"}
+        unknown = set(given) - named - {"mode", "marked", "unseen"}
         if unknown:
-            raise TypeError(f"unknown filters: {', '.join(sorted(unknown))} (known: {', '.join(Filters._fields)})")
-        return Filters(**{key: value for key, value in given.items() if key != "mode"})
+            known = ", ".join([*Filters._fields[:-1], "marked", "unseen"])
+            raise TypeError(f"unknown filters: {', '.join(sorted(unknown))} (known: {known})")
+        review = None
+        marked, unseen = given.get("marked"), given.get("unseen")
+        if marked is not None and unseen:
+            raise InvalidValueError("command line", "marked", "--marked and --unseen exclude each other")
+        if marked is not None or unseen:
+            from .marks import check_status
+
+            if marked is not None:
+                check_status(marked)
+            marks = self._marks() if marks is None else marks
+            ids = frozenset(i for i, mark in marks.items() if marked is None or mark.status == marked)
+            review = Reviewed(ids, only=marked is not None)
+        return Filters(**{key: value for key, value in given.items() if key in named}, review=review)
+
+    # -- review marks --------------------------------------------------------
+
+    def mark(self, ref: str, status: str, *, note: str | None = None) -> Mark | None:
+        """Mark the article ``ref`` names (id, prefix or path) as "seen",
+        "relevant" or "irrelevant", with an optional ``note`` (a new note
+        replaces the old, none keeps it); "unseen" takes the mark away (and
+        returns None). Marks live beside the index, keyed by article id: a
+        re-add or a rebuild keeps them."""
+        article_id = self._current_searcher().stored_fields(self._docnum(ref))["id"]
+        with self._mark_store() as store:
+            return store.set(article_id, status, note)
+
+    def _marks(self) -> dict[str, Mark]:
+        """Every review mark by article id; none (and no SQLite opened) while
+        nothing was ever marked."""
+        from .marks import FILENAME
+
+        if not os.path.exists(os.path.join(self.path, FILENAME)):
+            return {}
+        with self._mark_store() as store:
+            return store.all()
+
+    @contextmanager
+    def _mark_store(self) -> Iterator[MarkStore]:
+        from .marks import MarkStore
+
+        self._open()  # the index must exist
+        store = MarkStore(self.path)
+        try:
+            yield store
+        finally:
+            store.close()
 
     def similar(self, ref: str, *, limit: int = 10, page: int = 1, all_copies: bool = False) -> SearchResults:
         """Articles like the one ``ref`` names (id, prefix or path), its own copies left out."""
@@ -637,7 +704,8 @@ class NewsIndex:
         fields = searcher.stored_fields(self._docnum(ref))
 
         copies, first_seen = cluster_copies(searcher, fields["cluster"], fields["id"])
-        return replace(stored_article(fields), copies=copies, first_seen=first_seen)
+        return replace(stored_article(fields), copies=copies, first_seen=first_seen,
+                       mark=self._marks().get(fields["id"]))
 
     def _resolve_id(self, ref: str) -> str:
         ref = ref.strip().lower()
@@ -721,3 +789,13 @@ def _unseen(
         if not seen_articles.intersection(ids):
             new.append(docs[0])
     return new, articles
+
+
+def _with_mark(hit: Hit, marks: Mapping[str, Mark]) -> Hit:
+    """The hit with its review mark, or the strongest of its copies' marks."""
+    from .marks import strongest
+
+    own = marks.get(hit.id)
+    if own is None and hit.copies:
+        own = strongest([marks[c.id] for c in hit.copies if c.id in marks])
+    return hit if own is None else replace(hit, mark=own)

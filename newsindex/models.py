@@ -45,10 +45,12 @@ __all__ = [
     "Facets",
     "FileOutcome",
     "Hit",
+    "Mark",
     "Period",
     "QuerySummary",
     "RebuildReport",
     "RemoveReport",
+    "ReviewProgress",
     "SearchResults",
     "Snippet",
     "Span",
@@ -125,6 +127,7 @@ class Article:
     #: Whether it is the earliest dated of its near-identical copies; None when
     #: it has no copies, or none of them is dated.
     first_seen: bool | None = None
+    mark: Mark | None = None  # its review mark
 
     @property
     def lede(self) -> str:
@@ -148,6 +151,7 @@ class Article:
         data["updated"] = _iso(self.updated)
         data["crawled"] = _iso(self.crawled)
         data["copies"] = [c.to_dict() for c in self.copies]
+        data["mark"] = self.mark.to_dict() if self.mark else None
         data["lede"] = self.lede
         data["headline_only"] = self.headline_only
         data["published_precision"] = self.published_precision
@@ -178,6 +182,8 @@ class Hit:
     copies: tuple[Copy, ...] = ()  # folded into this hit
     first_seen: bool | None = None  # as Article.first_seen
     cluster: str | None = None  # its group of near-identical copies (the same for each copy)
+    #: Its review mark, or the strongest of its copies' (Mark.id says which).
+    mark: Mark | None = None
 
     @property
     def headline_only(self) -> bool:
@@ -196,6 +202,7 @@ class Hit:
         data["published"] = _iso(self.published)
         data["updated"] = _iso(self.updated)
         data["copies"] = [c.to_dict() for c in self.copies]
+        data["mark"] = self.mark.to_dict() if self.mark else None
         data["title_matches"] = [[s.start, s.end] for s in self.title_matches]
         data["snippets"] = [
             {"field": s.field, "text": s.text, "matches": [[m.start, m.end] for m in s.matches]}
@@ -257,6 +264,8 @@ class SearchResults:
     #: With --since or --until: the first and last moments searched, as read
     #: from what was typed ("last week" included); None for an open end.
     date_window: tuple[datetime | None, datetime | None] | None = None
+    #: With ``review_progress``: how many of the matching stories were reviewed.
+    review: ReviewProgress | None = None
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -278,6 +287,8 @@ class SearchResults:
             data["filter_suggestions"] = dict(self.filter_suggestions)
         if self.date_window is not None:
             data["date_window"] = [_iso(moment) for moment in self.date_window]
+        if self.review is not None:
+            data["review"] = self.review.to_dict()
         return data
 
 
@@ -409,6 +420,44 @@ class WatchReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "query": self.query, "new": [h.to_dict() for h in self.new], "error": self.error}
+
+
+#: What a reader can say of an article, weakest first: a story's status is
+#: the strongest its copies were given.
+MARK_STATUSES = ("seen", "irrelevant", "relevant")
+#: The status that takes a mark away.
+UNMARK = "unseen"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A reader's review of one article."""
+
+    id: str  # the article marked (a copy of the hit it is shown on, when they differ)
+    status: str  # one of MARK_STATUSES
+    note: str | None
+    marked: datetime  # when, in UTC
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "note": self.note, "marked": _iso(self.marked)}
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    """How much of a query's hits has been reviewed, counted in stories
+    (near-identical copies once): a story is reviewed when any copy is marked."""
+
+    stories: int  # matching stories
+    reviewed: int
+    by_status: dict[str, int]  # reviewed stories by their strongest mark, strongest status first
+
+    @property
+    def unseen(self) -> int:
+        return self.stories - self.reviewed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stories": self.stories, "reviewed": self.reviewed, "unseen": self.unseen,
+                "by_status": dict(self.by_status)}
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ from .models import (
     Copy,
     Facets,
     Hit,
+    Mark,
     Period,
     QuerySummary,
     RebuildReport,
+    ReviewProgress,
     SearchResults,
     Snippet,
     Span,
@@ -39,6 +41,7 @@ NO_OUTLET = "no outlet"
 #: Months the month facet lists, the busiest; the span says how many there are.
 FACET_MONTHS = 6
 TITLE_STYLE = "bold"
+MARK_STYLES = {"relevant": "bold green", "irrelevant": "red", "seen": "blue"}
 META_STYLE = "cyan"
 DIM = "dim"
 
@@ -119,7 +122,33 @@ def search_header(results: SearchResults) -> Text:
     if results.excluded_undated:
         n = results.excluded_undated
         header.append(f"; the date filter left out {n} undated article{'' if n == 1 else 's'}", style="yellow")
+    if results.review is not None:
+        header.append("\n")
+        header.append_text(review_progress(results.review))
     return header
+
+
+def review_progress(r: ReviewProgress) -> Text:
+    """"Reviewed 3 of 8 stories (38%): 1 relevant, 2 seen; 5 unseen"."""
+    share = f" ({r.reviewed / r.stories:.0%})" if r.stories else ""
+    noun = "story" if r.stories == 1 else "stories"
+    line = Text.assemble(("Reviewed", "bold"), f" {r.reviewed} of {r.stories} {noun}{share}")
+    if r.by_status:
+        line.append(": " + ", ".join(f"{n} {status}" for status, n in r.by_status.items()))
+    line.append(f"; {r.unseen} unseen", style=DIM)
+    return line
+
+
+def mark_line(m: Mark, own_id: str) -> Text:
+    """"✓ relevant: key source (marked 4 Dec 2026)", saying so when the mark is a copy's."""
+    line = Text(f"✓ {m.status}", style=MARK_STYLES[m.status])
+    if m.id != own_id:
+        line.append(f" (a copy, {m.id})", style=DIM)
+    if m.note:
+        line.append(": ")
+        line.append(m.note)
+    line.append(f" · marked {format_datetime(m.marked)}", style=DIM)
+    return line
 
 
 def facets(f: Facets) -> RenderableType:
@@ -188,6 +217,8 @@ def hit(h: Hit) -> RenderableType:
     ]
     if h.copies:
         lines.append(_indent(copies_line(h.copies, h.first_seen)))
+    if h.mark is not None:
+        lines.append(_indent(mark_line(h.mark, h.id)))
     lines.extend(_indent(snippet(s)) for s in h.snippets)
     lines.extend(_indent(Text(part, style=DIM, overflow="fold")) for part in source_lines(h.path, h.record, h.url))
     return Group(*lines)
@@ -279,7 +310,10 @@ def article(a: Article) -> RenderableType:
         source = a.provenance.get(field, "") if field else ""
         meta.add_row(label, value or Text("—", style=DIM), f"from {source}" if source else "")
     body = Text(a.body) if not a.headline_only else Text("(headline only: the source gave no text)", style=DIM)
-    parts: list[RenderableType] = [title, meta, Text(""), body]
+    parts: list[RenderableType] = [title, meta]
+    if a.mark is not None:
+        parts.append(mark_line(a.mark, a.id))
+    parts += [Text(""), body]
     if a.captions:
         parts.append(Text("\nCaptions", style="bold"))
         parts.extend(Text(f"  • {c}") for c in a.captions)

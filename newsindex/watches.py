@@ -8,34 +8,29 @@ re-dated (same id), or arriving as another copy of a story already seen
 (same cluster as a seen article), is not new again. A new watch starts with
 what the archive already holds as seen: it reports what comes after it.
 
-The watches live in ``newsindex-watches.sqlite`` beside the index, which
-``rebuild`` leaves alone. SQLite's transactions keep the last good state
-through a crash, and its locking lets two processes write at once.
+The watches live in ``newsindex-watches.sqlite`` beside the index (see
+newsindex._sqlite for what that guarantees).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
+from ._sqlite import connect, transaction
 from .errors import InvalidValueError
 from .models import Watch
 
 FILENAME = "newsindex-watches.sqlite"
-#: How long a writer waits for another's transaction, in milliseconds.
-BUSY_TIMEOUT_MS = 10_000
 
 
 class WatchStore:
     def __init__(self, folder: str) -> None:
-        self._db = sqlite3.connect(os.path.join(folder, FILENAME), isolation_level=None)
-        self._db.executescript(
-            f"""
-            PRAGMA journal_mode=WAL;
-            PRAGMA busy_timeout={BUSY_TIMEOUT_MS};
+        self._db = connect(
+            folder,
+            FILENAME,
+            """
             CREATE TABLE IF NOT EXISTS watches (
                 name TEXT PRIMARY KEY, query TEXT NOT NULL, filters TEXT NOT NULL,
                 created TEXT NOT NULL, checked TEXT);
@@ -54,17 +49,12 @@ class WatchStore:
     ) -> Watch:
         """A new watch, with ``stories`` (cluster keys) and ``articles`` (ids) already seen."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            if self._db.execute("SELECT 1 FROM watches WHERE name=?", (name,)).fetchone():
+        with transaction(self._db) as db:
+            if db.execute("SELECT 1 FROM watches WHERE name=?", (name,)).fetchone():
                 raise InvalidValueError("command line", "watch", f"a watch named {name!r} exists already")
-            self._db.execute("INSERT INTO watches VALUES (?, ?, ?, ?, ?)",
-                             (name, query, json.dumps(filters, sort_keys=True), now, now))
+            db.execute("INSERT INTO watches VALUES (?, ?, ?, ?, ?)",
+                       (name, query, json.dumps(filters, sort_keys=True), now, now))
             self._insert_seen(name, stories, articles)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
         return self.get(name)
 
     def get(self, name: str) -> Watch:
@@ -78,11 +68,10 @@ class WatchStore:
 
     def remove(self, name: str) -> None:
         self.get(name)
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM watches WHERE name=?", (name,))
-            self._db.execute("DELETE FROM seen WHERE name=?", (name,))
-            self._db.execute("DELETE FROM seen_articles WHERE name=?", (name,))
+        with transaction(self._db) as db:
+            db.execute("DELETE FROM watches WHERE name=?", (name,))
+            db.execute("DELETE FROM seen WHERE name=?", (name,))
+            db.execute("DELETE FROM seen_articles WHERE name=?", (name,))
 
     def seen(self, name: str) -> tuple[set[int], set[str]]:
         """The stories (cluster keys) and articles (ids) the watch has seen."""
@@ -92,15 +81,9 @@ class WatchStore:
 
     def mark_seen(self, name: str, stories: Iterable[int], articles: Iterable[str]) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db) as db:
             self._insert_seen(name, stories, articles)
-            self._db.execute("UPDATE watches SET checked=? WHERE name=?", (now, name))
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-
+            db.execute("UPDATE watches SET checked=? WHERE name=?", (now, name))
 
     def _insert_seen(self, name: str, stories: Iterable[int], articles: Iterable[str]) -> None:
         self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", ((name, _signed(s)) for s in stories))

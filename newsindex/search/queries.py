@@ -1,5 +1,5 @@
-"""Whoosh queries newsindex adds: "at least k of these", and exact phrases
-checked on sets of positions.
+"""Whoosh queries newsindex adds: "at least k of these", exact phrases
+checked on sets of positions, and a filter by a set of field values.
 
 Whoosh's ``Or`` lacks "at least k of these" (its ``minmatch`` argument is not
 implemented). Long natural-language queries are run as ``AtLeast``: an
@@ -15,6 +15,12 @@ positions instead; articles and scores are Whoosh's.
 When its words are all common, stepping from one article holding them all to
 the next costs more than the check: the phrase's articles are then found
 from the words' postings read a block at a time (``FoundPhraseMatcher``).
+
+``TermSet`` keeps the articles holding any of a set of values in one ID
+field (the ids of marked articles, the clusters of their stories). Whoosh's
+``Or`` of such terms, boosted to zero as every restriction is so that it does
+not change scores, loses all but its first match in Whoosh's collector; a
+``TermSet`` gives its documents as one list, whatever its boost.
 """
 
 from __future__ import annotations
@@ -23,12 +29,44 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher, WrappingMatcher
+from whoosh.matching import IntersectionMatcher, ListMatcher, Matcher, NullMatcher, WrappingMatcher
 from whoosh.query import Or, Phrase, Query, Term
 from whoosh.query.spans import Span
 from whoosh.util import make_binary_tree
 
 from .._whoosh import OrBase, SpanNearMatcherBase, posting_blocks, raw_term_matcher, words_context
+
+
+class TermSet(Query):
+    """The documents holding any of ``texts`` in the ID field ``fieldname``."""
+
+    def __init__(self, fieldname: str, texts: frozenset[str], boost: float = 1.0) -> None:
+        self.fieldname = fieldname
+        self.texts = frozenset(texts)
+        self.boost = boost
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is TermSet and (self.fieldname, self.texts, self.boost)
+                == (other.fieldname, other.texts, other.boost))
+
+    def __hash__(self) -> int:
+        return hash((TermSet, self.fieldname, self.texts, self.boost))
+
+    def __repr__(self) -> str:
+        return f"TermSet({self.fieldname!r}, {len(self.texts)} values, boost={self.boost})"
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return sum(ixreader.doc_frequency(self.fieldname, text) for text in self.texts)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Matcher:
+        reader = searcher.reader()
+        docs: set[int] = set()
+        for text in self.texts:
+            if (self.fieldname, text) in reader:
+                docs.update(reader.postings(self.fieldname, text).all_ids())
+        if reader.has_deletions():
+            docs = {doc for doc in docs if not reader.is_deleted(doc)}
+        return ListMatcher(sorted(docs), all_weights=self.boost) if docs else NullMatcher()
 
 
 class AtLeast(OrBase):

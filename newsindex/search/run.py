@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import time
 from array import array
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from whoosh.collectors import Collector, FilterCollector, TopCollector
-from whoosh.query import And, DateRange, Every, Not, Or, Phrase, Query, Term
+from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Results, Searcher
 
 from ..errors import InvalidValueError, QueryError
-from ..models import SORTS, Copy, Hit, QuerySummary, SearchResults, Snippet, Span, Timeline, first_sentence
+from ..models import (
+    MARK_STATUSES,
+    SORTS,
+    Copy,
+    Hit,
+    Mark,
+    QuerySummary,
+    ReviewProgress,
+    SearchResults,
+    Snippet,
+    Span,
+    Timeline,
+    first_sentence,
+)
 from .by_date import date_of, date_ordered
 from .copies import StoryCounter, cluster_copies, cluster_numbers, count_stories
 from .counting import matches_by_segment, matching_docs
@@ -23,10 +37,18 @@ from .facets import count_facets
 from .highlight import Highlighters, highlight_hit
 from .languages import language_code
 from .parse import check_expansions, parse_query
+from .queries import TermSet
 from .scoring import scored_matches, top
 from .suggest import SUGGEST_BELOW
 
 DateLike = str | date | datetime
+
+
+class Reviewed(NamedTuple):
+    """--marked or --unseen, as ids read from the review marks."""
+
+    ids: frozenset[str]  # the articles marked (with the status asked for, for --marked)
+    only: bool  # True: keep only these articles (--marked); False: leave out their stories (--unseen)
 
 
 class Filters(NamedTuple):
@@ -35,6 +57,7 @@ class Filters(NamedTuple):
     since: DateLike | None = None
     until: DateLike | None = None
     lang: str | None = None  # a language code: "en"
+    review: Reviewed | None = None
 
     @property
     def dated(self) -> bool:
@@ -65,7 +88,7 @@ def run_search(
         query, parsed = _parsed(searcher, query, mode, filters)
     if searcher.doc_count_all() == 0:  # a new index before its first commit has no columns to read
         return SearchResults(query=query, total=0, hits=(), seconds=time.perf_counter() - started)
-    names = _name_filters(searcher, filters)
+    names = _filter_queries(searcher, filters)
     window = _date_window(filters)
     dates = _date_filter(window)
     if like is None:
@@ -122,7 +145,7 @@ def _closer_names(searcher: Searcher, filters: Filters) -> tuple[tuple[str, str]
     for field, value in (("outlet", filters.outlet), ("byline", filters.byline)):
         if value is None:
             continue
-        (alone,) = _name_filters(searcher, Filters(**{field: value}))
+        (alone,) = _filter_queries(searcher, Filters(**{field: value}))
         if any(docs for docs, _ in matching_docs(searcher, alone)):
             continue  # the filter finds articles: the query is what finds none
         name = close_name(searcher, f"{field}_key", value)
@@ -333,7 +356,7 @@ def run_timelines(
     if searcher.doc_count_all() == 0:  # see run_search
         empty = [Series(query, [], 0) for query, _ in parsed]
         return build_timelines(empty, by, indexed=[] if normalize else None, stories=stories)
-    names = _name_filters(searcher, filters)
+    names = _filter_queries(searcher, filters)
     window = _date_filter(_date_window(filters))
     clusters = cluster_numbers(searcher) if stories else None
     series = []
@@ -435,6 +458,31 @@ def run_summary(searcher: Searcher, query: str, *, mode: str, filters: Filters) 
     )
 
 
+def run_review(
+    searcher: Searcher, query: str, *, mode: str, filters: Filters, marks: Mapping[str, Mark]
+) -> ReviewProgress:
+    """How many of the stories ``query`` matches have been reviewed: a story
+    is reviewed when any of its copies (matching or not) is marked, and goes
+    by the strongest mark of them."""
+    from ..marks import strongest
+
+    _, parsed = _parsed(searcher, query, mode, filters)
+    if searcher.doc_count_all() == 0:
+        return ReviewProgress(0, 0, {})
+    matching = _and([parsed, _restriction(searcher, filters)])
+    assert matching is not None
+    clusters = cluster_numbers(searcher)
+    stories = {clusters[offset + doc] for docs, offset in matching_docs(searcher, matching) for doc in docs}
+    story_marks: dict[int, list[Mark]] = {}
+    for article_id, mark in marks.items():
+        doc = searcher.document_number(id=article_id)
+        if doc is not None and clusters[doc] in stories:
+            story_marks.setdefault(clusters[doc], []).append(mark)
+    by_status = Counter(strongest(found).status for found in story_marks.values())  # type: ignore[union-attr]
+    strongest_first = [status for status in reversed(MARK_STATUSES) if by_status[status]]
+    return ReviewProgress(len(stories), len(story_marks), {status: by_status[status] for status in strongest_first})
+
+
 def _parsed(searcher: Searcher, query: str, mode: str, filters: Filters) -> tuple[str, Query]:
     """The query as run and parsed, its wildcards and ranges checked; an empty
     query with a filter is ``*``: a filter alone lists every article it keeps."""
@@ -447,7 +495,7 @@ def _parsed(searcher: Searcher, query: str, mode: str, filters: Filters) -> tupl
 
 def _restriction(searcher: Searcher, filters: Filters) -> Query | None:
     """--outlet, --byline, --lang and the date window, as one query (None without any)."""
-    return _and([*_name_filters(searcher, filters), _date_filter(_date_window(filters))])
+    return _and([*_filter_queries(searcher, filters), _date_filter(_date_window(filters))])
 
 
 def _whoosh_hits(searcher: Searcher, query: Query, scored_docs: list[tuple[Any, int]]) -> list[Any]:
@@ -464,8 +512,9 @@ def _and(queries: list[Query | None]) -> Query | None:
     return present[0] if len(present) == 1 else And(present)
 
 
-def _name_filters(searcher: Searcher, filters: Filters) -> list[Query]:
-    """--outlet and --byline: the given words, as a phrase, in that field."""
+def _filter_queries(searcher: Searcher, filters: Filters) -> list[Query]:
+    """Every filter but the dates: --outlet and --byline (the given words, as
+    a phrase, in that field), --lang, and --marked or --unseen."""
     out: list[Query] = []
     for field, value in (("outlet", filters.outlet), ("byline", filters.byline)):
         if value is None:
@@ -476,7 +525,22 @@ def _name_filters(searcher: Searcher, filters: Filters) -> list[Query]:
         out.append(Term(field, words[0]) if len(words) == 1 else Phrase(field, words))
     if filters.lang is not None:
         out.append(Term("lang", language_code(filters.lang)))
-    return out
+    review = _review_filter(searcher, filters.review) if filters.review is not None else None
+    return out if review is None else [*out, review]
+
+
+def _review_filter(searcher: Searcher, review: Reviewed) -> Query | None:
+    """The marked articles (--marked), or all but the stories of which any
+    copy was marked (--unseen: a copy of a story read is not unread); None
+    when nothing is left out."""
+    if review.only:
+        return TermSet("id", review.ids) if review.ids else NullQuery
+    clusters = set()
+    for article_id in review.ids:
+        doc = searcher.document_number(id=article_id)
+        if doc is not None:  # a mark outlives its article's removal
+            clusters.add(searcher.stored_fields(doc)["cluster"])
+    return Not(TermSet("cluster", frozenset(clusters))) if clusters else None
 
 
 def _date_window(filters: Filters) -> tuple[datetime | None, datetime | None] | None:
