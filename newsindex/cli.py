@@ -804,6 +804,34 @@ def show(ref: str, index_path: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("ref")
+@_index_option
+@_json_option
+def lineage(ref: str, index_path: str, as_json: bool) -> None:
+    """Where a story came from: its copies in publication order, and what each changed.
+
+    REF is an id, a unique id prefix, or the path of an indexed file. The
+    copies of its story are listed oldest first (undated last), the earliest
+    dated marked first seen; every later copy shows what it changed against
+    that one: headline, credit, sentences removed (-) and added (+), and
+    sentences reworded (~, word by word).
+
+    Exit status: 0 the article was found (with copies or alone), 2 error.
+
+    \b
+    Example:
+      newsindex lineage seeds/004_4cb7eeb292a544b7.txt
+      newsindex lineage seeds/004_4cb7eeb292a544b7.txt --json
+    """
+    with NewsIndex(index_path) as ni:
+        story = ni.lineage(ref)
+    if as_json:
+        _print_json(story.to_dict())
+    else:
+        _console().print(render.lineage(story))
+
+
+@cli.command()
+@click.argument("ref")
 @click.argument("status", type=click.Choice([*MARK_STATUSES, UNMARK]))
 @click.option("--note", metavar="TEXT", help="A note kept with the mark (replaces an earlier one).")
 @_index_option

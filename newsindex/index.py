@@ -35,6 +35,7 @@ from .models import (
     CheckReport,
     FileOutcome,
     Hit,
+    Lineage,
     Mark,
     QuerySummary,
     RebuildReport,
@@ -695,6 +696,17 @@ class NewsIndex:
             self._current_searcher(), list(queries), by=by, mode=mode, filters=self._filters(filters),
             normalize=normalize, stories=stories,
         )
+
+    def lineage(self, ref: str) -> Lineage:
+        """Where the story of the article ``ref`` names (id, prefix or path)
+        came from: its near-identical copies in publication order (undated
+        last), the earliest dated marked first, and for each later copy what
+        it changed against the earliest: sentences added, removed and
+        reworded (word by word), its headline and its credit. An article with
+        no copies is a lineage of one."""
+        from .search.lineage import story_lineage
+
+        return story_lineage(self._current_searcher(), self._docnum(ref))
 
     def get(self, ref: str) -> Article:
         """One article by id, unique id prefix, or the path of an indexed file."""

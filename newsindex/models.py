@@ -41,10 +41,13 @@ __all__ = [
     "Article",
     "CheckReport",
     "Copy",
+    "CopyChanges",
     "FacetCount",
     "Facets",
     "FileOutcome",
     "Hit",
+    "Lineage",
+    "LineageCopy",
     "Mark",
     "Period",
     "QuerySummary",
@@ -52,6 +55,7 @@ __all__ = [
     "RemoveReport",
     "ReviewProgress",
     "SearchResults",
+    "SentenceEdit",
     "Snippet",
     "Span",
     "Stats",
@@ -420,6 +424,79 @@ class WatchReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "query": self.query, "new": [h.to_dict() for h in self.new], "error": self.error}
+
+
+@dataclass(frozen=True)
+class SentenceEdit:
+    """A sentence a copy reworded: the earliest copy's, this one's, and the
+    words between them, as ("=", kept), ("-", removed), ("+", added) runs."""
+
+    before: str
+    after: str
+    words: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"before": self.before, "after": self.after, "words": [list(w) for w in self.words]}
+
+
+@dataclass(frozen=True)
+class CopyChanges:
+    """What a copy changed against the earliest copy of its story."""
+
+    headline: tuple[str | None, str | None] | None  # (earliest's, this copy's) when they differ
+    credit: tuple[str | None, str | None] | None  # likewise
+    added: tuple[str, ...]  # sentences only this copy has
+    removed: tuple[str, ...]  # sentences of the earliest this copy does not have
+    edited: tuple[SentenceEdit, ...]  # sentences reworded
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.headline or self.credit or self.added or self.removed or self.edited)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "headline": list(self.headline) if self.headline else None,
+            "credit": list(self.credit) if self.credit else None,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "edited": [e.to_dict() for e in self.edited],
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass(frozen=True)
+class LineageCopy:
+    """One copy of a story, as its lineage lists it."""
+
+    id: str
+    path: str
+    title: str | None
+    outlet: str | None
+    credit: str | None
+    byline: tuple[str, ...]
+    published: datetime | None
+    url: str | None
+    first_seen: bool  # the earliest dated copy
+    changes: CopyChanges | None  # against the earliest; None for the copy compared with
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = _iso(self.published)
+        data["changes"] = self.changes.to_dict() if self.changes else None
+        return data
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where a story came from: its near-identical copies in the order they
+    were published (undated last), each later one compared with the first."""
+
+    cluster: str
+    copies: tuple[LineageCopy, ...]
+    first: str | None  # id of the earliest dated copy; None when none is dated
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cluster": self.cluster, "first": self.first, "copies": [c.to_dict() for c in self.copies]}
 
 
 #: What a reader can say of an article, weakest first: a story's status is

@@ -16,8 +16,10 @@ from .models import (
     Article,
     CheckReport,
     Copy,
+    CopyChanges,
     Facets,
     Hit,
+    Lineage,
     Mark,
     Period,
     QuerySummary,
@@ -326,7 +328,58 @@ def article(a: Article) -> RenderableType:
                 f"  • {c.id}  {c.outlet or NO_OUTLET} · {format_datetime(c.published)} · "
                 f"{display_path(c.path)}{mark}"
             ))
+        parts.append(Text(f"What each copy changed: newsindex lineage {a.id}", style=DIM))
     return Group(*parts)
+
+
+def lineage(story: Lineage) -> RenderableType:
+    """The copies of a story in publication order, each later one with what
+    it changed against the first: headline, credit, and sentences removed
+    (red), added (green) and reworded (word by word)."""
+    count = len(story.copies)
+    first = next((c for c in story.copies if c.first_seen), None)
+    header = Text.assemble((f"{count} copies", "bold"), " of one story")
+    if count == 1:
+        header = Text("No near-identical copy of this article is in the index.", style="bold")
+    elif first is not None:
+        header.append(f", first seen in {first.outlet or NO_OUTLET} on {format_datetime(first.published)}")
+    elif count > 1:
+        header.append("; none is dated, so none is known to be first: compared with the first listed",
+                      style="yellow")
+    lines: list[RenderableType] = [header]
+    for number, c in enumerate(story.copies, 1):
+        head = byline_line(c.outlet, c.published, c.byline)
+        if c.credit:
+            head.append(f" · credit: {c.credit}", style=META_STYLE)
+        if c.first_seen:
+            head.append("  ← first seen", style="bold")
+        head.append(f"  {c.id}", style=DIM)
+        lines += [Text(""), Hanging(Text(f"{number:>2}  ", style="bold"), head)]
+        lines.append(_indent(Text(c.title or "(no title)", style=TITLE_STYLE if c.title else DIM)))
+        lines.extend(_indent(Text(part, style=DIM, overflow="fold")) for part in source_lines(c.path, None, c.url))
+        if c.changes is not None:
+            lines.extend(_indent(line) for line in _change_lines(c.changes))
+    return Group(*lines)
+
+
+def _change_lines(changes: CopyChanges) -> list[Text]:
+    if changes.unchanged:
+        return [Text("same text, headline and credit as the first", style=DIM)]
+    lines = []
+    for label, change in (("headline", changes.headline), ("credit", changes.credit)):
+        if change is not None:
+            before, after = (value or "(none)" for value in change)
+            lines.append(Text.assemble((f"{label}: ", "bold"), (before, "red strike"), " → ", (after, "green")))
+    lines += [Text.assemble(("− ", "bold red"), (sentence, "red")) for sentence in changes.removed]
+    lines += [Text.assemble(("+ ", "bold green"), (sentence, "green")) for sentence in changes.added]
+    for edit in changes.edited:
+        line = Text("~ ", style="bold yellow")
+        for op, words in edit.words:
+            if len(line) > 2:
+                line.append(" ")
+            line.append(words, style={"=": "", "-": "red strike", "+": "green"}[op])
+        lines.append(line)
+    return lines
 
 
 def stats(s: Stats) -> RenderableType:

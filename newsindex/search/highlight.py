@@ -34,7 +34,8 @@ from whoosh.query import Query
 from ..analysis import highlight_tokens, matched_words
 from ..models import Snippet, Span
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
+#: Where a sentence ends: its closing mark (and quote), or a line break.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
 _LINE_END = re.compile(r"\n")
 ELLIPSIS = "…"
 
@@ -48,7 +49,7 @@ class SentenceFragmenter(Fragmenter):
     def __init__(self, maxchars: int = 240, charlimit: int = 2**17, lines: bool = False) -> None:
         self.maxchars = maxchars
         self.charlimit = charlimit
-        self.boundary = _LINE_END if lines else _SENTENCE_END
+        self.boundary = _LINE_END if lines else SENTENCE_END
 
     def fragment_tokens(self, text: str, tokens: Iterable[Any]) -> Iterator[Fragment]:
         matched = []
