@@ -418,6 +418,7 @@ def _print_results(results: SearchResults, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
               help="CSV for spreadsheets, JSON Lines for tools.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format jsonl.")
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark, for Excel.")
 @click.option(
     "--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
@@ -431,6 +432,7 @@ def export(
     words: tuple[str, ...],
     fmt: str,
     output: str | None,
+    as_json: bool,
     bom: bool,
     sort: str,
     mode: str | None,
@@ -456,6 +458,7 @@ def export(
     """
     from . import export as exporting
 
+    fmt = "jsonl" if as_json else fmt
     query = " ".join(words)
     with NewsIndex(index_path) as ni:
         total = ni.search(query, limit=1, snippets=False, mode=mode or "auto", all_copies=all_copies,
@@ -536,7 +539,8 @@ def watch_list(index_path: str, as_json: bool) -> None:
 @watch.command("remove")
 @click.argument("name")
 @_index_option
-def watch_remove(name: str, index_path: str) -> None:
+@_json_option
+def watch_remove(name: str, index_path: str, as_json: bool) -> None:
     """Stop watching NAME.
 
     \b
@@ -545,7 +549,10 @@ def watch_remove(name: str, index_path: str) -> None:
     """
     with NewsIndex(index_path) as ni:
         ni.watch_remove(name)
-    _console().print(Text(f"removed the watch {name!r}"))
+    if as_json:
+        _print_json({"removed": name})
+    else:
+        _console().print(Text(f"removed the watch {name!r}"))
 
 
 @watch.command("check")

@@ -781,6 +781,7 @@ class NewsIndex:
             latest=keyed[-1] if keyed else None,
             undated=undated,
             size_bytes=size,
+            marked=_marks_by_status(self._marks().values()),
         )
 
 
@@ -801,6 +802,13 @@ def _unseen(
         if not seen_articles.intersection(ids):
             new.append(docs[0])
     return new, articles
+
+
+def _marks_by_status(marks: Iterable[Mark]) -> dict[str, int]:
+    from .models import MARK_STATUSES
+
+    counts = Counter(mark.status for mark in marks)
+    return {status: counts[status] for status in reversed(MARK_STATUSES) if counts[status]}
 
 
 def _with_mark(hit: Hit, marks: Mapping[str, Mark]) -> Hit:

@@ -552,6 +552,7 @@ class Stats:
     latest: datetime | None
     undated: int
     size_bytes: int
+    marked: dict[str, int] = field(default_factory=dict)  # review marks by status, strongest first
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

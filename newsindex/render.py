@@ -400,6 +400,9 @@ def stats(s: Stats) -> RenderableType:
         "outlets",
         ", ".join(f"{name} ({n})" for name, n in s.outlets.items()) or "none recorded",
     )
+    if s.marked:
+        table.add_row("marked", ", ".join(f"{n} {status}" for status, n in s.marked.items())
+                      + " (search --progress: a query's share reviewed)")
     return table
 
 

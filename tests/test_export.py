@@ -35,6 +35,8 @@ def test_export_writes_every_hit_not_a_page_as_csv(run: Run, tmp_path: Path):
     assert tuple(rows[0]) == COLUMNS
     assert len(rows) - 1 == 37 == json_lines(run("search", "harbour", "--json").stdout)[-1]["summary"]["total"]
     assert [int(r[1]) for r in rows[1:]] == list(range(1, 38))  # ranks in order
+    records = json_lines(run("export", "harbour", "--json").stdout)  # --json: JSON Lines
+    assert [r["id"] for r in records] == [r[0] for r in rows[1:]]
 
 
 def test_cells_a_spreadsheet_would_run_are_neutralised_and_newlines_quoted(run: Run, tmp_path: Path):

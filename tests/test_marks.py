@@ -114,6 +114,9 @@ def test_mark_cli(run: Run, archive: Path):
     assert reviews["a2.txt"] == ("seen", "") and reviews["a4.txt"] == ("", "")
     assert len(list(csv.DictReader(io.StringIO(run("export", "Kherson", "--unseen").stdout)))) == 4
     assert "✓ relevant" in run("show", str(archive / "a1.txt")).stdout
+    assert "marked    1 relevant, 1 seen" in run("stats").stdout
+    (stats,) = json_lines(run("stats", "--json").stdout)
+    assert stats["marked"] == {"relevant": 1, "seen": 1}
 
     assert run("mark", str(archive / "a1.txt"), "unseen").stdout.endswith(": unmarked\n")
     assert run("mark", str(archive / "a1.txt"), "liked").exit_code == 2

@@ -47,7 +47,7 @@ def test_watches_are_listed_removed_and_named_once(run: Run, seeds: Path):
     assert run("watch", "add", "k", "Kyiv").exit_code == 2  # the name is taken
     listed = json_lines(run("watch", "list", "--json").stdout)
     assert [(w["name"], w["query"], w["filters"]) for w in listed] == [("k", "Kherson", {"outlet": "LBC"})]
-    assert run("watch", "remove", "k").exit_code == 0
+    assert json_lines(run("watch", "remove", "k", "--json").stdout) == [{"removed": "k"}]
     assert run("watch", "remove", "k").exit_code == 2
     assert run("watch", "list", "--json").stdout == ""
     assert run("watch", "add", "bad", '"open').exit_code == 2  # a query that cannot run is refused
