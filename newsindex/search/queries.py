@@ -1,5 +1,5 @@
 """Whoosh queries newsindex adds: "at least k of these", exact phrases
-checked on sets of positions, and a filter by a set of field values.
+checked on sets of positions, and a set of documents.
 
 Whoosh's ``Or`` lacks "at least k of these" (its ``minmatch`` argument is not
 implemented). Long natural-language queries are run as ``AtLeast``: an
@@ -16,11 +16,11 @@ When its words are all common, stepping from one article holding them all to
 the next costs more than the check: the phrase's articles are then found
 from the words' postings read a block at a time (``FoundPhraseMatcher``).
 
-``TermSet`` keeps the articles holding any of a set of values in one ID
-field (the ids of marked articles, the clusters of their stories). Whoosh's
-``Or`` of such terms, boosted to zero as every restriction is so that it does
-not change scores, loses all but its first match in Whoosh's collector; a
-``TermSet`` gives its documents as one list, whatever its boost.
+``DocSet`` keeps documents given by number (the review filters' marked
+articles, or their stories), as one list a segment, whatever its boost:
+Whoosh's ``Or`` of id terms, boosted to zero as every restriction is so that
+it does not change scores, loses all but its first match in Whoosh's
+collector, and looks each term up again in every search.
 """
 
 from __future__ import annotations
@@ -37,35 +37,42 @@ from whoosh.util import make_binary_tree
 from .._whoosh import OrBase, SpanNearMatcherBase, posting_blocks, raw_term_matcher, words_context
 
 
-class TermSet(Query):
-    """The documents holding any of ``texts`` in the ID field ``fieldname``."""
+class DocSet(Query):
+    """Documents given by number, kept segment by segment (by segment id)."""
 
-    def __init__(self, fieldname: str, texts: frozenset[str], boost: float = 1.0) -> None:
-        self.fieldname = fieldname
-        self.texts = frozenset(texts)
+    fieldname = None  # no field, so no terms for highlighting
+
+    def __init__(self, by_segment: dict[str, frozenset[int]], boost: float = 1.0) -> None:
+        self.by_segment = by_segment
         self.boost = boost
 
+    @classmethod
+    def of(cls, searcher: Any, docnums: set[int]) -> DocSet:
+        """The documents ``docnums`` (numbered as in ``searcher``)."""
+        by_segment = {}
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            end = offset + reader.doc_count_all()
+            by_segment[reader.segment().segment_id()] = frozenset(d - offset for d in docnums if offset <= d < end)
+        return cls(by_segment)
+
     def __eq__(self, other: object) -> bool:
-        return (type(other) is TermSet and (self.fieldname, self.texts, self.boost)
-                == (other.fieldname, other.texts, other.boost))
+        return type(other) is DocSet and (self.by_segment, self.boost) == (other.by_segment, other.boost)
 
     def __hash__(self) -> int:
-        return hash((TermSet, self.fieldname, self.texts, self.boost))
+        return hash((DocSet, tuple(sorted(self.by_segment)), self.boost))
 
     def __repr__(self) -> str:
-        return f"TermSet({self.fieldname!r}, {len(self.texts)} values, boost={self.boost})"
+        return f"DocSet({sum(map(len, self.by_segment.values()))} documents, boost={self.boost})"
 
     def estimate_size(self, ixreader: Any) -> int:
-        return sum(ixreader.doc_frequency(self.fieldname, text) for text in self.texts)
+        return sum(map(len, self.by_segment.values()))
 
     def matcher(self, searcher: Any, context: Any = None) -> Matcher:
         reader = searcher.reader()
-        docs: set[int] = set()
-        for text in self.texts:
-            if (self.fieldname, text) in reader:
-                docs.update(reader.postings(self.fieldname, text).all_ids())
+        docs = self.by_segment.get(reader.segment().segment_id(), frozenset())
         if reader.has_deletions():
-            docs = {doc for doc in docs if not reader.is_deleted(doc)}
+            docs = frozenset(doc for doc in docs if not reader.is_deleted(doc))
         return ListMatcher(sorted(docs), all_weights=self.boost) if docs else NullMatcher()
 
 

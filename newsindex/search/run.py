@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -13,6 +13,7 @@ from whoosh.collectors import Collector, FilterCollector, TopCollector
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Results, Searcher
 
+from .._whoosh import cached_on
 from ..errors import InvalidValueError, QueryError
 from ..models import (
     MARK_STATUSES,
@@ -37,7 +38,7 @@ from .facets import count_facets
 from .highlight import Highlighters, highlight_hit
 from .languages import language_code
 from .parse import check_expansions, parse_query
-from .queries import TermSet
+from .queries import DocSet
 from .scoring import scored_matches, top
 from .suggest import SUGGEST_BELOW
 
@@ -369,13 +370,34 @@ def run_timelines(
             first = _story_dates(searcher, dated, clusters)
             undated = _undated_stories(searcher, matching, names, clusters) - first.keys()
             series.append(Series(query, list(first.values()), len(undated)))
-    indexed = None
-    if normalize:
-        everything = _and([*names, window, Term("undated", "0")])
-        assert everything is not None
-        indexed = _dates(searcher, everything) if clusters is None else list(
-            _story_dates(searcher, everything, clusters).values())
+    indexed = _indexed_dates(searcher, filters, clusters) if normalize else None
     return build_timelines(series, by, indexed=indexed, stories=stories)
+
+
+def _indexed_dates(searcher: Searcher, filters: Filters, clusters: array | None) -> list[int]:
+    """The dates of what the archive holds under ``filters`` (of each story's
+    first copy, with ``clusters``): what normalised timelines divide by,
+    the same for every query, so read once per searcher and filters."""
+
+    def read() -> list[int]:
+        everything = _and([*_filter_queries(searcher, filters), _date_filter(_date_window(filters)),
+                           Term("undated", "0")])
+        assert everything is not None
+        if clusters is None:
+            return _dates(searcher, everything)
+        return list(_story_dates(searcher, everything, clusters).values())
+
+    return _latest(searcher, "indexed_dates", (filters, clusters is not None), read)
+
+
+def _latest(searcher: Searcher, name: str, key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, kept on the searcher for ``key``: only the latest key's, so
+    that what is kept does not grow with the calls."""
+    cache: dict[Any, Any] = cached_on(searcher, name, dict)
+    if key not in cache:
+        cache.clear()
+        cache[key] = make()
+    return cache[key]
 
 
 def _dates(searcher: Searcher, query: Query) -> list[int]:
@@ -474,10 +496,9 @@ def run_review(
     clusters = cluster_numbers(searcher)
     stories = {clusters[offset + doc] for docs, offset in matching_docs(searcher, matching) for doc in docs}
     story_marks: dict[int, list[Mark]] = {}
-    for article_id, mark in marks.items():
-        doc = searcher.document_number(id=article_id)
-        if doc is not None and clusters[doc] in stories:
-            story_marks.setdefault(clusters[doc], []).append(mark)
+    for article_id, doc in _marked_docs(searcher, frozenset(marks)).items():
+        if clusters[doc] in stories:
+            story_marks.setdefault(clusters[doc], []).append(marks[article_id])
     by_status = Counter(strongest(found).status for found in story_marks.values())  # type: ignore[union-attr]
     strongest_first = [status for status in reversed(MARK_STATUSES) if by_status[status]]
     return ReviewProgress(len(stories), len(story_marks), {status: by_status[status] for status in strongest_first})
@@ -532,15 +553,31 @@ def _filter_queries(searcher: Searcher, filters: Filters) -> list[Query]:
 def _review_filter(searcher: Searcher, review: Reviewed) -> Query | None:
     """The marked articles (--marked), or all but the stories of which any
     copy was marked (--unseen: a copy of a story read is not unread); None
-    when nothing is left out."""
-    if review.only:
-        return TermSet("id", review.ids) if review.ids else NullQuery
-    clusters = set()
-    for article_id in review.ids:
-        doc = searcher.document_number(id=article_id)
-        if doc is not None:  # a mark outlives its article's removal
-            clusters.add(searcher.stored_fields(doc)["cluster"])
-    return Not(TermSet("cluster", frozenset(clusters))) if clusters else None
+    when nothing is left out. Worked out once per searcher and set of marks:
+    a reviewer runs search after search with the same marks."""
+
+    def build() -> Query | None:
+        marked = set(_marked_docs(searcher, review.ids).values())
+        if review.only:
+            return DocSet.of(searcher, marked) if marked else NullQuery
+        clusters = cluster_numbers(searcher)
+        stories = {clusters[doc] for doc in marked}  # a mark outlives its article's removal: none then
+        if not stories:
+            return None
+        return Not(DocSet.of(searcher, {doc for doc, key in enumerate(clusters) if key in stories}))
+
+    return _latest(searcher, "review_filter", review, build)
+
+
+def _marked_docs(searcher: Searcher, ids: frozenset[str]) -> dict[str, int]:
+    """The document number of each marked article still in the index (a mark
+    outlives its article's removal), looked up once per searcher and marks."""
+
+    def look_up() -> dict[str, int]:
+        found = ((article_id, searcher.document_number(id=article_id)) for article_id in ids)
+        return {article_id: doc for article_id, doc in found if doc is not None}
+
+    return _latest(searcher, "marked_docs", ids, look_up)
 
 
 def _date_window(filters: Filters) -> tuple[datetime | None, datetime | None] | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
-from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query import And, Every, Not, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -62,7 +62,7 @@ def _scores(query: Query, searcher: Searcher) -> dict[int, float]:
     elif isinstance(query, Or) and not query.scale and not query.minmatch:
         found = _union([_scores(sub, searcher) for sub in query.subqueries])
     elif kind is And:
-        found = _intersection([_scores(sub, searcher) for sub in query.subqueries])
+        found = _filtered_intersection(query.subqueries, searcher)
     else:
         raise _NotWords
     if query.boost != 1.0 and kind is not Term:
@@ -165,10 +165,34 @@ def _union(children: list[dict[int, float]]) -> dict[int, float]:
 
 
 def _intersection(children: list[dict[int, float]]) -> dict[int, float]:
-    if not children:
-        return {}
+    if len(children) < 2:
+        return children[0] if children else {}
     common = set(children[0]).intersection(*children[1:])
     return {doc: sum(child[doc] for child in children) for doc in common}
+
+
+def _filtered_intersection(subqueries: list[Query], searcher: Searcher) -> dict[int, float]:
+    """The intersection of the scored subqueries, kept to the documents of the
+    unscored ones (restrictions, boost 0) as sets; an unscored ``Not`` (as
+    --unseen is) by the few documents it leaves out, not the many it keeps."""
+    kept: list[set[int]] = []
+    left_out: set[int] = set()
+    scored = []
+    for sub in subqueries:
+        if sub.boost != 0.0:
+            scored.append(_scores(sub, searcher))
+        elif isinstance(sub, Not):
+            left_out |= segment_docs(sub.query, searcher)
+        else:
+            kept.append(segment_docs(sub, searcher))
+    if not scored:
+        docs = set.intersection(*kept) if kept else segment_docs(Every(), searcher)
+        return dict.fromkeys(docs - left_out, 0.0)
+    found = _intersection(scored)
+    if kept or left_out:
+        found = {doc: score for doc, score in found.items()
+                 if doc not in left_out and all(doc in docs for docs in kept)}
+    return found
 
 
 def _at_least(children: list[dict[int, float]], k: int) -> dict[int, float]:
