@@ -373,7 +373,7 @@ def search(
 
     Words: a query of up to three words requires all of them; a longer one,
     at least two or a fifth of them (--all, --any to choose). Also "phrases",
-    OR, NOT, field:value (title, body, captions, byline, outlet, lang), and
+    OR, NOT or -word, field:value (title, body, captions, byline, outlet, lang), and
     date:2022-11 or date:[2022-11-01 to 2022-11-30].
 
     Near-identical copies of a story (the same wire copy under several

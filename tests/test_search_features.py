@@ -73,6 +73,18 @@ def test_facets_count_the_whole_hit_set(ni: NewsIndex):
     assert {c.value: c.count for c in f.month}["2022-12"] == 2 and f.undated == 1
 
 
+def test_a_minus_before_a_word_or_phrase_leaves_it_out(ni: NewsIndex):
+    kherson = set(names(ni.search("Kherson", limit=20)))
+    assert set(names(ni.search("Kherson -bridge", limit=20))) == kherson - {"a1", "a6"}
+    assert set(names(ni.search("Kherson NOT bridge", limit=20))) == kherson - {"a1", "a6"}
+    assert set(names(ni.search('Kherson -"main square"', limit=20))) == kherson - {"a2"}
+    without = set(names(ni.search("-Kherson", limit=20)))  # alone: every article without it
+    assert "a3" in without and not without & kherson
+    # A hyphen inside a word, or in a quoted phrase, is not a minus.
+    assert names(ni.search("Christmas-Eve")) == ["a5"]
+    assert names(ni.search('"Christmas -Eve"')) == ["a5"]
+
+
 def test_long_queries_need_a_share_of_their_words(ni: NewsIndex):
     question = "what happened to the bridge over the dnipro river near kherson"
     auto = names(ni.search(question, limit=20))

@@ -1,7 +1,7 @@
 """Turning a query string into a Whoosh query.
 
 Whoosh's query language over the search fields (all words must match by
-default; "phrases", OR, NOT, field:value), plus Whoosh's date plugin for
+default; "phrases", OR, NOT or -word, field:value), plus Whoosh's date plugin for
 ``date:2022-11`` and ``date:[2022-11-01 to 2022-11-30]``. Problems are
 reported as :class:`QueryError`, never silently dropped.
 """
@@ -65,7 +65,7 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
 
         parser.add_plugin(DateParserPlugin(callback=date_errors.append))
     try:
-        query = parser.parse(_CONTROL.sub(" ", text))
+        query = parser.parse(_minus_as_not(_CONTROL.sub(" ", text)))
     except Exception as exc:
         # Whoosh's range parsers raise (ValueError, or a bare Exception) on
         # bounds that are not dates; nothing else in a query string can.
@@ -78,6 +78,24 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         raise QueryError(text, f"more than {MAX_QUERY_TERMS} terms")
     query = column_date_ranges(query.accept(_every_document), schema).accept(_union_tree).accept(_exact_phrase)
     return _relax_long_query(query) if mode == "auto" else query
+
+
+#: A minus starting a word (not inside one, as in "well-known"): "-grain".
+_MINUS = re.compile(r"(^|[\s(])-(?=[^\s-])")
+#: A minus before a quoted phrase: the end of the text outside the quotes.
+_MINUS_BEFORE_QUOTE = re.compile(r"(^|[\s(])-$")
+
+
+def _minus_as_not(text: str) -> str:
+    """``-word`` and ``-"a phrase"`` as ``NOT word``, as search engines read
+    them; Whoosh's parser would take the minus for punctuation and *require*
+    the word. Inside quoted phrases, nothing changes."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # the parts outside quotes
+        parts[i] = _MINUS.sub(r"\1NOT ", parts[i])
+        if i + 1 < len(parts):  # a quote follows
+            parts[i] = _MINUS_BEFORE_QUOTE.sub(r"\1NOT ", parts[i])
+    return '"'.join(parts)
 
 
 #: A field name and its colon followed by nothing (end, space or a closing parenthesis).
