@@ -11,6 +11,7 @@ the second after the first.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -30,9 +31,27 @@ def connect(folder: str, filename: str, tables: str) -> sqlite3.Connection:
 
     db = sqlite3.connect(os.path.join(folder, filename), isolation_level=None)
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode=WAL")
+    _use_wal(db)
     db.executescript(tables)  # each statement its own transaction: they can be run again
     return db
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch a new file to WAL. Two processes creating the file at once can
+    both try, and SQLite answers "database is locked" to the second without
+    waiting for its busy timeout: it waits here instead."""
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 @contextmanager
