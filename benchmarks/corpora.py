@@ -103,3 +103,64 @@ def write_articles(articles: Iterable[tuple[str, str]], out: Path, per_folder: i
         (folder / f"{name}.txt").write_bytes(data)
         size += len(data)
     return count, size
+
+
+# -- BBC News, and known-item queries drawn from it ------------------------------
+
+_WORD = re.compile(r"[a-z]{3,}")
+
+
+def bbc_articles(folder: Path) -> dict[str, str]:
+    """The BBC articles as {"business/001": text}, headline line included."""
+    return {
+        f"{path.parent.name}/{path.stem}": path.read_bytes().decode("utf-8", errors="replace")
+        for path in sorted(folder.glob("*/*.txt"))
+    }
+
+
+def known_item_queries(
+    articles: dict[str, str], count: int, seed: int
+) -> list[tuple[str, str, str]]:
+    """``count`` (target, clean query, query with one wrong word) triples.
+
+    A reader remembers 3 to 5 words of an article: drawn from its body, without
+    repeats, each with a chance in proportion to how often the article uses it
+    (stop words and words under three letters left out). The wrong-word query
+    swaps one of them for a word the article does not hold, drawn from the
+    other articles' words in proportion to how many articles use it: a real
+    word, misremembered. Exact duplicate files are never targets (only one of
+    each pair is indexed)."""
+    import random
+    from collections import Counter
+
+    from whoosh.analysis.filters import STOP_WORDS
+
+    rng = random.Random(seed)
+    words_of = {key: [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS] for key, text in articles.items()}
+    document_frequency: Counter[str] = Counter()
+    for words in words_of.values():
+        document_frequency.update(set(words))
+    vocabulary = sorted(w for w, df in document_frequency.items() if df >= 2)  # not in set order: seeded
+    weights = [document_frequency[w] for w in vocabulary]
+    seen_texts: set[str] = set()
+    unique = []
+    for key, text in articles.items():
+        if text not in seen_texts:
+            seen_texts.add(text)
+            unique.append(key)
+    triples = []
+    for key in rng.sample(unique, count):
+        tf = Counter(words_of[key])
+        length = rng.randint(3, 5)
+        chosen: list[str] = []
+        while len(chosen) < min(length, len(tf)):
+            candidates = [w for w in tf if w not in chosen]
+            chosen.append(rng.choices(candidates, [tf[w] for w in candidates])[0])
+        wrong = chosen[:]
+        while True:
+            replacement = rng.choices(vocabulary, weights)[0]
+            if replacement not in tf:
+                break
+        wrong[rng.randrange(len(wrong))] = replacement
+        triples.append((key, " ".join(chosen), " ".join(wrong)))
+    return triples

@@ -1,33 +1,62 @@
-"""Ranking quality on the TIME test collection, beside a plain Whoosh BM25F baseline.
+"""Ranking quality, beside a plain Whoosh BM25F baseline, with its parameters
+chosen by cross-validation.
 
-    python -m benchmarks.relevance [--corpus DIR]
+    python -m benchmarks.relevance [--seed 25] [--known 300] [--folds 5] [--no-tuning]
 
-Writes the 423 TIME articles out as text files the way a user would hold them
-(a date line on top, one file each), indexes them with `newsindex add`
-through the API, runs each judged dev query through `NewsIndex.search`, and
-prints MAP, P@10 and nDCG@10 beside plain Whoosh (default BM25F parameters,
-body only) in the same run. Queries are lower-cased, as people type them (in
-upper case, Whoosh would read the words AND/OR/NOT as operators).
+Two sets, each run through `NewsIndex.search` as a user would:
+
+- **TIME**: the 423 TIME articles written out as text files (a date line on
+  top), and the judged dev queries (lower-cased, as people type them: in
+  upper case Whoosh would read AND/OR/NOT as operators). MAP (to rank
+  1,000), P@10 and nDCG@10.
+- **Known items**: the 2,225 BBC articles, and ``--known`` searches for one
+  of them with 3 to 5 words drawn from its body (benchmarks.corpora.
+  known_item_queries, seeded): clean, and with one word swapped for a word
+  the article does not hold. MRR (to rank 100); a hit counts when it is the
+  article or holds it as a folded copy.
+
+The baseline is plain Whoosh (default BM25F, the text in one field, any
+term). newsindex's default ("auto"), ``--all`` and ``--any`` are shown
+beside it.
+
+Tuning (unless ``--no-tuning``): the TIME queries are cut into ``--folds``
+folds and the known-item searches into a tuning half and a check half. For
+each fold, the parameters (COORDINATION, COORDINATION_LONG and
+AUTO_ALL_BUT_ONE_WORDS in search.parse, then the title's query-time weight,
+then BM25's k1 and b in schema, then search.feedback's weight, words and
+documents; a weight of 0 is no feedback) are chosen on the other folds
+and the tuning half, by the mean of TIME MAP, clean MRR and wrong-word MRR;
+the held-out fold's MAP with them is reported, and the mean over folds. The
+parameters chosen on every fold and the tuning half are then measured on the
+check half.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import random
+import statistics
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from itertools import product
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import AndGroup, OrGroup, QueryParser
 
-from benchmarks.corpora import corpus, time_articles, time_judgements, time_queries
-from newsindex import NewsIndex
+from benchmarks.corpora import bbc_articles, corpus, known_item_queries, time_articles, time_judgements, time_queries
+from newsindex import NewsIndex, schema
+from newsindex.search import feedback
 from newsindex.search import parse as query_module
 
 DEPTH = 1000  # ranks scored for MAP
+KNOWN_DEPTH = 100  # ranks looked at for a known item
+Run = Callable[[str], list[str]]
 
 
 def average_precision(ranked: list[str], relevant: set[str]) -> float:
@@ -45,76 +74,245 @@ def ndcg_at_10(ranked: list[str], relevant: set[str]) -> float:
     return dcg / ideal
 
 
-def evaluate(run: Callable[[str], list[str]], queries: dict[str, str], judged: dict[str, set[str]]) -> tuple:
+def time_scores(run: Run, queries: dict[str, str], judged: dict[str, set[str]]) -> tuple[float, float, float]:
     aps, p10s, ndcgs = [], [], []
     for qid, text in queries.items():
         ranked = run(text)
         aps.append(average_precision(ranked, judged[qid]))
         p10s.append(sum(1 for d in ranked[:10] if d in judged[qid]) / 10)
         ndcgs.append(ndcg_at_10(ranked, judged[qid]))
-    n = len(queries)
-    return sum(aps) / n, sum(p10s) / n, sum(ndcgs) / n
+    return statistics.mean(aps), statistics.mean(p10s), statistics.mean(ndcgs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=None, help="TIME collection folder")
-    args = parser.parse_args()
-    folder = args.corpus or corpus("time")
-    articles = time_articles(folder)
-    judged = time_judgements(folder)
-    queries = {q: t.lower() for q, t in time_queries(folder).items() if q in judged}
+def mrr(run: Callable[[str], list[set[str]]], searches: list[tuple[str, str]]) -> float:
+    """Mean reciprocal rank of each search's target; ``run`` gives each hit as
+    the set of articles it stands for (itself and its folded copies)."""
+    total = 0.0
+    for target, text in searches:
+        for rank, hit in enumerate(run(text)[:KNOWN_DEPTH], 1):
+            if target in hit:
+                total += 1 / rank
+                break
+    return total / len(searches)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "time"
+
+@contextmanager
+def parameters(ni: NewsIndex, values: dict[str, float]) -> Iterator[None]:
+    """Set search.parse and schema constants for a while; the index's
+    searcher is reopened so that BM25's k1 and b take effect."""
+    modules = {"COORDINATION": query_module, "COORDINATION_LONG": query_module,
+               "AUTO_ALL_BUT_ONE_WORDS": query_module, "BM25_K1": schema, "BM25_B": schema,
+               "FEEDBACK_WEIGHT": feedback, "FEEDBACK_TERMS": feedback, "FEEDBACK_DOCS": feedback}
+    saved = {name: getattr(modules[name], name) for name in values if name != "TITLE_WEIGHT"}
+    saved_title = query_module.FIELD_WEIGHTS["title"]
+    for name, value in values.items():
+        if name == "TITLE_WEIGHT":
+            query_module.FIELD_WEIGHTS["title"] = value
+        else:
+            setattr(modules[name], name, value)
+    if "COORDINATION" in values:  # run.py imported it by name
+        from newsindex.search import run as run_module
+
+        run_module.COORDINATION = values["COORDINATION"]
+    ni.close()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(modules[name], name, value)
+        query_module.FIELD_WEIGHTS["title"] = saved_title
+        from newsindex.search import run as run_module
+
+        run_module.COORDINATION = query_module.COORDINATION
+        ni.close()
+
+
+class Sets:
+    """The two sets indexed, with newsindex and with the baseline."""
+
+    def __init__(self, tmp: Path, seed: int, known: int) -> None:
+        folder = corpus("time")
+        self.judged = time_judgements(folder)
+        self.time_queries = {q: t.lower() for q, t in time_queries(folder).items() if q in self.judged}
+        articles = time_articles(folder)
+        archive = tmp / "time"
         archive.mkdir()
         for number, (issued, text) in articles.items():
             dateline = date.fromisoformat(issued).strftime("%-d %B %Y")
             (archive / f"{number}.txt").write_text(f"{dateline}\n\n{text}\n", encoding="utf-8")
-        ni = NewsIndex(Path(tmp) / "index")
-        report = ni.add([archive], outlet="TIME")
-        id_to_doc = {o.id: Path(o.path).stem for o in report.added}
+        self.time_index = NewsIndex(tmp / "time-index")
+        report = self.time_index.add([archive], outlet="TIME")
+        self.time_ids = {o.id: Path(o.path).stem for o in report.added}
+        self.time_baseline = _baseline(tmp / "time-baseline", {n: text for n, (_, text) in articles.items()})
 
-        def newsindex_run(mode: str) -> Callable[[str], list[str]]:
-            def run(text: str) -> list[str]:
-                return [id_to_doc[h.id] for h in ni.search(text, limit=DEPTH, mode=mode, snippets=False).hits]
+        bbc = corpus("bbc")
+        self.bbc = bbc_articles(bbc)
+        self.known = known_item_queries(self.bbc, known, seed)
+        self.bbc_index = NewsIndex(tmp / "bbc-index")
+        self.bbc_index.add([bbc])
+        self.bbc_baseline = _baseline(tmp / "bbc-baseline", self.bbc)
+        self.bbc_root = bbc
 
-            return run
+    def time_run(self, mode: str) -> Run:
+        def run(text: str) -> list[str]:
+            hits = self.time_index.search(text, limit=DEPTH, mode=mode, snippets=False).hits
+            return [self.time_ids[h.id] for h in hits]
 
-        baseline = Path(tmp) / "baseline"
-        baseline.mkdir()
-        bix = whoosh_index.create_in(str(baseline), Schema(doc=ID(stored=True), body=TEXT))
-        with bix.writer() as w:
-            for number, (_, text) in articles.items():
-                w.add_document(doc=number, body=text)
+        return run
 
-        def baseline_run(group: type) -> Callable[[str], list[str]]:
-            qp = QueryParser("body", bix.schema, group=group)
+    def known_run(self, mode: str) -> Callable[[str], list[set[str]]]:
+        def key(path: str) -> str:
+            relative = Path(path).relative_to(self.bbc_root)
+            return f"{relative.parent}/{relative.stem}"
 
-            def run(text: str) -> list[str]:
-                with bix.searcher() as s:
-                    return [h["doc"] for h in s.search(qp.parse(text), limit=DEPTH)]
+        def run(text: str) -> list[set[str]]:
+            hits = self.bbc_index.search(text, limit=KNOWN_DEPTH, mode=mode, snippets=False).hits
+            return [{key(h.path), *(key(c.path) for c in h.copies)} for h in hits]
 
-            return run
+        return run
 
-        rows = [
-            ("whoosh BM25F, body, any term (baseline)", evaluate(baseline_run(OrGroup), queries, judged)),
-            ("whoosh BM25F, body, all terms", evaluate(baseline_run(AndGroup), queries, judged)),
-        ]
-        for mode in ("auto", "any", "all"):
-            rows.append((f"newsindex search, mode={mode}", evaluate(newsindex_run(mode), queries, judged)))
-        default_share = query_module.AUTO_SHARE
-        for share in (0.25, 0.34, 0.67):
-            query_module.AUTO_SHARE = share
-            rows.append((f"  auto with share {share:.2f} (sweep)", evaluate(newsindex_run("auto"), queries, judged)))
-        query_module.AUTO_SHARE = default_share
-        ni.close()
 
-    print(f"TIME collection: {len(articles)} articles, {len(queries)} judged dev queries")
-    print(f"{'system':44} {'MAP':>6} {'P@10':>6} {'nDCG@10':>8} {'MAP vs baseline':>16}")
-    base_map = rows[0][1][0]
-    for name, (map_, p10, ndcg) in rows:
-        print(f"{name:44} {map_:6.3f} {p10:6.3f} {ndcg:8.3f} {map_ / base_map:15.2f}x")
+def _baseline(folder: Path, texts: dict[str, str]) -> Any:
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), Schema(doc=ID(stored=True), body=TEXT))
+    with ix.writer() as writer:
+        for key, text in texts.items():
+            writer.add_document(doc=key, body=text)
+    return ix
+
+
+def baseline_run(ix: Any, group: type) -> Run:
+    parser = QueryParser("body", ix.schema, group=group)
+
+    def run(text: str) -> list[str]:
+        with ix.searcher() as searcher:
+            return [h["doc"] for h in searcher.search(parser.parse(text), limit=DEPTH)]
+
+    return run
+
+
+def folds_of(queries: dict[str, str], folds: int, seed: int) -> list[dict[str, str]]:
+    ids = sorted(queries)
+    random.Random(seed).shuffle(ids)
+    return [{q: queries[q] for q in ids[i::folds]} for i in range(folds)]
+
+
+#: Where the search starts, whatever the current defaults: 0.2.0's ranking
+#: (no coordination, every word of up to three required, the title at its
+#: schema boost, Whoosh's k1), so that a run does not depend on the last.
+START = {"COORDINATION": 0.0, "AUTO_ALL_BUT_ONE_WORDS": 2, "COORDINATION_LONG": 0.0, "TITLE_WEIGHT": 1.0,
+         "BM25_K1": 1.2, "BM25_B": 0.9, "FEEDBACK_WEIGHT": 0.0, "FEEDBACK_TERMS": 20, "FEEDBACK_DOCS": 5}
+#: Searched one after the other, every combination of each, keeping the best so far.
+GRIDS = (
+    {"COORDINATION": (0.0, 1.0, 2.0, 4.0), "AUTO_ALL_BUT_ONE_WORDS": (2, 3, 5),
+     "COORDINATION_LONG": (0.0, 1.0)},
+    {"TITLE_WEIGHT": (0.2, 0.4, 0.7, 1.0)},
+    {"BM25_K1": (0.9, 1.2, 1.6, 2.0), "BM25_B": (0.75, 0.9)},
+    {"FEEDBACK_WEIGHT": (0.0, 0.1, 0.25, 0.5, 1.0), "FEEDBACK_TERMS": (10, 20, 40), "FEEDBACK_DOCS": (5, 10)},
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=25, help="seed of the known-item searches and the folds")
+    parser.add_argument("--known", type=int, default=300, help="known-item searches")
+    parser.add_argument("--folds", type=int, default=5, help="folds of the TIME queries")
+    parser.add_argument("--no-tuning", action="store_true", help="only the figures with the current parameters")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sets = Sets(Path(tmp), args.seed, args.known)
+        half = len(sets.known) // 2
+        clean = [(target, text) for target, text, _ in sets.known]
+        wrong = [(target, text) for target, _, text in sets.known]
+        print(f"TIME collection: {len(sets.time_ids)} articles, {len(sets.time_queries)} judged dev queries; "
+              f"known items: {len(sets.known)} BBC searches (seed {args.seed}), "
+              f"tuning half {half}, check half {len(sets.known) - half}")
+        print()
+        print(f"{'system':40} {'MAP':>6} {'P@10':>6} {'nDCG@10':>8} {'MRR clean':>10} {'MRR wrong':>10}")
+
+        def row(name: str, time_run: Run, known: Callable[[str], list[set[str]]]) -> None:
+            map_, p10, ndcg = time_scores(time_run, sets.time_queries, sets.judged)
+            print(f"{name:40} {map_:6.3f} {p10:6.3f} {ndcg:8.3f} {mrr(known, clean):10.3f} {mrr(known, wrong):10.3f}")
+
+        def as_sets(run: Run) -> Callable[[str], list[set[str]]]:
+            return lambda text: [{doc} for doc in run(text)]
+
+        row("whoosh BM25F, any term (baseline)", baseline_run(sets.time_baseline, OrGroup),
+            as_sets(baseline_run(sets.bbc_baseline, OrGroup)))
+        row("whoosh BM25F, all terms", baseline_run(sets.time_baseline, AndGroup),
+            as_sets(baseline_run(sets.bbc_baseline, AndGroup)))
+        for mode in ("auto", "all", "any"):
+            row(f"newsindex, mode={mode}" + (" (default)" if mode == "auto" else ""), sets.time_run(mode),
+                sets.known_run(mode))
+        if not args.no_tuning:
+            tune(sets, args.folds, args.seed, clean[:half], wrong[:half], clean[half:], wrong[half:])
+        sets.time_index.close()
+        sets.bbc_index.close()
+
+
+def tune(sets: Sets, folds: int, seed: int, clean_tuning: list, wrong_tuning: list, clean_check: list,
+         wrong_check: list) -> None:
+    folded = folds_of(sets.time_queries, folds, seed)
+    known = sets.known_run("auto")
+    timed = sets.time_run("auto")
+    cache: dict[tuple, tuple[dict[str, float], float, float]] = {}
+
+    def measure(values: dict[str, float]) -> tuple[dict[str, float], float, float]:
+        """Per TIME query AP, and the tuning half's MRR clean and wrong, with ``values``."""
+        key = tuple(sorted(values.items()))
+        if key not in cache:
+            both = (sets.bbc_index, sets.time_index)
+            with parameters(both[0], values), parameters(both[1], values):
+                aps = {q: average_precision(timed(t), sets.judged[q]) for q, t in sets.time_queries.items()}
+                cache[key] = (aps, mrr(known, clean_tuning), mrr(known, wrong_tuning))
+        return cache[key]
+
+    def objective(values: dict[str, float], queries: set[str]) -> float:
+        aps, clean, wrong = measure(values)
+        return statistics.mean([statistics.mean(aps[q] for q in queries), clean, wrong])
+
+    def choose(queries: set[str]) -> dict[str, float]:
+        """Coordinate search from START: the ranking rule's grid first, then
+        the title's weight, then BM25's, each over every combination, keeping
+        the best so far."""
+        current = dict(START)
+        for grid in GRIDS:
+            options = [dict(current, **dict(zip(grid, combo, strict=True))) for combo in product(*grid.values())]
+            current = max(options, key=lambda values: objective(values, queries))
+        return current
+
+    print(f"\ncross-validation over {folds} TIME folds (seed {seed}), chosen on the other folds and the "
+          "known-item tuning half:")
+    held_out = []
+    for number, fold in enumerate(folded, 1):
+        training = set(sets.time_queries) - set(fold)
+        chosen = choose(training)
+        aps, _, _ = measure(chosen)
+        fold_map = statistics.mean(aps[q] for q in fold)
+        held_out.append(fold_map)
+        print(f"  fold {number} ({len(fold)} queries): MAP {fold_map:.3f} with {_shown(chosen)}")
+    print(f"  mean held-out MAP over folds: {statistics.mean(held_out):.3f}")
+    everything = choose(set(sets.time_queries))
+    aps, clean, wrong = measure(everything)
+    with parameters(sets.bbc_index, everything):
+        check = (mrr(known, clean_check), mrr(known, wrong_check))
+    baseline = as_sets_baseline(sets)
+    print(f"chosen on every fold and the tuning half: {_shown(everything)}")
+    print(f"  known items, tuning half: MRR clean {clean:.3f}, wrong {wrong:.3f}; "
+          f"baseline {mrr(baseline, clean_tuning):.3f}, {mrr(baseline, wrong_tuning):.3f}")
+    print(f"  known items, check half:  MRR clean {check[0]:.3f}, wrong {check[1]:.3f}; "
+          f"baseline {mrr(baseline, clean_check):.3f}, {mrr(baseline, wrong_check):.3f}")
+    print(f"  TIME, all dev queries (tuned on them): MAP {statistics.mean(aps.values()):.3f}")
+
+
+def as_sets_baseline(sets: Sets) -> Callable[[str], list[set[str]]]:
+    run = baseline_run(sets.bbc_baseline, OrGroup)
+    return lambda text: [{doc} for doc in run(text)]
+
+
+def _shown(values: dict[str, float]) -> str:
+    return ", ".join(f"{name}={value:g}" for name, value in values.items())
 
 
 if __name__ == "__main__":

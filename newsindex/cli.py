@@ -353,6 +353,7 @@ def _review_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--like", metavar="ID", help="Rank by likeness to this article; the query only filters.")
 @_review_options
 @click.option("--progress", "review_progress", is_flag=True, help="Say how many matching stories were reviewed.")
+@click.option("--explain", is_flag=True, help="Show why each hit ranks where it does: each word's score by field.")
 @_index_option
 @_json_option
 def search(
@@ -365,6 +366,7 @@ def search(
     all_copies: bool,
     like: str | None,
     review_progress: bool,
+    explain: bool,
     index_path: str,
     as_json: bool,
     **filters: str | None,
@@ -387,12 +389,13 @@ def search(
       newsindex search Kherson --outlet LBC --since 2022-11 --sort newest
       newsindex search 'bridge date:2022-11' --facets --json
       newsindex search Kherson --unseen --progress
+      newsindex search antonivskyi bridge destroyed --explain
     """
     query = " ".join(words)  # `search Blair Brown` is the query "Blair Brown"
     with NewsIndex(index_path) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", facets=facets, all_copies=all_copies,
-            like=like, review_progress=review_progress, **filters,
+            like=like, review_progress=review_progress, explain=explain, **filters,
         )
     _print_results(results, as_json)
 
@@ -857,6 +860,7 @@ def mark(ref: str, status: str, note: str | None, index_path: str, as_json: bool
     Example:
       newsindex mark seeds/004_4cb7eeb292a544b7.txt relevant --note "first report"
       newsindex search Kherson --unseen --progress
+      newsindex search antonivskyi bridge destroyed --explain
     """
     with NewsIndex(index_path) as ni:
         result = ni.mark(ref, status, note=note)

@@ -406,6 +406,7 @@ class NewsIndex:
         marked: str | None = None,
         unseen: bool = False,
         review_progress: bool = False,
+        explain: bool = False,
     ) -> SearchResults:
         """Run ``query`` (Whoosh query language) and return one page of hits.
 
@@ -428,6 +429,10 @@ class NewsIndex:
         story of which a copy was marked; each hit carries its ``mark`` (or
         the strongest of its copies'). ``review_progress`` counts how many of
         the matching stories were reviewed (``SearchResults.review``).
+
+        ``explain`` gives each hit (ranked by relevance) an ``Explanation``:
+        each word's score in each field, the words held, and the
+        coordination factor when not all are.
         """
         from .search.run import run_review, run_search
 
@@ -449,6 +454,7 @@ class NewsIndex:
             snippets=snippets,
             fold_copies=not all_copies,
             like=self._docnum(like) if like is not None else None,
+            explain=explain,
         )
         if review_progress:
             review = run_review(searcher, results.query, mode=mode, filters=self._filters(given), marks=marks)

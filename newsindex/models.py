@@ -42,6 +42,7 @@ __all__ = [
     "CheckReport",
     "Copy",
     "CopyChanges",
+    "Explanation",
     "FacetCount",
     "Facets",
     "FileOutcome",
@@ -62,6 +63,7 @@ __all__ = [
     "Timeline",
     "Watch",
     "WatchReport",
+    "WordScore",
 ]
 
 def date_precision(value: datetime | None) -> str | None:
@@ -188,6 +190,7 @@ class Hit:
     cluster: str | None = None  # its group of near-identical copies (the same for each copy)
     #: Its review mark, or the strongest of its copies' (Mark.id says which).
     mark: Mark | None = None
+    explanation: Explanation | None = None  # with ``explain=True``
 
     @property
     def headline_only(self) -> bool:
@@ -207,12 +210,45 @@ class Hit:
         data["updated"] = _iso(self.updated)
         data["copies"] = [c.to_dict() for c in self.copies]
         data["mark"] = self.mark.to_dict() if self.mark else None
+        data["explanation"] = self.explanation.to_dict() if self.explanation else None
         data["title_matches"] = [[s.start, s.end] for s in self.title_matches]
         data["snippets"] = [
             {"field": s.field, "text": s.text, "matches": [[m.start, m.end] for m in s.matches]}
             for s in self.snippets
         ]
         return data
+
+
+@dataclass(frozen=True)
+class WordScore:
+    """One word (or phrase, or field:value) of a query, and its score in each field of a hit."""
+
+    word: str  # as the index holds it: its stem ("bridg"), a "phrase", or outlet:lbc
+    fields: dict[str, float]  # field: score, for the fields that hold it (empty: the hit lacks it)
+
+    @property
+    def score(self) -> float:
+        return sum(self.fields.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"word": self.word, "fields": dict(self.fields), "score": self.score}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a hit ranks where it does (``search(explain=True)``)."""
+
+    words: tuple[WordScore, ...]
+    held: int  # words the hit holds...
+    of: int  # ...of the query's words (that count toward coordination)
+    coordination: float  # factor on the words' scores: 1.0 when the hit holds them all
+    score: float  # the words' scores, times coordination, plus the expansion's: the hit's score
+    #: Feedback words of a long query (SearchResults.expansion) the hit holds, with their scores in it.
+    expansion: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"words": [w.to_dict() for w in self.words], "held": self.held, "of": self.of,
+                "coordination": self.coordination, "expansion": dict(self.expansion), "score": self.score}
 
 
 @dataclass(frozen=True)
@@ -270,6 +306,13 @@ class SearchResults:
     date_window: tuple[datetime | None, datetime | None] | None = None
     #: With ``review_progress``: how many of the matching stories were reviewed.
     review: ReviewProgress | None = None
+    #: In "auto" mode, when no article holds every word of the query: (the
+    #: most words any article holds, the query's words); hits are then the
+    #: best matches for that many.
+    words_held: tuple[int, int] | None = None
+    #: For a long query ranked by relevance: the words of its best matches
+    #: whose scores were added to its hits' (pseudo-relevance feedback).
+    expansion: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -293,6 +336,10 @@ class SearchResults:
             data["date_window"] = [_iso(moment) for moment in self.date_window]
         if self.review is not None:
             data["review"] = self.review.to_dict()
+        if self.words_held is not None:
+            data["words_held"] = list(self.words_held)
+        if self.expansion:
+            data["expansion"] = list(self.expansion)
         return data
 
 

@@ -17,6 +17,7 @@ from .models import (
     CheckReport,
     Copy,
     CopyChanges,
+    Explanation,
     Facets,
     Hit,
     Lineage,
@@ -111,6 +112,12 @@ def search_header(results: SearchResults) -> Text:
     header = Text.assemble((count, "bold"), f" {subject} ", (f"({results.seconds * 1000:.1f} ms)", DIM))
     if results.date_window is not None:
         header.append(f"; dated {date_window(*results.date_window)}")
+    if results.expansion:
+        header.append(f"\nRanked with words of its best matches: {', '.join(results.expansion)}", style=DIM)
+    if results.words_held is not None:
+        held, words = results.words_held
+        both = "both" if words == 2 else f"all {words}"
+        header.append(f"\nNo article holds {both} words: best matches for {held} of them", style="yellow")
     if results.folded:
         header.append(f"; {results.folded} near-identical copies folded (--all-copies shows them)", style=DIM)
     if results.suggestion:
@@ -138,6 +145,29 @@ def review_progress(r: ReviewProgress) -> Text:
     if r.by_status:
         line.append(": " + ", ".join(f"{n} {status}" for status, n in r.by_status.items()))
     line.append(f"; {r.unseen} unseen", style=DIM)
+    return line
+
+
+def explanation(e: Explanation) -> Text:
+    """"score 12.41 = (bridg 7.20 [title 4.1, body 3.1] + destroy 2.9 [body]) × 0.56 (coordination: 2 of 3 words)"."""
+    line = Text(f"score {e.score:.2f} = ", style=DIM)
+    if e.coordination != 1.0:
+        line.append("(", style=DIM)
+    for number, word in enumerate(e.words):
+        if number:
+            line.append(" + ", style=DIM)
+        line.append(word.word, style=MATCH_STYLE if word.fields else "strike")
+        if word.fields:
+            parts = ", ".join(f"{field} {score:.2f}" for field, score in sorted(word.fields.items(),
+                                                                              key=lambda item: -item[1]))
+            line.append(f" {word.score:.2f} [{parts}]", style=DIM)
+        else:
+            line.append(" 0 [not in this article]", style=DIM)
+    if e.coordination != 1.0:
+        line.append(f") × {e.coordination:.2f} (holds {e.held} of {e.of} words)", style=DIM)
+    if e.expansion:
+        words = ", ".join(f"{word} {score:.2f}" for word, score in e.expansion.items())
+        line.append(f" + feedback words {sum(e.expansion.values()):.2f} [{words}]", style=DIM)
     return line
 
 
@@ -221,6 +251,8 @@ def hit(h: Hit) -> RenderableType:
         lines.append(_indent(copies_line(h.copies, h.first_seen)))
     if h.mark is not None:
         lines.append(_indent(mark_line(h.mark, h.id)))
+    if h.explanation is not None:
+        lines.append(_indent(explanation(h.explanation)))
     lines.extend(_indent(snippet(s)) for s in h.snippets)
     lines.extend(_indent(Text(part, style=DIM, overflow="fold")) for part in source_lines(h.path, h.record, h.url))
     return Group(*lines)

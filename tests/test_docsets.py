@@ -180,3 +180,23 @@ def test_every_query_type_the_parser_makes_says_how_each_interpreter_covers_it()
     made = {t for text in QUERIES_OF_EVERY_KIND for t in types(parse_query(text, build_schema()))}
     missing = sorted(t.__name__ for t in made if t not in COVERAGE)
     assert not missing, f"query types missing from newsindex.search.COVERAGE: {missing}"
+
+
+def test_feedback_scores_in_bulk_are_whooshs(index) -> None:
+    """A long query's feedback (AndMaybe: the query's matches, with the
+    feedback words' scores added where they occur) scored in bulk as Whoosh's
+    AndMaybe matcher scores it, and counted as its first query."""
+    from whoosh.query import AndMaybe, Or, Term
+
+    from newsindex.search.counting import matching_docs
+    from newsindex.search.scoring import scored_matches
+
+    query = AndMaybe(parse_query("bridge kyiv", index.schema),
+                     Or([Term("body", "grain", boost=0.3), Term("body", "port", boost=0.2)]))
+    with index.searcher(weighting=weighting()) as searcher:
+        scores = scored_matches(searcher, query)
+        expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+        assert scores is not None and scores.keys() == expected.keys() and expected
+        assert all(scores[doc] == pytest.approx(expected[doc], rel=1e-12) for doc in expected)
+        counted = {offset + doc for docs, offset in matching_docs(searcher, query) for doc in docs}
+        assert counted == set(expected)

@@ -1,7 +1,8 @@
 """Searching an index: from a query string to hits, counts, facets and timelines.
 
 ``parse`` turns the query language into a tree of Whoosh queries (with
-newsindex's own ``AtLeast``, ``ExactPhrase`` and ``ColumnDateRange``);
+newsindex's own ``AtLeast``, ``ExactPhrase``, ``ColumnDateRange`` and
+``DocSet``); ``feedback`` adds the words of the best matches to a long query;
 ``run`` runs it with the filters, sort and paging, and builds the hits
 (``highlight`` for snippets, ``copies`` for the near-duplicates folded under
 them); ``facets``, ``timeline`` and ``suggest`` answer the rest.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from whoosh.query import (
     And,
+    AndMaybe,
     AndNot,
     DateRange,
     Every,
@@ -43,7 +45,7 @@ from whoosh.query import (
 
 from .daterange import ColumnDateRange
 from .parse import UnionOr
-from .queries import AtLeast, ExactPhrase
+from .queries import AtLeast, DocSet, ExactPhrase
 
 MATCHERS = "Whoosh's matchers"
 
@@ -54,11 +56,13 @@ COVERAGE: dict[type, tuple[str, str]] = {
     Or: ("union", "sum over documents holding any part"),
     UnionOr: ("union", "sum over documents holding any part"),
     AtLeast: ("documents counted k times or more", "sum over documents holding k parts or more"),
+    AndMaybe: ("its first query's documents", "the first's scores, plus the second's where it matches too"),
     AndNot: ("difference", MATCHERS),
     Not: ("every document less its query's", MATCHERS),
     Every: ("every document (no field) / " + MATCHERS, MATCHERS),
     type(NullQuery): ("no document", MATCHERS),
     ColumnDateRange: ("the date column, searched by bisection", MATCHERS),
+    DocSet: ("its documents, kept by segment", MATCHERS),
     ExactPhrase: (MATCHERS, "its words' sum over queries.phrase_postings' documents"),
     Phrase: (MATCHERS, "its words' sum over its matcher's documents"),
     Wildcard: (MATCHERS, MATCHERS),

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
 from .._whoosh import posting_ids, raw_term_matcher
@@ -47,6 +49,8 @@ def segment_docs(query: Query, searcher: Searcher) -> set[int]:
         for sub in unwanted:
             found -= segment_docs(sub, searcher)
         return found
+    if kind is AndMaybe:
+        return segment_docs(query.a, searcher)
     if kind is AndNot:
         return segment_docs(query.a, searcher) - segment_docs(query.b, searcher)
     if kind is Not:
@@ -67,6 +71,10 @@ def _is_everything(query: Query) -> bool:
 def _term_docs(reader: Any, fieldname: str, text: str | bytes) -> set[int]:
     field = reader.schema[fieldname]
     btext = field.to_bytes(text) if isinstance(text, str) else text
+    shared = _SHARED.get()
+    key = (id(reader), fieldname, btext)
+    if shared is not None and key in shared:
+        return set(shared[key])
     if (fieldname, btext) not in reader:
         return set()
     docs: set[int] = set()
@@ -74,7 +82,26 @@ def _term_docs(reader: Any, fieldname: str, text: str | bytes) -> set[int]:
         docs.update(ids)
     if reader.has_deletions():
         docs -= reader.deleted_docs_set
+    if shared is not None:
+        shared[key] = frozenset(docs)
     return docs
+
+
+#: Within shared_postings(): each term's documents, by (segment reader, field, term).
+_SHARED: ContextVar[dict[tuple[int, str, bytes], frozenset[int]] | None] = ContextVar("shared", default=None)
+
+
+@contextmanager
+def shared_postings() -> Iterator[None]:
+    """Within it, each term's documents are read from its postings once: one
+    search counts its matches, probes how many of its words an article holds
+    and checks a spelling, each over the same words. Only for the length of
+    a search, so that what is kept does not grow with the searches."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 def _all_docs(reader: Any) -> set[int]:

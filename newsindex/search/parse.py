@@ -32,14 +32,32 @@ MAX_FUZZY_EDITS = 2
 #: Queries with more words and operators than this are refused.
 MAX_QUERY_TERMS = 1000
 MODES = ("auto", "all", "any")
-#: In "auto" mode, queries of up to this many words require every word...
-AUTO_ALL_WORDS = 3
-#: ...and longer ones at least this many words, or this share of them
+#: In "auto" mode, a query of up to this many words requires every word (when
+#: no article holds them all, the search falls back to fewer: see
+#: run.fewer_words)...
+AUTO_ALL_WORDS = 2
+#: ...one of up to this many, every word but one, so that a word misremembered
+#: does not hide the article that holds the others...
+AUTO_ALL_BUT_ONE_WORDS = 5
+#: ...and a longer one at least this many words, or this share of them
 #: (rounded up) if more, as Elasticsearch's minimum_should_match does. Judged
-#: relevant news often shares only a few words with a long question:
-#: benchmarks/relevance.py measures the choice on the TIME collection.
+#: relevant news often shares only a few words with a long question.
 AUTO_MIN_WORDS = 2
 AUTO_SHARE = 0.2
+#: Where not every word is required, a match's score is multiplied by (share
+#: of the words it holds) ** COORDINATION (** COORDINATION_LONG in a query
+#: longer than AUTO_ALL_BUT_ONE_WORDS): holding every word is a strong
+#: signal, not a gate.
+COORDINATION = 2.0
+COORDINATION_LONG = 0.0
+#: Query-time weight of a word's score in each field, over the field's own
+#: boost in the schema (title 2.5, captions 1.5): a title match then counts
+#: for half a body match. Searches for an article by words remembered from
+#: its text (and TIME's questions, whose articles have no titles) rank
+#: better so.
+FIELD_WEIGHTS = {"title": 0.2}
+#: benchmarks/relevance.py chooses these, and BM25's k1 and b (schema.py), by
+#: cross-validation on the TIME queries and known-item searches.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -57,7 +75,8 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         name = empty_field[1]
         raise QueryError(text, f"{name}: names a field but no word to search for in it ({name}:kherson)")
     date_errors: list[object] = []
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=OrGroup if mode == "any" else AndGroup)
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_WEIGHTS,
+                              group=OrGroup if mode == "any" else AndGroup)
     if _names_a_date_field(text, schema):
         # Only then: building the plugin compiles some seventy patterns, a
         # fifth of a cold search's time, and it reads nothing but "date:...".
@@ -122,15 +141,32 @@ def _union_tree(query: Query) -> Query:
 
 
 def _relax_long_query(query: Query) -> Query:
-    """Plain words of a long query become "at least a share of them";
-    phrases, field:value terms, dates and NOT stay required."""
+    """Plain words of a query of more than AUTO_ALL_WORDS become "at least
+    k of them", scored with coordination; phrases, field:value terms, dates
+    and NOT stay required."""
     clauses = query.subqueries if isinstance(query, And) else [query]
     words = [c for c in clauses if _is_plain_word(c)]
     if len(words) <= AUTO_ALL_WORDS:
         return query
     others = [c for c in clauses if not _is_plain_word(c)]
-    relaxed = AtLeast(words, max(AUTO_MIN_WORDS, ceil(len(words) * AUTO_SHARE)))
+    coordination = COORDINATION if len(words) <= AUTO_ALL_BUT_ONE_WORDS else COORDINATION_LONG
+    relaxed = AtLeast(words, words_required(len(words)), coordination=coordination)
     return And([*others, relaxed]) if others else relaxed
+
+
+def words_required(words: int) -> int:
+    """How many of a query's plain words "auto" mode requires."""
+    if words <= AUTO_ALL_WORDS:
+        return words
+    if words <= AUTO_ALL_BUT_ONE_WORDS:
+        return words - 1
+    return max(AUTO_MIN_WORDS, ceil(words * AUTO_SHARE))
+
+
+def plain_words(query: Query) -> list[Query]:
+    """The plain words of a parsed query, each as the parser spread it over the search fields."""
+    clauses = query.subqueries if isinstance(query, (And, AtLeast)) else [query]
+    return [c for c in clauses if _is_plain_word(c)]
 
 
 def _is_plain_word(query: Query) -> bool:

@@ -77,39 +77,73 @@ class DocSet(Query):
 
 
 class AtLeast(OrBase):
-    """Matches documents that match at least ``k`` of ``subqueries``; scores add up."""
+    """Matches documents that match at least ``k`` of ``subqueries``; scores
+    add up, times (share of the subqueries matched) ** ``coordination``, so
+    that holding every word counts for more than its words' scores alone.
+
+    The share is weighted by each subquery's idf (:meth:`weights`): an
+    article without a rare word of the query loses much, one without a
+    common word little, so that a word misremembered, which is usually a
+    common one, costs the article it was meant for little."""
 
     JOINT = " OR "
 
-    def __init__(self, subqueries: Sequence[Query], k: int, boost: float = 1.0) -> None:
+    def __init__(self, subqueries: Sequence[Query], k: int, boost: float = 1.0, coordination: float = 0.0) -> None:
         super().__init__(subqueries, boost=boost)
         self.k = k
+        self.coordination = coordination
 
     def __str__(self) -> str:
         return f"AtLeast({self.k} of {super().__str__()})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, AtLeast) and other.k == self.k and other.subqueries == self.subqueries
+        return (isinstance(other, AtLeast) and (other.k, other.coordination) == (self.k, self.coordination)
+                and other.subqueries == self.subqueries)
 
     __hash__ = Or.__hash__
 
     def normalize(self) -> Query:
         subs = [q.normalize() for q in self.subqueries]
-        return AtLeast(subs, min(self.k, len(subs)), boost=self.boost)
+        return AtLeast(subs, min(self.k, len(subs)), boost=self.boost, coordination=self.coordination)
+
+    def with_k(self, k: int) -> AtLeast:
+        return AtLeast(self.subqueries, k, boost=self.boost, coordination=self.coordination)
+
+    def weights(self, searcher: Any) -> list[float]:
+        """Each subquery's weight in the share held: the idf of its word in
+        the body (of its rarest word, for a phrase; of any field, when it
+        names one), over the whole index."""
+        weights = []
+        for sub in self.subqueries:
+            terms = [(field, text) for field, text in sub.iter_all_terms(phrases=True)]
+            body = [term for term in terms if term[0] == "body"] or terms
+            weights.append(max((searcher.idf(field, text) for field, text in body), default=1.0))
+        return weights
+
+    def coordinated(self, score: float, share: float) -> float:
+        """``score`` of a document holding ``share`` of the subqueries' weight."""
+        if not self.coordination or share >= 1.0:
+            return score
+        return score * share**self.coordination
 
     def combined_matcher(self, subs: Sequence[Query], searcher: Any, context: Any) -> Matcher:
         matchers = [q.matcher(searcher, context) for q in subs]
-        active = [m for m in matchers if m.is_active()]
+        weights = self.weights(searcher)
+        active = [(m, w) for m, w in zip(matchers, weights, strict=True) if m.is_active()]
         if len(active) < self.k:
             return NullMatcher()
-        return AtLeastMatcher(active, self.k, self.boost)
+        return AtLeastMatcher([m for m, _ in active], self.k, self.boost, self,
+                              [w / sum(weights) for _, w in active])
 
 
 class AtLeastMatcher(Matcher):
-    def __init__(self, subs: list[Matcher], k: int, boost: float = 1.0) -> None:
+    def __init__(self, subs: list[Matcher], k: int, boost: float = 1.0, query: AtLeast | None = None,
+                 shares: list[float] | None = None) -> None:
         self._subs = subs
         self._k = k
         self._boost = boost
+        self._query = query
+        self._shares = shares or [1.0 / len(subs)] * len(subs)  # each sub's share of the query's weight
         self._id: int | None = None
         self._find()
 
@@ -157,7 +191,10 @@ class AtLeastMatcher(Matcher):
         self._find()
 
     def score(self) -> float:
-        return sum(m.score() for m in self._current()) * self._boost
+        on = [(m, share) for m, share in zip(self._subs, self._shares, strict=True)
+              if m.is_active() and m.id() == self._id]
+        score = sum(m.score() for m, _ in on) * self._boost
+        return self._query.coordinated(score, sum(share for _, share in on)) if self._query is not None else score
 
     def weight(self) -> float:
         return sum(m.weight() for m in self._current())

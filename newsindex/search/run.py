@@ -6,6 +6,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -31,14 +32,15 @@ from ..models import (
 )
 from .by_date import date_of, date_ordered
 from .copies import StoryCounter, cluster_copies, cluster_numbers, count_stories
-from .counting import matches_by_segment, matching_docs
+from .counting import matches_by_segment, matching_docs, shared_postings
 from .daterange import ColumnDateRange
 from .dates import parse_bound
 from .facets import count_facets
+from .feedback import wants_feedback, with_feedback
 from .highlight import Highlighters, highlight_hit
 from .languages import language_code
-from .parse import check_expansions, parse_query
-from .queries import DocSet
+from .parse import COORDINATION, check_expansions, parse_query, plain_words
+from .queries import AtLeast, DocSet
 from .scoring import scored_matches, top
 from .suggest import SUGGEST_BELOW
 
@@ -78,9 +80,30 @@ def run_search(
     snippets: bool = True,
     fold_copies: bool = True,
     like: int | None = None,
+    explain: bool = False,
 ) -> SearchResults:
     """One page of hits. With ``like`` (a document number), hits rank by
     likeness to that article instead, and ``query`` (may be empty) only filters."""
+    with shared_postings():
+        return _run_search(searcher, query, limit=limit, page=page, sort=sort, mode=mode, filters=filters,
+                           facets=facets, snippets=snippets, fold_copies=fold_copies, like=like, explain=explain)
+
+
+def _run_search(
+    searcher: Searcher,
+    query: str,
+    *,
+    limit: int,
+    page: int,
+    sort: str,
+    mode: str,
+    filters: Filters,
+    facets: bool,
+    snippets: bool,
+    fold_copies: bool,
+    like: int | None,
+    explain: bool,
+) -> SearchResults:
     started = time.perf_counter()
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
@@ -92,10 +115,16 @@ def run_search(
     names = _filter_queries(searcher, filters)
     window = _date_window(filters)
     dates = _date_filter(window)
+    coverage = None
+    expansion: tuple[str, ...] = ()
     if like is None:
         assert parsed is not None
-        scored, mask = _split_exclusions(parsed)
         restriction = _and([*names, dates])
+        if mode == "auto":
+            parsed, coverage = fewer_words(searcher, parsed, restriction)
+        scored, mask = _split_exclusions(parsed)
+        if mode == "auto" and sort == "relevance" and wants_feedback(scored):
+            scored, expansion = with_feedback(searcher, scored, restriction)
     else:
         scored, mask = _like(searcher, like)
         restriction = _and([parsed, *names, dates])
@@ -114,12 +143,18 @@ def run_search(
         _hit(offset + rank, result, highlighters, searcher if fold_copies else None)
         for rank, result in enumerate(top[offset : offset + limit], 1)
     )
+    if explain and by_date is None:
+        from .explain import explain as explained
+
+        hits = tuple(replace(hit, explanation=explained(searcher, scored, result.docnum))
+                     for hit, result in zip(hits, top[offset : offset + limit], strict=True))
     excluded = None
     if parsed is not None and (dates is not None or _has_date_range(parsed)):
         excluded = _count_undated(searcher, parsed, names)
     suggestion = None
-    if like is None and total < SUGGEST_BELOW:
-        suggestion = _better_query(searcher, query, parsed, restriction, mode, total)
+    if like is None and (total < SUGGEST_BELOW or coverage is not None):
+        # With words missing from every article, a misspelling may be why.
+        suggestion = _better_query(searcher, query, parsed, restriction, mode, 0 if coverage else total)
     filter_suggestions = _closer_names(searcher, filters) if total == 0 else ()
     return SearchResults(
         query=query,
@@ -134,6 +169,8 @@ def run_search(
         suggestion=suggestion,
         filter_suggestions=filter_suggestions,
         date_window=window,
+        words_held=coverage,
+        expansion=expansion,
     )
 
 
@@ -167,8 +204,12 @@ def every_hit(
     query, parsed = _parsed(searcher, query, mode, filters)
     if searcher.doc_count_all() == 0:
         return
-    scored, mask = _split_exclusions(parsed)
     restriction = _restriction(searcher, filters)
+    if mode == "auto":
+        parsed, _ = fewer_words(searcher, parsed, restriction)
+    scored, mask = _split_exclusions(parsed)
+    if mode == "auto" and sort == "relevance" and wants_feedback(scored):
+        scored, _ = with_feedback(searcher, scored, restriction)
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     by_date = None if sort == "relevance" else sort
     top, _, _ = _top(searcher, searched, mask, by_date, searcher.doc_count_all(), fold_copies)
@@ -180,6 +221,36 @@ def every_hit(
     for rank, scored_doc in enumerate(order, 1):
         (result,) = _whoosh_hits(searcher, searched, [scored_doc])
         yield _hit(rank, result, highlighters, searcher if fold_copies else None)
+
+
+def fewer_words(searcher: Searcher, parsed: Query, restriction: Query | None) -> tuple[Query, tuple[int, int] | None]:
+    """Graceful degradation, for a ranked search in "auto" mode: when no
+    article (within ``restriction``) holds every plain word of the query, the
+    most words any article holds, and the query asking for that many (when it
+    asked for more, so that a word misremembered in a short query does not
+    leave it with nothing). Returns the query to run, and (words held, words)
+    when fewer than all, for the header; phrases, fields and NOT stay
+    required."""
+    clauses = parsed.subqueries if isinstance(parsed, And) else [parsed]
+    relaxed = next((c for c in clauses if isinstance(c, AtLeast)), None)
+    words = relaxed.subqueries if relaxed is not None else plain_words(parsed)
+    if len(words) < 2:
+        return parsed, None
+    others = [c for c in clauses if c is not relaxed and c not in words]
+    required = relaxed.k if relaxed is not None else len(words)
+    for held in range(len(words), 0, -1):
+        holding = And(list(words)) if held == len(words) else AtLeast(words, held)
+        probe = _and([*others, holding, restriction])
+        assert probe is not None
+        if any(docs for docs, _ in matching_docs(searcher, probe)):
+            break
+    else:
+        return parsed, None  # nothing holds any of them: the query stays as typed
+    coverage = None if held == len(words) else (held, len(words))
+    if held >= required:
+        return parsed, coverage
+    fewer = AtLeast(words, held, coordination=COORDINATION)
+    return (And([*others, fewer]) if others else fewer), coverage
 
 
 def _top(
@@ -329,10 +400,19 @@ def _better_query(
         stems_query = parse_query(apply(query, fixes), searcher.schema, mode=mode)
     except QueryError:
         return None
-    found = searcher.search(stems_query, filter=restriction, limit=1)
-    if len(found) <= total:
+    # Counted as sets (counting.py), not by Whoosh's matchers: a corrected
+    # query of several common words would cost more than the search.
+    matching = _and([stems_query, restriction])
+    assert matching is not None
+    found = [(offset, docs) for docs, offset in matching_docs(searcher, matching) if docs]
+    if sum(len(docs) for _, docs in found) <= total:
         return None
-    return spelled(query, fixes, found[0].fields(), searcher.schema["body"].analyzer)
+    # The spelling shown is the one an article holding the corrected words uses.
+    holding = _and([matching, *(Term("body", stem) for stem in sorted(set(fixes.values())))])
+    assert holding is not None
+    spelling = next(((offset, docs) for docs, offset in matching_docs(searcher, holding) if docs), found[0])
+    offset, docs = spelling
+    return spelled(query, fixes, searcher.stored_fields(offset + min(docs)), searcher.schema["body"].analyzer)
 
 
 def run_timelines(

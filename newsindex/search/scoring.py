@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
-from whoosh.query import And, Every, Not, Or, Phrase, Query, Term
+from whoosh.query import And, AndMaybe, Every, Not, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -58,11 +58,16 @@ def _scores(query: Query, searcher: Searcher) -> dict[int, float]:
     elif isinstance(query, Phrase):
         return _phrase_scores(query, searcher)
     elif isinstance(query, AtLeast):
-        found = _at_least([_scores(sub, searcher) for sub in query.subqueries], query.k)
+        found = _at_least([_scores(sub, searcher) for sub in query.subqueries], query, searcher)
     elif isinstance(query, Or) and not query.scale and not query.minmatch:
         found = _union([_scores(sub, searcher) for sub in query.subqueries])
     elif kind is And:
         found = _filtered_intersection(query.subqueries, searcher)
+    elif kind is AndMaybe:  # the matches of a, each with b's score added where b matches too
+        found = _scores(query.a, searcher)
+        extra = _scores(query.b, searcher)
+        for doc in found.keys() & extra.keys():
+            found[doc] += extra[doc]
     else:
         raise _NotWords
     if query.boost != 1.0 and kind is not Term:
@@ -195,12 +200,37 @@ def _filtered_intersection(subqueries: list[Query], searcher: Searcher) -> dict[
     return found
 
 
-def _at_least(children: list[dict[int, float]], k: int) -> dict[int, float]:
-    counts: dict[int, int] = {}
-    for child in children:
-        for doc in child:
-            counts[doc] = counts.get(doc, 0) + 1
-    return {doc: sum(child[doc] for child in children if doc in child) for doc, n in counts.items() if n >= k}
+def _at_least(children: list[dict[int, float]], query: AtLeast, searcher: Searcher) -> dict[int, float]:
+    """The documents in at least ``query.k`` of ``children``, each with the
+    sum of its scores there, coordinated (AtLeast.coordinated). Summed in
+    arrays as long as the segment: a query of a few common words has tens of
+    thousands of matches a word, too many to add up one at a time. (numpy is
+    imported here, by the queries that need it: a cold search of a word or
+    two does not pay for it.)"""
+    import numpy as np
+
+    present = [child for child in children if child]
+    if not present:
+        return {}
+    size = max(max(child) for child in present) + 1
+    total = np.zeros(size)
+    count = np.zeros(size, np.int32)
+    weights = query.weights(searcher) if query.coordination else None
+    held = np.zeros(size) if weights is not None else None
+    for number, child in enumerate(children):
+        if not child:
+            continue
+        ids = np.fromiter(child.keys(), np.int64, len(child))
+        total[ids] += np.fromiter(child.values(), np.float64, len(child))
+        count[ids] += 1
+        if held is not None and weights is not None:
+            held[ids] += weights[number]
+    docs = np.flatnonzero(count >= query.k)
+    scores = total[docs]
+    if held is not None and weights is not None:
+        share = held[docs] / sum(weights)
+        scores = np.where(share < 1.0, scores * share**query.coordination, scores)
+    return dict(zip(docs.tolist(), scores.tolist(), strict=True))
 
 
 def top(scores: dict[int, float], count: int) -> list[tuple[float, int]]:
