@@ -813,6 +813,35 @@ def show(ref: str, index_path: str, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+@_index_option
+def serve(host: str, port: int, index_path: str) -> None:
+    """Serve a search page and a JSON API over the index, read-only.
+
+    The page works offline and without JavaScript; the API (GET /api/search,
+    /api/articles/ID, /api/articles/ID/similar, /api/timeline, /api/stats)
+    answers with the field names of --json, and /openapi.json describes it.
+    New articles added while it runs are searched at the next request.
+
+    \b
+    Example:
+      newsindex serve
+      newsindex serve --port 9000 --index /data/archive-index
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    app = create_app(index_path)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"newsindex: warning: listening on {host}: the archive is readable by the network", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"newsindex: serving {index_path} at http://{shown}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.command()
 @click.argument("ref")
 @_index_option
 @_json_option

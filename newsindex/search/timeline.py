@@ -67,6 +67,11 @@ def _per_period(per_day: Counter[int], by: str) -> Counter[date]:
     return counts
 
 
+def period_end(start: date, by: str) -> date:
+    """The last day of the period starting on ``start``."""
+    return _next(start, by) - timedelta(days=1)
+
+
 def _period_for_span(days: int) -> str:
     """About 60 bars at most, so the chart fits a terminal."""
     if days <= 62:
