@@ -80,7 +80,7 @@ def bars(timeline: Timeline, width: int = 600, height: int = 80) -> list[dict[st
     if not periods:
         return []
     top = max(p.count for p in periods) or 1
-    step = width / len(periods)
+    step = min(width / len(periods), 40)  # a few periods: narrow bars, not blocks
     return [
         {"x": round(i * step, 2), "width": round(max(step - 1, 1), 2), "height": round(p.count / top * height, 2),
          "y": round(height - p.count / top * height, 2), "label": p.label, "count": p.count, "period": p}
