@@ -1,10 +1,10 @@
 """The ASGI application: routes, limits, errors and security headers.
 
-It only reads: no route writes to the index. Each worker thread keeps its own
-``NewsIndex`` (a Whoosh searcher is not shared between threads), which
-reopens on the latest commit when an ``add`` elsewhere has committed, so a
-running server sees new articles at its next request and never a half-written
-index. Articles are untrusted: templates escape everything, links are made
+It only reads: no route writes to the index. It keeps one ``NewsIndex`` a
+core, each used by one request at a time (a Whoosh searcher is not shared
+between threads), and each reopens on the latest commit when an ``add``
+elsewhere has committed, so a running server sees new articles at its next
+request and never a half-written index. Articles are untrusted: templates escape everything, links are made
 only of http(s) URLs, and the Content-Security-Policy allows no inline script
 and nothing from another origin.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +40,9 @@ MAX_LIMIT = 100
 MAX_PAGE = 100
 #: A search still running after this many seconds is answered with 503.
 SEARCH_SECONDS = 10.0
+#: Requests searched at once: one a core (more only share the cores, and
+#: each holds its own searcher's caches).
+INDEXES = max(2, os.cpu_count() or 2)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -61,22 +63,33 @@ class BadRequest(Exception):
 def create_app(path: str | os.PathLike[str] = "index") -> Starlette:
     """The web page and HTTP API over the index at ``path``, as an ASGI app."""
     index_path = os.fspath(path)
-    local = threading.local()
-
-    def index() -> NewsIndex:
-        if getattr(local, "index", None) is None:
-            local.index = NewsIndex(index_path)
-        return local.index
+    # A few NewsIndex objects, each used by one request at a time (a Whoosh
+    # searcher is not shared between threads): a searcher's caches are kept
+    # once a core, not once a worker thread.
+    idle: list[NewsIndex] = [NewsIndex(index_path) for _ in range(INDEXES)]
+    free = asyncio.Semaphore(INDEXES)
 
     async def call(work: Callable[[NewsIndex], T]) -> T:
-        """``work(index)`` in a worker thread, within the time limit."""
-        return await asyncio.wait_for(run_in_threadpool(lambda: work(index())), SEARCH_SECONDS)
+        """``work(index)`` in a worker thread, when an index object is free;
+        the time limit counts from then, not while the request waits. A
+        search past the limit is answered 503 and its index object returns
+        to the pool when the search ends (a thread cannot be stopped)."""
+        await free.acquire()
+        ni = idle.pop()
+        job = asyncio.ensure_future(run_in_threadpool(work, ni))
+
+        def release(_: object) -> None:
+            idle.append(ni)
+            free.release()
+
+        job.add_done_callback(release)
+        return await asyncio.wait_for(asyncio.shield(job), SEARCH_SECONDS)
 
     async def search_page(request: Request) -> Response:
         options = search_options(request)
         if not options["query"] and not _any_filter(options):
-            stats = await _or_none(call(lambda ni: ni.stats()))
-            return render(request, "home.html", {"stats": stats, "options": options})
+            exists = await call(lambda ni: ni.exists())
+            return render(request, "home.html", {"exists": exists, "options": options})
         results = await call(lambda ni: ni.search(snippets=True, facets=True, **options))
         timeline = await call(lambda ni: ni.timeline(options["query"] or "*", **_filters(options)))
         return render(request, "search.html", {"results": results, "options": options, "timeline": timeline})
@@ -218,13 +231,6 @@ def _filters(options: dict[str, Any]) -> dict[str, Any]:
 
 def _any_filter(options: dict[str, Any]) -> bool:
     return any(value is not None for value in _filters(options).values())
-
-
-async def _or_none(pending: Any) -> Any:
-    try:
-        return await pending
-    except IndexNotFoundError:
-        return None
 
 
 def _timeline_dict(t: Any) -> dict[str, Any]:
