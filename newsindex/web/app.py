@@ -40,9 +40,9 @@ MAX_LIMIT = 100
 MAX_PAGE = 100
 #: A search still running after this many seconds is answered with 503.
 SEARCH_SECONDS = 10.0
-#: Requests searched at once: one a core (more only share the cores, and
-#: each holds its own searcher's caches).
-INDEXES = max(2, os.cpu_count() or 2)
+#: Requests searched at once: one a core, up to eight (more only share the
+#: cores, and each holds its own searcher's caches).
+INDEXES = min(8, max(2, os.cpu_count() or 2))
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
