@@ -83,6 +83,14 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     driver.quit()
 
 
+def _wait(driver: object) -> object:
+    """Pressing Enter or clicking a link starts a navigation that a find
+    would otherwise outrun: wait for what the next page shows."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 15)
+
+
 def _no_alert(driver: object) -> None:
     """A script that ran would have opened an alert: there must be none."""
     from selenium.common.exceptions import NoAlertPresentException
@@ -99,7 +107,7 @@ def test_search_the_seeds_from_the_box(site: str, browser: object):
     box = browser.find_element(By.ID, "q")
     assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").get_attribute("textContent")
     box.send_keys("Dnipro bridge", Keys.ENTER)
-    first = browser.find_elements(By.CSS_SELECTOR, "li.hit")[0]
+    first = _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, "li.hit"))[0]
     assert "LBC" in first.find_element(By.CSS_SELECTOR, ".meta").text
     marked = {m.text.lower() for m in first.find_elements(By.TAG_NAME, "mark")}
     assert {"dnipro", "bridge"} <= marked
@@ -120,10 +128,11 @@ def test_a_facet_then_back(site: str, browser: object):
     facet = browser.find_element(By.CSS_SELECTOR, "ul.facet a")
     value = facet.text
     facet.click()
+    _wait(browser).until(lambda b: b.current_url != before)
     assert "outlet=" in browser.current_url or "byline=" in browser.current_url
     assert value in browser.find_element(By.CSS_SELECTOR, "p.active").text
     browser.back()
-    assert browser.current_url == before
+    _wait(browser).until(lambda b: b.current_url == before)
 
 
 def test_open_an_article(site: str, browser: object):
@@ -131,7 +140,7 @@ def test_open_an_article(site: str, browser: object):
 
     browser.get(site + "/?q=Dnipro+bridge")
     browser.find_elements(By.CSS_SELECTOR, "li.hit h3 a")[0].click()
-    assert "/articles/" in browser.current_url
+    _wait(browser).until(lambda b: "/articles/" in b.current_url and b.find_elements(By.CSS_SELECTOR, "table.fields"))
     assert "from byline line" in browser.find_element(By.CSS_SELECTOR, "table.fields").text
     assert "Kherson" in browser.find_element(By.TAG_NAME, "article").text
 
