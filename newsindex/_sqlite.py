@@ -23,6 +23,19 @@ if TYPE_CHECKING:  # imported when a store opens: a search with no marks never l
 BUSY_TIMEOUT_MS = 10_000
 
 
+class Store:
+    """A store's database in the index folder, open until :meth:`close`."""
+
+    FILENAME: str
+    TABLES: str  # CREATE ... IF NOT EXISTS statements
+
+    def __init__(self, folder: str) -> None:
+        self._db = connect(folder, self.FILENAME, self.TABLES)
+
+    def close(self) -> None:
+        self._db.close()
+
+
 def connect(folder: str, filename: str, tables: str) -> sqlite3.Connection:
     """The database ``filename`` in ``folder``, with ``tables`` (CREATE ... IF
     NOT EXISTS statements) made if absent; in autocommit mode, so that

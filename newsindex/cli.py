@@ -23,7 +23,7 @@ from rich.text import Text
 from . import render
 from .errors import NewsIndexError
 from .index import DEFAULT_BATCH_SIZE, DEFAULT_INDEX, DEFAULT_WAIT, NewsIndex
-from .models import MARK_STATUSES, PERIODS, SORTS, UNMARK, FileOutcome, Period, SearchResults, Timeline
+from .models import MARK_STATUSES, PERIODS, SORTS, UNMARK, FileOutcome, SearchResults, Timeline
 
 #: Batches at least this large get a progress bar (on stderr, on a terminal).
 PROGRESS_THRESHOLD = 200
@@ -751,8 +751,7 @@ def timeline(
     if as_json:
         for t in series:
             for period in t.periods:
-                _print_json({"query": t.query, "period": period.label, "start": period.start.isoformat(),
-                             "count": period.count, **_rate(period)})
+                _print_json({"query": t.query, **period.to_dict()})
             _print_json({"summary": t.summary()})
     elif as_csv:
         _print_timeline_csv(series)
@@ -760,10 +759,6 @@ def timeline(
         out = _console()
         out.print(render.timelines(series, out.width if out.is_terminal else 80))
     sys.exit(0 if any(t.total for t in series) else 1)
-
-
-def _rate(period: Period) -> dict[str, Any]:
-    return {} if period.indexed is None else {"indexed": period.indexed, "rate": period.rate}
 
 
 def _rounded(rate: float | None) -> float | None:

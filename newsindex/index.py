@@ -6,11 +6,11 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.util.filelock import FileLock
@@ -59,6 +59,11 @@ if TYPE_CHECKING:
     from .search.run import Filters
     from .watches import WatchStore
     from .write.manifest import Entry, Manifest
+
+if TYPE_CHECKING:
+    from ._sqlite import Store
+
+    S = TypeVar("S", bound=Store)
 
 DEFAULT_INDEX = "index"
 LOCK_NAME = "newsindex-write.lock"
@@ -578,12 +583,17 @@ class NewsIndex:
             new, articles = _unseen(searcher, stories, *store.seen(watch.name))
             yield watch, (stories, new, articles)
 
-    @contextmanager
-    def _watches(self) -> Iterator[WatchStore]:
+    def _watches(self) -> AbstractContextManager[WatchStore]:
         from .watches import WatchStore
 
-        self._open()  # the index must exist
-        store = WatchStore(self.path)
+        return self._store(WatchStore)
+
+    @contextmanager
+    def _store(self, kind: type[S]) -> Iterator[S]:
+        """A store of the index folder (watches, marks), open for a while;
+        the index must exist."""
+        self._open()
+        store = kind(self.path)
         try:
             yield store
         finally:
@@ -637,16 +647,10 @@ class NewsIndex:
         with self._mark_store() as store:
             return store.all()
 
-    @contextmanager
-    def _mark_store(self) -> Iterator[MarkStore]:
+    def _mark_store(self) -> AbstractContextManager[MarkStore]:
         from .marks import MarkStore
 
-        self._open()  # the index must exist
-        store = MarkStore(self.path)
-        try:
-            yield store
-        finally:
-            store.close()
+        return self._store(MarkStore)
 
     def similar(self, ref: str, *, limit: int = 10, page: int = 1, all_copies: bool = False) -> SearchResults:
         """Articles like the one ``ref`` names (id, prefix or path), its own copies left out."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ._sqlite import connect, transaction
+from ._sqlite import Store, transaction
 from .errors import InvalidValueError
 from .models import MARK_STATUSES, UNMARK, Mark
 
@@ -20,19 +20,12 @@ FILENAME = "newsindex-marks.sqlite"
 MAX_NOTE_CHARS = 10_000
 
 
-class MarkStore:
-    def __init__(self, folder: str) -> None:
-        self._db = connect(
-            folder,
-            FILENAME,
-            """
-            CREATE TABLE IF NOT EXISTS marks (
-                id TEXT PRIMARY KEY, status TEXT NOT NULL, note TEXT, marked TEXT NOT NULL) WITHOUT ROWID;
-            """,
-        )
-
-    def close(self) -> None:
-        self._db.close()
+class MarkStore(Store):
+    FILENAME = FILENAME
+    TABLES = """
+        CREATE TABLE IF NOT EXISTS marks (
+            id TEXT PRIMARY KEY, status TEXT NOT NULL, note TEXT, marked TEXT NOT NULL) WITHOUT ROWID;
+        """
 
     def set(self, article_id: str, status: str, note: str | None) -> Mark | None:
         """Mark the article ``status`` (or take its mark away with "unseen");

@@ -659,6 +659,13 @@ class Period:
         normalised, or the period has nothing indexed (no share to give)."""
         return self.count / self.indexed if self.indexed else None
 
+    def to_dict(self) -> dict[str, Any]:
+        """As ``timeline --json`` gives it: ``indexed`` and ``rate`` only when normalised."""
+        data: dict[str, Any] = {"period": self.label, "start": self.start.isoformat(), "count": self.count}
+        if self.indexed is not None:
+            data.update(indexed=self.indexed, rate=self.rate)
+        return data
+
     @property
     def value(self) -> float:
         """What a chart draws: the rate when normalised, else the count."""

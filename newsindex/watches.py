@@ -18,31 +18,24 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from ._sqlite import connect, transaction
+from ._sqlite import Store, transaction
 from .errors import InvalidValueError
 from .models import Watch
 
 FILENAME = "newsindex-watches.sqlite"
 
 
-class WatchStore:
-    def __init__(self, folder: str) -> None:
-        self._db = connect(
-            folder,
-            FILENAME,
-            """
-            CREATE TABLE IF NOT EXISTS watches (
-                name TEXT PRIMARY KEY, query TEXT NOT NULL, filters TEXT NOT NULL,
-                created TEXT NOT NULL, checked TEXT);
-            CREATE TABLE IF NOT EXISTS seen (name TEXT NOT NULL, story INTEGER NOT NULL, PRIMARY KEY (name, story))
-                WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS seen_articles (name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (name, id))
-                WITHOUT ROWID;
-            """
-        )
-
-    def close(self) -> None:
-        self._db.close()
+class WatchStore(Store):
+    FILENAME = FILENAME
+    TABLES = """
+        CREATE TABLE IF NOT EXISTS watches (
+            name TEXT PRIMARY KEY, query TEXT NOT NULL, filters TEXT NOT NULL,
+            created TEXT NOT NULL, checked TEXT);
+        CREATE TABLE IF NOT EXISTS seen (name TEXT NOT NULL, story INTEGER NOT NULL, PRIMARY KEY (name, story))
+            WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS seen_articles (name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (name, id))
+            WITHOUT ROWID;
+        """
 
     def add(
         self, name: str, query: str, filters: dict[str, str], stories: Iterable[int], articles: Iterable[str]

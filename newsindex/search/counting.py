@@ -93,10 +93,11 @@ _SHARED: ContextVar[dict[tuple[int, str, bytes], frozenset[int]] | None] = Conte
 
 @contextmanager
 def shared_postings() -> Iterator[None]:
-    """Within it, each term's documents are read from its postings once: one
-    search counts its matches, probes how many of its words an article holds
-    and checks a spelling, each over the same words. Only for the length of
-    a search, so that what is kept does not grow with the searches."""
+    """Within it (or a function it decorates), each term's documents are read
+    from its postings once: one search counts its matches, probes how many of
+    its words an article holds and checks a spelling, each over the same
+    words. Only for the length of a search, so that what is kept does not
+    grow with the searches."""
     token = _SHARED.set({})
     try:
         yield

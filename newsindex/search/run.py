@@ -67,6 +67,7 @@ class Filters(NamedTuple):
         return self.since is not None or self.until is not None
 
 
+@shared_postings()
 def run_search(
     searcher: Searcher,
     query: str,
@@ -84,26 +85,6 @@ def run_search(
 ) -> SearchResults:
     """One page of hits. With ``like`` (a document number), hits rank by
     likeness to that article instead, and ``query`` (may be empty) only filters."""
-    with shared_postings():
-        return _run_search(searcher, query, limit=limit, page=page, sort=sort, mode=mode, filters=filters,
-                           facets=facets, snippets=snippets, fold_copies=fold_copies, like=like, explain=explain)
-
-
-def _run_search(
-    searcher: Searcher,
-    query: str,
-    *,
-    limit: int,
-    page: int,
-    sort: str,
-    mode: str,
-    filters: Filters,
-    facets: bool,
-    snippets: bool,
-    fold_copies: bool,
-    like: int | None,
-    explain: bool,
-) -> SearchResults:
     started = time.perf_counter()
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")

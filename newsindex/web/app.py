@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import ArticleNotFoundError, IndexNotFoundError, InvalidValueError, NewsIndexError, QueryError
 from ..index import NewsIndex
-from ..models import SORTS
+from ..models import SORTS, Timeline
 from .openapi import OPENAPI
 from .pages import render
 
@@ -233,11 +233,5 @@ def _any_filter(options: dict[str, Any]) -> bool:
     return any(value is not None for value in _filters(options).values())
 
 
-def _timeline_dict(t: Any) -> dict[str, Any]:
-    periods = []
-    for p in t.periods:
-        period = {"period": p.label, "start": p.start.isoformat(), "count": p.count}
-        if p.indexed is not None:
-            period.update(indexed=p.indexed, rate=p.rate)
-        periods.append(period)
-    return {"summary": t.summary(), "periods": periods}
+def _timeline_dict(t: Timeline) -> dict[str, Any]:
+    return {"summary": t.summary(), "periods": [p.to_dict() for p in t.periods]}

@@ -9,7 +9,6 @@ the back button works.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -70,10 +69,6 @@ def with_params(request: Request, **changes: Any) -> str:
     return "/?" + urlencode(kept) if kept else "/"
 
 
-def when(value: datetime | None) -> str:
-    return format_datetime(value)
-
-
 def bars(timeline: Timeline, width: int = 600, height: int = 80) -> list[dict[str, Any]]:
     """One bar a period, for the inline SVG: its place, height and label."""
     periods = timeline.periods
@@ -93,7 +88,7 @@ def period_bounds(period: Any, by: str) -> tuple[str, str]:
     return period.start.isoformat(), period_end(period.start, by).isoformat()
 
 
-_environment.globals.update(marked=marked, safe_url=safe_url, with_params=with_params, when=when, bars=bars,
+_environment.globals.update(marked=marked, safe_url=safe_url, with_params=with_params, when=format_datetime, bars=bars,
                             period_bounds=period_bounds, NO_OUTLET=NO_OUTLET)
 
 
