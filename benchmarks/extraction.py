@@ -1,7 +1,6 @@
 """Extraction quality of `newsindex add` on saved news pages, beside trafilatura alone.
 
     python -m benchmarks.extraction ../shared/corpora/article-extraction-dev
-    python -m benchmarks.extraction ../shared/corpora/news_html_gold
 
 Body: DIR holds ``html/KEY.html.gz`` (or ``.html``) pages and
 ``ground-truth.json`` (``{KEY: {"articleBody": ...}}``), the format of Zyte's
@@ -9,11 +8,9 @@ article extraction benchmark. The metric is the benchmark's: 4-token shingles
 of ``\\w+`` tokens, true/false positives and false negatives normalised per
 page, precision and recall averaged over pages, F1 of the two means.
 
-Metadata: DIR holds ``html/ID.html`` and ``gold.jsonl`` with annotated
-``title``, ``authors``, ``date_published``, ``body_contains`` and
-``body_excludes``; each is scored on the pages that annotate it.
+Metadata (title, byline, date) is measured by ``benchmarks.metadata``.
 
-Either way, pages go in through ``NewsIndex.add`` like a user's archive and
+Pages go in through ``NewsIndex.add`` like a user's archive and
 are read back through the API; trafilatura runs on the same pages with its
 default settings.
 """
@@ -90,16 +87,13 @@ def ingest(folder: Path, keys: set[str]) -> tuple[dict[str, Article | None], flo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("folder", type=Path, help="folder with html/ and ground-truth.json or gold.jsonl")
+    parser.add_argument("folder", type=Path, help="folder with html/ and ground-truth.json")
     args = parser.parse_args(argv)
     console = Console(width=200)
-    if (args.folder / "ground-truth.json").exists():
-        skipped = bodies(args.folder, console)
-    elif (args.folder / "gold.jsonl").exists():
-        skipped = metadata(args.folder, console)
-    else:
-        print(f"{args.folder}: neither ground-truth.json nor gold.jsonl found", file=sys.stderr)
+    if not (args.folder / "ground-truth.json").exists():
+        print(f"{args.folder}: no ground-truth.json", file=sys.stderr)
         return 2
+    skipped = bodies(args.folder, console)
     for outcome in skipped:
         console.print(f"newsindex skipped {outcome.where}: {outcome.reason}", markup=False)
     return 0
@@ -131,79 +125,6 @@ def bodies(folder: Path, console: Console) -> list[FileOutcome]:
         table.add_row(name, f"{p:.3f}", f"{r:.3f}", f"{f1:.3f}", str(empty), f"{seconds:.1f}")
     console.print(table)
     return skipped
-
-
-def metadata(folder: Path, console: Console) -> list[FileOutcome]:
-    gold = {}
-    for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        gold[record["id"]] = record
-    articles, _, skipped = ingest(folder, set(gold))
-
-    import trafilatura
-
-    theirs = {}
-    for key, record in gold.items():
-        found = trafilatura.bare_extraction(read_page(folder / record["html"]), with_metadata=True)
-        theirs[key] = found.as_dict() if found is not None else {}
-
-    def ours_of(key: str) -> dict[str, object]:
-        a = articles[key]
-        if a is None:
-            return {}
-        return {"title": a.title, "authors": list(a.byline), "date": a.published, "text": a.body}
-
-    def theirs_of(key: str) -> dict[str, object]:
-        t = theirs[key]
-        return {"title": t.get("title"), "authors": _split(t.get("author")), "date": t.get("date"),
-                "text": t.get("text")}
-
-    table = Table(title=f"metadata, {len(gold)} pages of {folder} (share correct of the pages annotating it)",
-                  title_justify="left", box=box.MARKDOWN)
-    for column in ("field", "pages", "newsindex add", "trafilatura alone (default)"):
-        table.add_column(column, justify="left" if column == "field" else "right")
-    for field, judge in (("title", _same_title), ("authors", _same_authors), ("date_published", _same_day),
-                         ("body_contains", _contains_all), ("body_excludes", _excludes_all)):
-        annotated = [key for key in gold if gold[key].get(field)]
-        row = [field, str(len(annotated))]
-        for view in (ours_of, theirs_of):
-            right = sum(1 for key in annotated if judge(view(key), gold[key][field]))
-            row.append(f"{right / len(annotated):.3f}" if annotated else "n/a")
-        table.add_row(*row)
-    console.print(table)
-    return skipped
-
-
-def _norm(text: object) -> str:
-    return " ".join(str(text or "").split()).casefold()
-
-
-def _split(value: object) -> list[str]:
-    return [p for p in re.split(r"\s*;\s*", str(value)) if p] if value else []
-
-
-def _same_title(found: dict[str, object], want: str) -> bool:
-    return _norm(found.get("title")) == _norm(want)
-
-
-def _same_authors(found: dict[str, object], want: list[str]) -> bool:
-    got = _norm("; ".join(found.get("authors") or []))  # type: ignore[arg-type]
-    return bool(got) and all(_norm(name) in got for name in want)
-
-
-def _same_day(found: dict[str, object], want: str) -> bool:
-    value = found.get("date")
-    return value is not None and str(value)[:10] == want
-
-
-def _contains_all(found: dict[str, object], snippets: list[str]) -> bool:
-    text = _norm(found.get("text"))
-    return all(_norm(s) in text for s in snippets)
-
-
-def _excludes_all(found: dict[str, object], snippets: list[str]) -> bool:
-    text = _norm(found.get("text"))
-    return bool(text) and not any(_norm(s) in text for s in snippets)
 
 
 if __name__ == "__main__":
