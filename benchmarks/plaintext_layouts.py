@@ -166,7 +166,7 @@ def newspaper_uk(s: Story, rng: random.Random) -> tuple[str, dict[str, object]]:
     """A UK newspaper site pasted from the browser: standfirst, byline, "Thu 26 Feb 1987 15.01 GMT"."""
     assert s.stamp
     local = s.stamp.astimezone(LONDON)
-    standfirst = s.body.split(". ")[0].rstrip(".") + "."
+    standfirst = s.body.split("\n\n")[0].split(". ")[0].rstrip(".") + "."
     day = f"{local:%a} {local.day} {local:%b %Y} {local:%H.%M} {local:%Z}"
     text = f"{s.title.title()}\n\n{standfirst}\n\nBy {_names(s.authors)}\n{day}\n\n{s.body}\n"
     return text, _gold(s.title.title(), s.authors, _iso(local), None)
@@ -220,7 +220,7 @@ def factiva(s: Story, rng: random.Random) -> tuple[str, dict[str, object]]:
     assert s.stamp
     text = (f"{s.title.title()}\n{_names(s.authors)}\n{len(s.body.split())} words\n{_uk_day(s.stamp)}\n"
             f"{s.stamp:%H:%M} GMT\nReuters News\nLBA\nEnglish\n(c) {s.stamp.year} Reuters Limited\n\n{s.body}\n")
-    return text, _gold(s.title.title(), s.authors, _iso(s.stamp), "Reuters")
+    return text, _gold(s.title.title(), s.authors, _iso(s.stamp), "Reuters News")
 
 
 def pipe_outlet(s: Story, rng: random.Random) -> tuple[str, dict[str, object]]:

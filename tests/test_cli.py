@@ -181,7 +181,7 @@ def test_show_by_prefix_and_path(run: Run, seeds: Path):
     run("add", str(seeds))
     data = json_lines(run("show", str(seeds / LBC_SEED), "--json").stdout)[0]
     assert data["outlet"] == "LBC" and len(data["captions"]) == 4
-    assert data["provenance"]["title"] == "headline line"
+    assert data["provenance"]["title"] == "headline line 1"
     assert "Picture:" not in data["body"]
     shown = run("show", data["id"][:5])
     assert shown.exit_code == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -31,7 +31,7 @@ def test_nyt_seed_has_credit_and_outlet_but_no_title_or_date():
     assert article.title is None
     assert article.published is None and article.updated is None
     assert article.byline == () and article.captions == ()
-    assert article.provenance == {"credit": "credit line", "outlet": "credit line"}
+    assert article.provenance == {"credit": "credit line 14", "outlet": "credit line 14"}
     assert article.body.startswith("Ukraine’s troops entered the southern port city of Kherson")
     assert article.body.endswith("according to residents of Kherson.")
     assert "News Service" not in article.body
@@ -50,10 +50,10 @@ def test_lbc_seed_fields():
     assert article.captions == LBC_CAPTIONS
     assert article.outlet is None  # the text does not say; the sidecar does
     assert article.provenance == {
-        "title": "headline line",
-        "published": "date line",
-        "updated": "date line",
-        "byline": "byline line",
+        "title": "headline line 1",
+        "published": "date line 3",
+        "updated": "date line 3",
+        "byline": "byline line 8",
         "captions": "caption lines",
     }
 
@@ -137,7 +137,7 @@ def test_credit_line_variants():
 def test_wire_dateline_gives_credit_and_stays_in_body():
     article = extract("KYIV (Reuters) - Ukrainian forces entered Kherson on Friday.\nMore.")
     assert article.credit == "Reuters"
-    assert article.provenance["credit"] == "dateline"
+    assert article.provenance["credit"] == "dateline 1"
     assert article.body.startswith("KYIV (Reuters) -")
 
 
@@ -163,3 +163,127 @@ def test_headlines_starting_with_symbols_or_brand_names():
                      "Rivals of the £400 Apple..."):
         assert extract(f"{headline}\n\nThe body of the story.").title == headline
     assert extract("and then the troops left\n\nMore.").title is None
+
+
+# -- layouts people save (issue 24) ----------------------------------------------------
+
+
+def test_labelled_header_in_any_order_with_or_without_colons():
+    for colon in (":", ""):
+        article = extract(
+            f"Source{colon} Reuters\nPublished{colon} 2019-11-07T21:30:00Z\nAuthor{colon} Jane Doe; John Roe\n"
+            f"Title{colon} Markets fall\nURL{colon} https://example.com/a\n\nShares fell on Thursday."
+        )
+        assert article.title == "Markets fall"
+        assert article.byline == ("Jane Doe", "John Roe")
+        assert article.published == datetime(2019, 11, 7, 21, 30, tzinfo=timezone.utc)
+        assert article.outlet == "Reuters" and article.credit == "Reuters"
+        assert article.url == "https://example.com/a"
+        assert article.provenance["byline"] == "labelled line 3"
+        assert article.body == "Shares fell on Thursday."
+
+
+def test_a_lone_sentence_that_starts_with_a_label_word_is_body():
+    article = extract("Source close to the deal\n\nSaid more on Friday.")
+    assert article.outlet is None
+    assert article.title == "Source close to the deal"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Published 2:28 PM EDT, June 1, 1987", datetime(1987, 6, 1, 14, 28, tzinfo=timezone(timedelta(hours=-4)))),
+    ("Nov. 25, 2022, 5:00 a.m. ET", datetime(2022, 11, 25, 5, 0, tzinfo=timezone(timedelta(hours=-5)))),
+    ("Jun. 25, 2022, 5:00 p.m. ET", datetime(2022, 6, 25, 17, 0, tzinfo=timezone(timedelta(hours=-4)))),
+    ("Thu 26 Feb 1987 15.01 GMT", datetime(1987, 2, 26, 15, 1, tzinfo=timezone.utc)),
+    ("Mon 27 Apr 1987 07.48 BST", datetime(1987, 4, 27, 7, 48, tzinfo=timezone(timedelta(hours=1)))),
+    ("March 4, 2023 at 3:15 PM EST", datetime(2023, 3, 4, 15, 15, tzinfo=timezone(timedelta(hours=-5)))),
+    ("1987-03-04 07:07 -0500", datetime(1987, 3, 4, 7, 7, tzinfo=timezone(timedelta(hours=-5)))),
+    ("June 1, 1987 Monday", datetime(1987, 6, 1)),
+])
+def test_date_lines_with_times_and_zones(line: str, expected: datetime):
+    published, _ = parse_date_line(line)
+    assert published == expected
+    assert published.utcoffset() == expected.utcoffset()
+    assert published.tzinfo is None or type(published.tzinfo) is timezone  # no dateutil class in the index
+
+
+def test_wire_byline_gives_credit_not_a_second_author():
+    article = extract("Boeing remakes de Havilland\n\nBy Russ Blinch, Associated Press\n\nOTTAWA (AP) — Boeing said.")
+    assert article.byline == ("Russ Blinch",)
+    assert article.credit == "Associated Press" and article.outlet == "Associated Press"
+    reuters = extract("BONN SEEN REJECTING MEASURES\n\nBy Anthony Williams, Reuters\n\nBONN, June 1 - Text.\n\nReuter")
+    assert reuters.byline == ("Anthony Williams",) and reuters.outlet == "Reuters"
+    assert reuters.published is None  # the dateline has no year
+    assert "Reuter" not in reuters.body.split()
+
+
+@pytest.mark.parametrize(("line", "names", "outlet"), [
+    ("By Greg McCune | The Hill", ("Greg McCune",), "The Hill"),
+    ("By Eric Hall and Staff Writer", ("Eric Hall", "Staff Writer"), None),
+    ("By Our Foreign Staff", ("Our Foreign Staff",), None),
+    ("By Jane Doe for the Daily Mail", ("Jane Doe",), "the Daily Mail"),
+    ("By Anna Smith, Political Editor", ("Anna Smith",), None),
+])
+def test_bylines(line: str, names: tuple[str, ...], outlet: str | None):
+    article = extract(f"Headline here\n\n{line}\n\nThe story.")
+    assert article.byline == names
+    assert article.outlet == outlet
+
+
+def test_database_export_name_line_outlet_line_and_time_line():
+    article = extract(
+        "Japan Shipbuilders Recover\nFumiko Fujisaki\n581 words\n18 March 1987\n11:06 GMT\nReuters News\nLBA\n"
+        "English\n(c) 1987 Reuters Limited\n\nJapan's shipbuilding industry plans to refloat itself."
+    )
+    assert article.title == "Japan Shipbuilders Recover"
+    assert article.byline == ("Fumiko Fujisaki",)
+    assert article.published == datetime(1987, 3, 18, 11, 6, tzinfo=timezone.utc)
+    assert article.provenance["published"] == "date lines 4 and 5"
+    assert article.outlet == "Reuters News"
+    assert "(c) 1987" not in article.body and "581 words" not in article.body
+
+
+@pytest.mark.parametrize("ending", ["(AFP)", "— AFP", "-- AFP", "Source: AFP", "AFP"])
+def test_trailing_agency_credit(ending: str):
+    article = extract(f"Turkey knocks six zeros off lira\n\nThe currency is relaunched.\n\n{ending}\n")
+    assert article.credit == "AFP" and article.outlet == "AFP"
+    assert article.body == "The currency is relaunched."
+
+
+def test_markdown_heading_and_emphasised_byline_with_date():
+    article = extract("# Coffee quota talks fail\n\n*By Lisa Vaughan* | Mar. 31, 1987\n\nTalks failed.")
+    assert article.title == "Coffee quota talks fail"
+    assert article.byline == ("Lisa Vaughan",)
+    assert article.published == datetime(1987, 3, 31)
+
+
+def test_headline_shapes_that_end_in_a_dot_or_a_quote():
+    headline = "Coffee Talks Failure Seen Pressuring U.S."
+    assert extract(f"{headline}\n\nText.").title == headline
+    assert extract('"We will not leave," the mayor said.\n\nText.').title is None
+    assert extract("A first line of the body.”\n\nText.").title is None
+
+
+def test_headline_must_stand_apart_from_its_paragraph():
+    assert extract("Markets fall again\nShares dropped on Friday, traders said.\n\nMore.").title is None
+
+
+@pytest.mark.parametrize(("header", "field", "why"), [
+    ("Published: 1 June 2091", "published", "in the future"),
+    ("Published: 1 June 2021 | Updated: 1 June 2020", "updated", "before publication"),
+])
+def test_impossible_dates_are_left_out_and_say_why(header: str, field: str, why: str):
+    article = extract(f"Headline here\n\n{header}\n\nThe story.")
+    assert getattr(article, field) is None
+    assert why in article.provenance[field]
+
+
+@pytest.mark.parametrize("byline", [
+    "By " + "Name " * 90, "By https://example.com/jane", "By jane@example.com", "By: Jane Doe <jane@example.com>",
+])
+def test_absurd_bylines_give_no_author(byline: str):
+    assert extract(f"Headline here\n\n{byline}\n\nThe story.").byline == ()
+
+
+def test_date_line_in_an_unknown_language_is_left_alone():
+    article = extract("Заголовок новини\n\n12 січня 2023\n\nТекст.")
+    assert article.published is None

@@ -1,27 +1,37 @@
 """Metadata carried by an article saved as plain text.
 
-Saved news text keeps the furniture of the page it came from: a headline line,
-a date line, a byline, photo captions (often twice: alt text, then the caption
-with its picture credit), and a wire credit at the end. Each is recognised by
-its shape, moved out of the body into its own field, and recorded with its
-provenance. Nothing is guessed: a text without a headline line has no title,
-and a text without a date line is undated.
+Saved news text keeps the furniture of the page or database it came from: a
+headline line, date lines, a byline, labelled fields (``Published:``,
+``Author:``, ``Source:``), an outlet and copyright line in database exports,
+photo captions, a wire dateline (``KYIV, Nov 25 (Reuters) -``) and a credit
+at the end. Each is recognised by its shape, not by the outlet, moved out of
+the body into its own field, and recorded with its provenance: the rule and
+the line it came from.
+
+Nothing is guessed. A text without a headline line has no title, a dateline
+without a year gives no date, a name is never made up from an outlet, and a
+value that cannot be right (an update before publication, a date in the
+future, a URL as an author) is left out, with the provenance saying why.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 from . import ExtractedArticle, tidy_paragraphs
 
-#: Header furniture (title, date line, byline) is looked for in this many
-#: non-empty lines at the top of the text.
+#: Header furniture (title, date lines, byline, labels) is looked for in this
+#: many non-empty lines at the top of the text.
 HEADER_LINES = 15
+#: Credit and copyright lines are looked for in this many lines at the end.
+TRAILER_LINES = 3
 
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 30
+_NAME_MAX_CHARS = 80
 
 _CAPTION = re.compile(
     r"^(?P<text>.*?\S)\s*(?:"
@@ -33,50 +43,117 @@ _CAPTION = re.compile(
 #: the expression, which tries its endings at every character, reads only
 #: the lines that have one.
 _CAPTION_WORDS = ("Pic", "Photo", "Image", "Credit")
-_BYLINE = re.compile(r"^(?:By|BY)\s+(?P<names>\S.*)$")
+
+# -- who wrote it ------------------------------------------------------------------
+
+_BYLINE = re.compile(r"^(?:By|BY|by)\b\s*:?\s*(?P<names>\S.*)$")
 _NAME_PARTICLES = frozenset(
     "al bin da das de del della der di dos du el la le van von y".split()
 )
 _ROLE_WORDS = re.compile(
-    r"\b(correspondent|editor|reporter|staff|writer|journalist|columnist|"
-    r"producer|presenter|contributor|team|desk|agencies|newsroom)\b",
+    r"\b(correspondents?|editors?|reporters?|staff|writers?|journalists?|columnists?|"
+    r"producers?|presenters?|contributors?|team|desk|agencies|newsroom|bureau|analysts?)\b",
     re.I,
 )
-_CREDIT = re.compile(r"^\(\s*(?P<credit>[^()]{2,60}?)\s*\)$")
-_CREDIT_SMALL_WORDS = frozenset("of the and for de la des del news service".split())
-_DATELINE_CREDIT = re.compile(
-    r"^[A-Z][A-Za-z .,'-]{1,40}?\s*\((?P<credit>Reuters|Reuter|AP|AFP|UPI|dpa|Bloomberg|PA)\)\s*[-–—]"
-)
 
-#: Wire and syndication credits whose outlet has a longer usual name.
+#: Wire and syndication credits, and the outlet each stands for.
 WIRE_OUTLETS = {
     "new york times news service": "The New York Times",
     "new york times": "The New York Times",
     "the new york times": "The New York Times",
     "reuters": "Reuters",
     "reuter": "Reuters",
+    "thomson reuters": "Reuters",
     "ap": "Associated Press",
     "associated press": "Associated Press",
     "the associated press": "Associated Press",
     "afp": "AFP",
     "agence france-presse": "AFP",
+    "agence france presse": "AFP",
     "upi": "UPI",
+    "united press international": "UPI",
     "bloomberg": "Bloomberg",
+    "bloomberg news": "Bloomberg",
     "pa": "PA Media",
+    "pa media": "PA Media",
+    "press association": "PA Media",
     "dpa": "dpa",
+    "ansa": "ANSA",
+    "efe": "EFE",
+    "xinhua": "Xinhua",
+    "kyodo": "Kyodo",
+    "kyodo news": "Kyodo",
+    "yonhap": "Yonhap",
+    "tass": "TASS",
+    "interfax": "Interfax",
+    "aap": "AAP",
+    "cp": "The Canadian Press",
+    "the canadian press": "The Canadian Press",
+    "pti": "PTI",
+    "ians": "IANS",
+    "ani": "ANI",
+    "anadolu": "Anadolu Agency",
+    "ukrinform": "Ukrinform",
 }
+_AGENCY_NAMES = sorted((k for k in WIRE_OUTLETS if k not in ("the new york times",)), key=len, reverse=True)
+_AGENCY = "|".join(re.escape(name) for name in _AGENCY_NAMES)
+#: "KYIV, Nov 25 (Reuters) -", "OTTAWA (AP) —": a place, perhaps a date, the
+#: agency in parentheses, a dash. The date of a dateline has no year and is
+#: never read.
+_DATELINE_CREDIT = re.compile(
+    rf"^[A-Z][\w .,'’/-]{{1,60}}?\s*\((?P<credit>{_AGENCY})\)\s*(?:[-–—]|--)", re.I
+)
+#: A line that is only a credit: "(Reuters)", "— AFP", "-- Reuter", "Source: dpa".
+_CREDIT_LINE = re.compile(
+    rf"^(?:\(\s*(?P<paren>[^()]{{2,60}}?)\s*\)|(?:[-–—]+|source\s*:)\s*(?P<dash>{_AGENCY})|(?P<bare>{_AGENCY}))\.?$",
+    re.I,
+)
+_CREDIT_SMALL_WORDS = frozenset("of the and for de la des del news service".split())
+_COPYRIGHT = re.compile(
+    r"^(?:(?:©|\(c\))|copyright\s*(?:©|\(c\))?\s*(?=(?:19|20)\d\d))\s*(?:(?:19|20)\d\d\s*)?(?:,\s*)?"
+    r"(?P<holder>[^.;]{2,80}?)"
+    r"(?:[.;,]\s*all rights reserved.*)?\.?$",
+    re.I,
+)
+_WORD_COUNT = re.compile(r"^\d[\d,.]*\s+words$", re.I)
+
+# -- labelled fields ---------------------------------------------------------------
+
+#: Labels of header lines and the field each one fills (None: furniture,
+#: dropped from the body and not read).
+_LABELS: dict[str, str | None] = {
+    **dict.fromkeys(("title", "headline"), "title"),
+    **dict.fromkeys(("by", "byline", "author", "authors", "writer", "written by"), "byline"),
+    **dict.fromkeys(("published", "published on", "first published", "posted", "posted on", "date",
+                     "publication date", "date published", "dateline date"), "published"),
+    **dict.fromkeys(("updated", "updated on", "last updated", "modified", "last modified"), "updated"),
+    **dict.fromkeys(("source", "publication", "outlet", "publisher", "newspaper"), "outlet"),
+    **dict.fromkeys(("url", "link", "source url", "permalink"), "url"),
+    **dict.fromkeys(("section", "category"), "section"),
+    **dict.fromkeys(("length", "word count", "words", "load-date", "load date", "language",
+                     "document type", "publication-type", "publication type", "pg", "page"), None),
+}
+_LABEL = re.compile(
+    r"^\**(?P<label>" + "|".join(re.escape(k) for k in sorted(_LABELS, key=len, reverse=True))
+    + r")\**(?P<colon>\s*:)?\**\s+(?P<value>\S.*)$",
+    re.I,
+)
+
+# -- dates ---------------------------------------------------------------------------
 
 _DATE_LABEL = re.compile(
     r"^(?P<label>(?:first\s+|last\s+)?(?:published|posted|updated|modified)(?:\s+on)?|date)\s*[:\-–]?\s*",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?!\d)")
 _MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I
 )
 _DAY = re.compile(r"(?<![\d:.])\d{1,2}(?:st|nd|rd|th)?(?![\d:])")
-_DOT_TIME = re.compile(r"\b(\d{1,2})\.(\d{2})(?=\s*(?:am|pm|[A-Z]{2,4}\b|$))", re.I)
+_DOT_TIME = re.compile(r"\b(\d{1,2})\.(\d{2})(?=\s*(?:am|pm|a\.m\.|p\.m\.|[A-Z]{1,5}\b|[+-]\d{2}|$))", re.I)
+_PERIOD = re.compile(r"\b([ap])\.m\.?", re.I)
+_TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+(?:[A-Z]{1,5}|[+-]\d{2}:?\d{2}))?$", re.I)
 # The date lines most news text carries ("26 February 1987, 15:01", "Nov 11,
 # 2022"), read without dateutil, which takes a tenth of a worker's time per
 # article on Reuters-21578; anything else still goes to dateutil.
@@ -92,64 +169,300 @@ _COMMON_DATES = (
     re.compile(r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\s+(?P<year>\d{4})" + _TIME),
     re.compile(r"(?P<month>[A-Za-z]{3,9})\s+(?P<day>\d{1,2}),\s+(?P<year>\d{4})" + _TIME),
 )
+#: Zone names news text writes, as fixed offsets in hours; the North American
+#: "ET", "CT", "MT", "PT" depend on the date and are read with the tz database.
+_ZONE_HOURS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+    "MSK": 3, "IST": 5.5, "SGT": 8, "HKT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}
+_REGIONAL_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+                   "PT": "America/Los_Angeles"}
+#: A date this far past the moment it is read is a typing slip, not a publication date.
+_FUTURE_SLACK = timedelta(days=2)
+
+
+@dataclass
+class _Reading:
+    """What the header and trailer say, with where each value came from."""
+
+    lines: list[str]
+    fields: dict[str, object] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+    drop: set[int] = field(default_factory=set)
+    line_of: dict[str, int] = field(default_factory=dict)  # the line each value came from
+
+    def take(self, name: str, value: object, source: str, line: int | None = None) -> bool:
+        """Set ``name`` unless it is set; True when it was set."""
+        if name in self.fields or value in (None, (), ""):
+            return False
+        self.fields[name] = value
+        self.provenance[name] = source if line is None else f"{source} {line + 1}"
+        if line is not None:
+            self.line_of[name] = line
+        return True
 
 
 def extract(text: str) -> ExtractedArticle:
-    """Split a plain-text article into body and metadata fields."""
+    """Split a plain-text article into body and metadata fields.
+
+    Provenance names the rule and the line number: ``"byline line 3"``.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    drop: set[int] = set()
-    fields: dict[str, object] = {}
-    provenance: dict[str, str] = {}
-
-    def take(name: str, value: object, source: str) -> None:
-        fields[name] = value
-        provenance[name] = source
-
-    captions = _find_captions(lines, nonblank, drop)
+    reading = _Reading(lines)
+    captions = _find_captions(lines, nonblank, reading.drop)
     if captions:
-        take("captions", tuple(captions), "caption lines")
+        reading.take("captions", tuple(captions), "caption lines")
+    header = [i for i in nonblank[:HEADER_LINES] if i not in reading.drop]
+    copyright_holders = _read_copyright(reading, nonblank)
+    _read_header(reading, header, len(nonblank) > 1)
+    _read_outlet_line(reading, header, copyright_holders)
+    remaining = [i for i in nonblank if i not in reading.drop]
+    _read_trailer(reading, remaining)
+    _read_dateline(reading, [i for i in remaining if i not in reading.drop][:3])
+    if "credit" in reading.fields:
+        credit = str(reading.fields["credit"])
+        reading.take("outlet", WIRE_OUTLETS.get(credit.lower(), credit), reading.provenance["credit"])
+    for holder, line in copyright_holders:
+        if holder.lower() in WIRE_OUTLETS:
+            reading.take("outlet", WIRE_OUTLETS[holder.lower()], "copyright line", line)
+    _check_dates(reading)
 
-    header = [i for i in nonblank[:HEADER_LINES] if i not in drop]
-    if header and len(nonblank) > 1 and _is_headline(lines[header[0]].strip()):
-        take("title", lines[header[0]].strip(), "headline line")
-        drop.add(header[0])
-    for i in header:
-        if i in drop:
-            continue
-        line = lines[i].strip()
-        if "published" not in fields and "updated" not in fields:
-            dates = parse_date_line(line)
-            if dates is not None:
-                published, updated = dates
-                if published:
-                    take("published", published, "date line")
-                if updated:
-                    take("updated", updated, "date line")
-                drop.add(i)
-                continue
-        if "byline" not in fields:
-            names = parse_byline(line)
-            if names:
-                take("byline", names, "byline line")
-                drop.add(i)
-
-    remaining = [i for i in nonblank if i not in drop]
-    if len(remaining) > 1:
-        credit = _credit(lines[remaining[-1]].strip())
-        if credit:
-            take("credit", credit, "credit line")
-            drop.add(remaining[-1])
-    if "credit" not in fields and remaining:
-        match = _DATELINE_CREDIT.match(lines[remaining[0]].strip())
-        if match:
-            take("credit", match["credit"], "dateline")
-    if "credit" in fields:
-        credit = str(fields["credit"])
-        take("outlet", WIRE_OUTLETS.get(credit.lower(), credit), provenance["credit"])
-
+    drop = reading.drop
     body = tidy_paragraphs("\n".join(line.rstrip() for i, line in enumerate(lines) if i not in drop))
-    return ExtractedArticle(body=body, provenance=provenance, **fields)  # type: ignore[arg-type]
+    return ExtractedArticle(body=body, provenance=reading.provenance, **reading.fields)  # type: ignore[arg-type]
+
+
+# -- the header ------------------------------------------------------------------------
+
+
+def _read_header(reading: _Reading, header: list[int], several_lines: bool) -> None:
+    lines = reading.lines
+    labelled = {
+        i: m for i in header
+        # "By Name | date" lines are bylines, read below with their date
+        if (m := _LABEL.match(_unmark(lines[i]))) and (m["colon"] or m["label"].lower() != "by")
+    }
+    for i, match in labelled.items():
+        # A label without a colon ("Published 3 March 2023") is read when its
+        # value has the field's shape, or when the header is a block of labels.
+        if _read_label(reading, i, match, trusted=bool(match["colon"]) or len(labelled) >= 3):
+            reading.drop.add(i)
+
+    title_line = _title_line(reading, header) if several_lines and "title" not in reading.fields else None
+    for position, i in enumerate(header):
+        if i in reading.drop or i == title_line:
+            continue
+        line = _unmark(lines[i])
+        if _read_dates(reading, line, i):
+            reading.drop.add(i)
+        elif _read_byline(reading, line, i):
+            reading.drop.add(i)
+        elif _WORD_COUNT.match(line):
+            reading.drop.add(i)
+        elif _TIME_ONLY.match(line) and position and _add_time(reading, line, i, header[position - 1]):
+            reading.drop.add(i)
+        elif _is_name_line(reading, header, position, title_line):
+            reading.take("byline", (line,), "name line", i)
+            reading.drop.add(i)
+    if title_line is not None and _ends_header_item(reading, header, title_line):
+        reading.take("title", _unheading(lines[title_line]), "headline line", title_line)
+        reading.drop.add(title_line)
+
+
+def _read_label(reading: _Reading, i: int, match: re.Match[str], trusted: bool) -> bool:
+    """Read one labelled line; True when it was a label (read or furniture)."""
+    target = _LABELS[match["label"].lower()]
+    value = match["value"].strip().strip("*_").strip()
+    if target == "byline":
+        return _read_byline(reading, f"By {value.replace(';', ',')}", i, "labelled line")
+    if target in ("published", "updated"):
+        dates = parse_date_line(value)
+        if dates is None:
+            return False
+        published, updated = dates
+        if target == "updated":
+            published, updated = None, published or updated
+        reading.take("published", published, "labelled line", i)
+        reading.take("updated", updated, "labelled line", i)
+        return True
+    if not trusted:
+        return False
+    if target == "outlet" and len(value) <= _NAME_MAX_CHARS:
+        credit = value if value.lower() in WIRE_OUTLETS else None
+        reading.take("credit", credit, "labelled line", i)
+        reading.take("outlet", WIRE_OUTLETS.get(value.lower(), value), "labelled line", i)
+    elif target in ("title", "section") and len(value) <= _HEADLINE_MAX_CHARS:
+        reading.take(target, value, "labelled line", i)
+    elif target == "url" and re.match(r"https?://\S+$", value):
+        reading.take("url", value, "labelled line", i)
+    return True
+
+
+def _title_line(reading: _Reading, header: list[int]) -> int | None:
+    """The first header line, when it is shaped like a headline."""
+    first = next((i for i in header if i not in reading.drop), None)
+    if first is None or first != header[0]:
+        return None  # labels come first: a header of labels says its title, if any
+    return first if _is_headline(_unheading(reading.lines[first])) else None
+
+
+def _ends_header_item(reading: _Reading, header: list[int], title_line: int) -> bool:
+    """A headline is followed by a blank line or by header furniture, not by
+    more of its paragraph."""
+    following = title_line + 1
+    return (
+        following >= len(reading.lines)
+        or not reading.lines[following].strip()
+        or following in reading.drop
+        or reading.lines[title_line].lstrip().startswith("#")
+    )
+
+
+def _read_dates(reading: _Reading, line: str, i: int) -> bool:
+    parts = [p for p in re.split(r"\s+\|\s+|\s+·\s+", line) if p]
+    dates = parse_date_line(parts[-1] if len(parts) > 1 and _BYLINE.match(parts[0]) else line)
+    if dates is None:
+        return False
+    if len(parts) > 1 and _BYLINE.match(parts[0]):
+        _read_byline(reading, parts[0], i)
+    published, updated = dates
+    if published and not reading.take("published", published, "date line", i):
+        # A second published date ("Posted ... | Modified ..." on two lines) is an update.
+        reading.take("updated", published if published != reading.fields["published"] else None, "date line", i)
+    reading.take("updated", updated, "date line", i)
+    return True
+
+
+def _add_time(reading: _Reading, time: str, i: int, previous: int) -> bool:
+    """A time on a line of its own, just under a date line without one (database exports)."""
+    published = reading.fields.get("published")
+    if (
+        not isinstance(published, datetime)
+        or published.time() != datetime.min.time()
+        or reading.line_of.get("published") != previous
+    ):
+        return False
+    value = parse_date(f"{published:%d %B %Y} {time}")
+    if value is None:
+        return False
+    reading.fields["published"] = value
+    reading.provenance["published"] = f"date lines {previous + 1} and {i + 1}"
+    return True
+
+
+def _read_byline(reading: _Reading, line: str, i: int, source: str = "byline line") -> bool:
+    names, outlet, credit = _parse_byline(line)
+    if not names:
+        return False
+    reading.take("byline", names, source, i)
+    reading.take("credit", credit, source, i)
+    reading.take("outlet", outlet, source, i)
+    return True
+
+
+def _is_name_line(reading: _Reading, header: list[int], position: int, title_line: int | None) -> bool:
+    """A bare name between the headline and a date or word-count line, as
+    database exports and newspaper sites print the byline."""
+    if "byline" in reading.fields or title_line is None or position == 0 or header[position - 1] != title_line:
+        return False
+    line = _unmark(reading.lines[header[position]])
+    if position + 1 >= len(header):
+        return False
+    following = _unmark(reading.lines[header[position + 1]])
+    words = line.split()
+    return (
+        2 <= len(words) <= 4
+        and _is_name(line)
+        and not _ROLE_WORDS.search(line)
+        and all(w.isalpha() or re.fullmatch(r"[A-Za-z][A-Za-z.'’-]*", w) for w in words)
+        and (parse_date_line(following) is not None or bool(_WORD_COUNT.match(following)))
+    )
+
+
+def _read_outlet_line(reading: _Reading, header: list[int], holders: list[tuple[str, int]]) -> None:
+    """The publication line of a database export ("The Guardian (London)",
+    "Reuters News"): a short header line naming the copyright holder."""
+    if "outlet" in reading.fields or not holders:
+        return
+    keys = {_first_word(holder) for holder, _ in holders}
+    for i in header:
+        line = _unmark(reading.lines[i])
+        if i in reading.drop or len(line.split()) > 6 or any(c.isdigit() for c in line):
+            continue
+        if _first_word(line) in keys and i != next(iter(header)):
+            reading.take("outlet", line, "outlet line", i)
+            reading.drop.add(i)
+            return
+
+
+def _first_word(name: str) -> str:
+    words = [w for w in re.findall(r"\w+", name.casefold()) if w != "the"]
+    return words[0] if words else ""
+
+
+def _read_copyright(reading: _Reading, nonblank: list[int]) -> list[tuple[str, int]]:
+    """Copyright lines in the header or at the end: dropped from the body; their holders."""
+    holders = []
+    for i in {*nonblank[:HEADER_LINES], *nonblank[-TRAILER_LINES:]}:
+        line = reading.lines[i].strip()
+        match = _COPYRIGHT.match(line) if len(line) <= 160 else None
+        if match:
+            holders.append((re.sub(r"\s+(?:limited|ltd|inc|llc|plc)\.?$", "", match["holder"].strip(), flags=re.I), i))
+            reading.drop.add(i)
+    return sorted(holders, key=lambda pair: pair[1])
+
+
+def _read_trailer(reading: _Reading, remaining: list[int]) -> None:
+    """A credit line among the last lines: "(Reuters)", "— AFP", "Reuter"."""
+    if len(remaining) < 2:
+        return
+    for i in reversed(remaining[-TRAILER_LINES:]):
+        credit = _credit(reading.lines[i].strip())
+        if credit:
+            reading.take("credit", credit, "credit line", i)
+            reading.drop.add(i)
+            return
+
+
+def _read_dateline(reading: _Reading, first_lines: list[int]) -> None:
+    if "credit" in reading.fields:
+        return
+    for i in first_lines:
+        match = _DATELINE_CREDIT.match(reading.lines[i].strip())
+        if match:
+            credit = match["credit"]
+            reading.take("credit", _agency_spelling(credit), "dateline", i)
+            return
+
+
+def _agency_spelling(credit: str) -> str:
+    """The credit as the text writes it, unless it is all one case ("REUTERS")."""
+    return credit if not credit.isupper() or len(credit) <= 4 else credit.title()
+
+
+def _check_dates(reading: _Reading) -> None:
+    """Leave out dates that cannot be right, saying so in the provenance."""
+    now = datetime.now(timezone.utc)
+    for name in ("published", "updated"):
+        value = reading.fields.get(name)
+        if isinstance(value, datetime) and _aware(value) > now + _FUTURE_SLACK:
+            del reading.fields[name]
+            reading.provenance[name] = f"{reading.provenance[name]}: left out, {value:%Y-%m-%d} is in the future"
+    published, updated = reading.fields.get("published"), reading.fields.get("updated")
+    if isinstance(published, datetime) and isinstance(updated, datetime) and _aware(updated) < _aware(published):
+        del reading.fields["updated"]
+        reading.provenance["updated"] = (
+            f"{reading.provenance['updated']}: left out, {updated:%Y-%m-%d %H:%M} is before publication"
+        )
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+# -- captions ------------------------------------------------------------------------
 
 
 def _find_captions(lines: list[str], nonblank: list[int], drop: set[int]) -> list[str]:
@@ -176,6 +489,18 @@ def _same_words(a: str, b: str) -> bool:
     return bool(a.strip()) and norm(a) == norm(b)
 
 
+# -- shapes ------------------------------------------------------------------------------
+
+
+def _unmark(line: str) -> str:
+    """The line without Markdown emphasis around it."""
+    return line.strip().strip("*_").strip()
+
+
+def _unheading(line: str) -> str:
+    return re.sub(r"^#{1,6}\s+", "", line.strip())
+
+
 def _is_headline(line: str) -> bool:
     """Short, not ended like a sentence, not starting with a lower-case word."""
     first_word = line.split()[0]
@@ -183,42 +508,82 @@ def _is_headline(line: str) -> bool:
         len(line) <= _HEADLINE_MAX_CHARS
         and len(line.split()) <= _HEADLINE_MAX_WORDS
         and line[-1] not in ",;:"
-        and (not line.endswith(".") or line.endswith("..."))
+        and not _ends_sentence(line)
         and not (first_word.isalpha() and first_word.islower())  # "iTunes" is fine
         and parse_date_line(line) is None
         and not parse_byline(line)
+        and not ((label := _LABEL.match(line)) and label["colon"])
     )
+
+
+def _ends_sentence(line: str) -> bool:
+    """Ends with a full stop (perhaps inside closing quotes), not with "..." or an abbreviation ("U.S.")."""
+    end = line.rstrip("\"'’”»)")
+    return end.endswith(".") and not end.endswith("...") and not re.search(r"\b(?:[A-Z]\.){2,}$", end)
 
 
 def parse_byline(line: str) -> tuple[str, ...]:
     """Author names from a line such as ``By A, B and C``; empty if it is not a byline."""
-    match = _BYLINE.match(line)
-    if not match or len(line) > 150 or line.endswith("."):
-        return ()
-    names_text = re.split(r"\s+(?:for|in|at|via)\s+", match["names"])[0]
-    names = []
-    for part in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", names_text):
-        part = part.strip()
-        if not part or _ROLE_WORDS.search(part):
-            continue
-        if not _is_name(part):
-            return ()
-        names.append(part)
-    return tuple(names)
+    return _parse_byline(line)[0]
+
+
+def _parse_byline(line: str) -> tuple[tuple[str, ...], str | None, str | None]:
+    """(names, outlet, credit) from a byline: "By A and B", "By Name, Associated
+    Press", "By Name | The Hill", "By Name for the Daily Mail"."""
+    match = _BYLINE.match(line.strip())
+    if not match or len(line) > 200 or line.rstrip().endswith("."):
+        return (), None, None
+    text, outlet, credit = match["names"].strip().strip("*_").strip(), None, None
+    if " | " in text:
+        text, _, rest = text.partition(" | ")
+        rest = rest.strip()
+        if rest and parse_date_line(rest) is None and len(rest.split()) <= 6:
+            outlet = rest
+    for_outlet = re.search(r"\s+for\s+(?P<outlet>(?:the\s+)?[A-Z][\w.&' -]{1,50})$", text)
+    if for_outlet:
+        outlet, text = outlet or for_outlet["outlet"], text[: for_outlet.start()]
+    text = re.split(r"\s+(?:in|at|via)\s+[A-Z]", text)[0]
+    comma_parts = [p.strip() for p in text.split(",")]
+    last = comma_parts[-1].lower().removeprefix("the ")
+    if len(comma_parts) > 1 and (last in WIRE_OUTLETS or f"the {last}" in WIRE_OUTLETS):
+        credit = comma_parts.pop()
+        outlet = outlet or WIRE_OUTLETS.get(credit.lower(), WIRE_OUTLETS.get(f"the {last}"))
+    names: list[str] = []
+    for position, part in enumerate(comma_parts):
+        pieces = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", part) if p.strip()]
+        for piece in pieces:
+            if position > 0 and len(pieces) == 1 and _ROLE_WORDS.search(piece):
+                continue  # "Anna Smith, Political Editor": a role, not a name
+            if not _is_name(piece) and not _is_desk_credit(piece):
+                return (), None, None
+            names.append(piece)
+    return tuple(names), outlet, credit
+
+
+def _is_desk_credit(text: str) -> bool:
+    """"Staff Reporter", "Our Foreign Staff", "Telegraph Reporters": kept as the text gives them."""
+    words = text.split()
+    return 1 <= len(words) <= 5 and bool(_ROLE_WORDS.search(text)) and all(w[0].isupper() for w in words)
 
 
 def _is_name(text: str) -> bool:
     words = text.split()
-    return 1 <= len(words) <= 6 and all(
-        (w[0].isupper() and not w.isdigit()) or w.lower() in _NAME_PARTICLES for w in words
+    return (
+        1 <= len(words) <= 6
+        and len(text) <= _NAME_MAX_CHARS
+        and "@" not in text
+        and "://" not in text
+        and all((w[0].isupper() and not w.isdigit()) or w.lower() in _NAME_PARTICLES for w in words)
     )
 
 
 def _credit(line: str) -> str | None:
-    match = _CREDIT.match(line)
+    match = _CREDIT_LINE.match(line)
     if not match:
         return None
-    credit = match["credit"]
+    if match["dash"] or match["bare"]:
+        return _agency_spelling(match["dash"] or match["bare"])
+    credit = match["paren"]
     words = credit.split()
     if len(words) > 6 or any(c.isdigit() for c in credit):
         return None
@@ -270,7 +635,8 @@ def _common_date(text: str) -> datetime | None:
 
 
 def parse_date(text: str) -> datetime | None:
-    """A complete date (day, month, year; time optional) written out in ``text``, or None."""
+    """A complete date (day, month, year; time and zone optional) written out
+    in ``text``, or None. A zone the text names gives a fixed UTC offset."""
     text = text.strip().rstrip(".")
     if not text or len(text) > 80 or not _YEAR.search(text):
         return None
@@ -281,10 +647,24 @@ def parse_date(text: str) -> datetime | None:
         return common
     from dateutil import parser  # imported here: searching never needs it
 
-    text = _DOT_TIME.sub(r"\1:\2", text)
+    text = _PERIOD.sub(r"\1m", _DOT_TIME.sub(r"\1:\2", text))
+    text = re.sub(r"(?<=\d)\s+at\s+(?=\d)", " ", text)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # unknown zone names (EST, BST) leave the time naive
+        warnings.simplefilter("ignore")  # an unknown zone name leaves the time naive
         try:
-            return parser.parse(text, fuzzy=False)
+            value = parser.parse(text, fuzzy=False, tzinfos=_zone)
         except (ValueError, OverflowError):
             return None
+    offset = value.utcoffset()
+    return value if offset is None else value.replace(tzinfo=timezone(offset))
+
+
+def _zone(name: str | None, offset: int | None) -> object:
+    """The tzinfo of a zone name or offset dateutil found in a date line."""
+    from dateutil import tz
+
+    if name and name.upper() in _REGIONAL_ZONES:
+        return tz.gettz(_REGIONAL_ZONES[name.upper()])
+    if name and name.upper() in _ZONE_HOURS:
+        return tz.tzoffset(name, int(_ZONE_HOURS[name.upper()] * 3600))
+    return tz.tzoffset(name, offset) if offset is not None else None
