@@ -352,3 +352,94 @@ def test_remove_takes_a_record_or_a_whole_file_of_records(tmp_path: Path, run: R
     assert [r["status"] for r in again[:-1]].count("added") == 1
     assert run("remove", str(archive)).exit_code == 0
     assert run("search", "harbour").exit_code == 1
+
+
+# -- web page metadata on layouts nobody tuned to (issue 24) ---------------------------
+
+
+def _page(head: str = "", body: str = "") -> str:
+    text = "".join(f"<p>Paragraph {i} of the story, long enough to be read as the article text.</p>" for i in range(6))
+    return f"<html><head>{head}</head><body><article>{body}{text}</article></body></html>"
+
+
+@pytest.mark.parametrize(("head", "body", "url", "title"), [
+    # the <h1> with a date or section added in og:title: the <h1>
+    ('<meta property="og:title" content="08.11.2021 | Intersex Day of Remembrance">',
+     "<h1>Intersex Day of Remembrance</h1>", None, "Intersex Day of Remembrance"),
+    # the site's name after the headline, known from the domain
+    ('<meta property="og:title" content="Brookhaven Village closed due to gas leak - Rough Draft Atlanta">', "",
+     "https://roughdraftatlanta.com/2023/11/08/gas-leak/", "Brookhaven Village closed due to gas leak"),
+    # ... after a short section name
+    ("<title>Libre cours : Raoult, les nazis et moi - Avocat | Dalloz Actualité</title>", "",
+     "https://www.dalloz-actualite.fr/flash/libre-cours", "Libre cours : Raoult, les nazis et moi"),
+    # a long part that starts with the domain's name is not the site's name
+    ('<meta property="og:title" content="Run Windows on Mac - Parallels Desktop 15 Virtual Machine for Mac">', "",
+     "https://www.parallels.com/products/desktop/",
+     "Run Windows on Mac - Parallels Desktop 15 Virtual Machine for Mac"),
+    # the same words in other quotes: as the page shows them
+    ('<meta property="og:title" content="Record of the Week: \'Pale Blue Dot\'">',
+     "<h1>Record of the Week: ‘Pale Blue Dot’</h1>", None, "Record of the Week: ‘Pale Blue Dot’"),
+])
+def test_title_is_chosen_between_declared_title_h1_and_page_title(head: str, body: str, url: str | None, title: str):
+    from newsindex.ingest.html import extract
+
+    assert extract(_page(head, body), url=url).title == title
+
+
+@pytest.mark.parametrize(("head", "body", "byline", "source"), [
+    ("", '<div class="gallery--page-meta--author">Posted on September 21, 2020 by Adi Tzlil</div>',
+     ("Adi Tzlil",), "byline element"),
+    ("", 'By <a href="/author/amelie/" rel="author">Amelie Marie Nishizawa</a>', ("Amelie Marie Nishizawa",),
+     "byline element"),
+    ('<meta name="author" content="No Author">', "", (), None),
+    ('<meta name="author" content="STAFF AND NEWS SERVICE REPORTS">', "", ("STAFF AND NEWS SERVICE REPORTS",),
+     "meta tag"),
+    # the page names itself the author, and a person in its byline
+    ('<meta property="og:site_name" content="National Geographic">'
+     '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Lost words",'
+     ' "author": {"@type": "Organization", "name": "National Geographic"}}</script>',
+     '<span class="byline">By Michael Hingston</span>', ("Michael Hingston",), "byline element"),
+    # ... and no person: what it declares
+    ('<meta property="og:site_name" content="Wikimedia Foundation"><meta name="author" content="Wikimedia Foundation">',
+     "", ("Wikimedia Foundation",), "meta tag"),
+])
+def test_authors_from_declarations_and_byline_elements(
+    head: str, body: str, byline: tuple[str, ...], source: str | None
+):
+    from newsindex.ingest.html import extract
+
+    article = extract(_page(head, body))
+    assert article.byline == byline
+    assert article.provenance.get("byline") == source
+
+
+def test_declared_date_and_the_date_the_page_shows_are_reconciled():
+    import htmldate
+
+    from newsindex.ingest.html import _published
+
+    shown = htmldate.find_date(_page(body='<p class="date">Published November 8, 2023</p>'), original_date=True)
+    # a UTC time early on the 9th is the 8th in the Americas: the page's day
+    published, source = _published((datetime(2023, 11, 9, 5, 30, tzinfo=timezone.utc), "json-ld"), shown)
+    assert published == datetime(2023, 11, 8) and source == "htmldate (the json-ld says 2023-11-09)"
+    # 10:30 UTC is the 9th in every zone from UTC-10 east: the declaration
+    published, source = _published((datetime(2023, 11, 9, 10, 30, tzinfo=timezone.utc), "json-ld"), shown)
+    assert published == datetime(2023, 11, 9, 10, 30, tzinfo=timezone.utc) and source.startswith("json-ld (")
+    # the same day: the declaration, with its time and zone
+    declared = datetime(2023, 11, 8, 9, 0, tzinfo=timezone.utc)
+    assert _published((declared, "meta tag"), shown) == (declared, "meta tag")
+    assert _published(None, shown) == (datetime(2023, 11, 8), "htmldate")
+
+
+def test_impossible_page_dates_are_left_out_with_the_reason(tmp_path: Path, index_path: Path, run: Run):
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Time travel",'
+            ' "datePublished": "2021-05-01T10:00:00Z", "dateModified": "2020-01-01T10:00:00Z"}</script>')
+    (tmp_path / "page.html").write_text(_page(head, "<h1>Time travel</h1>"), encoding="utf-8")
+    with NewsIndex(index_path) as ni:
+        [outcome] = ni.add([tmp_path / "page.html"]).outcomes
+        article = ni.get(outcome.id)
+    assert article.published == datetime(2021, 5, 1, 10, tzinfo=timezone.utc)
+    assert article.updated is None
+    assert article.provenance["updated"] == "json-ld: left out, 2020-01-01 10:00 is before publication"
+    shown = run("show", outcome.id, "--index", str(index_path))
+    assert "before publication" in shown.stdout

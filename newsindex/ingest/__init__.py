@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 
 @dataclass(frozen=True)
 class ExtractedArticle:
     """Fields read from one source, before it gets an id in the index.
 
-    A field the source does not give stays empty and has no provenance entry.
+    A field the source does not give stays empty and has no provenance entry;
+    a value the source gives that cannot be right is left out, and its
+    provenance entry says which rule left it out.
     """
 
     body: str
@@ -51,6 +53,29 @@ def tidy_paragraphs(text: str) -> str:
     tried only on a text holding such a run: most texts have none, and the
     scan costs more than the test."""
     return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
+
+
+#: A date this far past the moment it is read is a slip, not a publication date.
+_FUTURE_SLACK = timedelta(days=2)
+
+
+def check_dates(fields: dict[str, object], provenance: dict[str, str]) -> None:
+    """Leave out dates that cannot be right (in the future, or an update
+    before publication), saying so in the provenance of the field."""
+    now = datetime.now(timezone.utc)
+    for name in ("published", "updated"):
+        value = fields.get(name)
+        if isinstance(value, datetime) and _aware(value) > now + _FUTURE_SLACK:
+            del fields[name]
+            provenance[name] = f"{provenance[name]}: left out, {value:%Y-%m-%d} is in the future"
+    published, updated = fields.get("published"), fields.get("updated")
+    if isinstance(published, datetime) and isinstance(updated, datetime) and _aware(updated) < _aware(published):
+        del fields["updated"]
+        provenance["updated"] = f"{provenance['updated']}: left out, {updated:%Y-%m-%d %H:%M} is before publication"
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
 class SkipFile(Exception):

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from . import ExtractedArticle, SkipFile, tidy_paragraphs
+from . import ExtractedArticle, SkipFile, check_dates, tidy_paragraphs
 
 #: JSON-LD types that describe the article itself (not the site or a breadcrumb).
 _ARTICLE_TYPES = frozenset(
@@ -58,18 +58,27 @@ def extract(html: str, url: str | None = None) -> ExtractedArticle:
             provenance[name] = source
 
     for name, (value, source) in declared.items():
-        take(name, value, source)
-    if "title" in fields:
-        fields["title"] = _without_site_name(fields["title"], fields.get("outlet"), tree)
-    take("title", read.title, "trafilatura")
-    take("byline", _split_authors(read.author), "trafilatura")
+        if name not in ("title", "byline", "published"):
+            take(name, value, source)
     take("outlet", read.sitename, "trafilatura")
+    site, page_url = fields.get("outlet"), url or fields.get("url") or read.url
+    take("title", *(_title(declared.get("title"), tree, site, page_url) or (read.title, "trafilatura")))
+    if "byline" in declared:
+        names, source = declared["byline"]
+        if not _not_the_site(names, site, page_url):
+            # The page declares itself the author: a person named in a byline
+            # element is taken instead, else what the page declares.
+            take("byline", *_byline_element(tree, site, page_url))
+        take("byline", names, source)
+    take("byline", *_byline_element(tree, site, page_url))
+    take("byline", _not_the_site(_split_authors(read.author), site, page_url), "trafilatura")
     take("url", read.url, "trafilatura")
-    take("published", _date(read.date), "htmldate")  # trafilatura asks htmldate for it
+    take("published", *_published(declared.get("published"), read.date))
     if url:  # where the page was fetched from, when the caller knows it
         take("url", url, "warc header")
     if captions:
         take("captions", tuple(captions), "html figcaption")
+    check_dates(fields, provenance)
     if not body and fields.get("description"):
         raise SkipFile("no article text on the page (only a description)")
     if not body:
@@ -107,30 +116,182 @@ _NOTHING = _Nothing()
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:»]\s+")
+#: A part of a page title between the headline and the site's name ("Opinion",
+#: "Avocat") is at most this many words.
+_TITLE_SECTION_WORDS = 4
 
 
-def _without_site_name(title: str, outlet: str | None, tree: Any) -> str:
-    """The headline without the " | Site Name" that pages append to their titles.
+def _title(
+    declared: tuple[str, str] | None, tree: Any, site: str | None, url: str | None
+) -> tuple[str, str] | None:
+    """The headline, chosen between the declared title (JSON-LD headline or
+    og:title), the page's <h1> and its <title>, with its source.
 
-    Cut only when the page says so: the part left is the page's own <h1>, or
-    the part cut is the outlet's name.
+    The declared title wins, unless it is an <h1> with something added (a
+    date, a section, the site's name), in which case the <h1> is taken, or
+    it ends or starts with the site's name, which is cut. The site's name is
+    recognised as the outlet the page declares or the name of its domain.
     """
+    headings = [h for h in (" ".join(node.text_content().split()) for node in tree.iter("h1")) if h]
+    page_title = " ".join((tree.findtext(".//title") or "").split())
+    text, source = declared or (page_title, "html title")
+    if not text:
+        return (headings[0], "h1") if len(headings) == 1 else None
+    folded = _fold(text)
+    if text in headings:
+        return text, source
+    same = [h for h in headings if _fold(h) == folded]
+    if same:  # the same words in other quotes or case: as readers see them
+        return same[0], "h1"
+    inside = [h for h in headings if _is_decorated(folded, _fold(h))]
+    if inside:
+        return max(inside, key=len), f"h1 (the {source} adds to it)"
+    cut = _without_site_name(text, site, url)
+    return (cut, f"{source} without the site's name") if cut != text else (text, source)
+
+
+def _is_decorated(title: str, heading: str) -> bool:
+    """Whether ``title`` is ``heading`` with a separator and more before or after it."""
+    if not heading or len(heading) >= len(title) or len(heading) < len(title) / 3:
+        return False
+    if title.startswith(heading):
+        return bool(_TITLE_SEPARATOR.match(title[len(heading) :]))
+    if title.endswith(heading):
+        rest = title[: len(title) - len(heading)]
+        return bool(re.search(r"\s+[|\-–—·:»]\s+$", rest))
+    return False
+
+
+def _without_site_name(title: str, site: str | None, url: str | None) -> str:
+    """The title without the " | Site Name" (or "Site Name | ") that pages add."""
     parts = _TITLE_SEPARATOR.split(title)
+    separators = list(_TITLE_SEPARATOR.finditer(title))
     if len(parts) < 2:
         return title
-    headings = {_fold(h.text_content()) for h in tree.iter("h1")}
-    for cut in range(len(parts) - 1, 0, -1):
-        head = _TITLE_SEPARATOR.split(title, maxsplit=cut)
-        kept = title[: len(title) - len(head[-1])].rstrip(" |-–—·:»")
-        if _fold(kept) in headings:
-            return kept
-    if outlet and _fold(parts[-1]) == _fold(outlet):
-        return title[: title.rfind(parts[-1])].rstrip(" |-–—·:»")
+    if _names_site(parts[0], site, url):
+        return title[separators[0].end() :]
+    for k, separator in enumerate(separators):
+        for following in parts[k + 1 :]:
+            if _names_site(following, site, url):
+                return title[: separator.start()]
+            if len(following.split()) > _TITLE_SECTION_WORDS:
+                break
     return title
 
 
+def _names_site(part: str, site: str | None, url: str | None) -> bool:
+    """Whether a part of a title is the site's name: its declared name, or its domain's."""
+    key = _letters(part)
+    if len(key) < 3:
+        return False
+    if site and _letters(site) in (key, key.removeprefix("the")):
+        return True
+    host = re.sub(r"^https?://", "", url or "").split("/")[0].lower()
+    labels = [_letters(label) for label in host.split(".")[:-1] if label != "www"]
+    short = len(part.split()) <= _TITLE_SECTION_WORDS
+    return any(len(label) >= 4 and (key == label or short and key.startswith(label)) for label in labels)
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, accents folded: "Últimas Noticias" -> "ultimasnoticias"."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+#: Typographic quotes and their typewriter forms, which titles mix.
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
+
+
 def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(text.split()).casefold().translate(_QUOTES)
+
+
+# -- authors ---------------------------------------------------------------------
+
+_BYLINE_NODES = (
+    "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') or contains(@class,'author')"
+    " or contains(@class,'contributor') or contains(@data-testid,'byline')]"
+)
+_BYLINE_MAX_CHARS = 120
+_BYLINE_DATE = re.compile(
+    r"(?:posted|published|updated)?\s*(?:on\s+)?(?:\w+day,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Za-z]{3,9}\.?|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?),?\s+\d{4}"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?|\d{4}-\d{2}-\d{2}",
+    re.I,
+)
+
+
+def _byline_element(tree: Any, site: str | None, url: str | None) -> tuple[tuple[str, ...], str]:
+    """Authors from the page's first byline element that names people
+    (rel=author, itemprop=author, class "byline", "author" or "contributor")."""
+    for node in tree.xpath(_BYLINE_NODES):
+        if not isinstance(node.tag, str) or node.tag in ("meta", "link", "script", "style", "body", "html"):
+            continue
+        text = " ".join(node.text_content().split())
+        if not text or len(text) > _BYLINE_MAX_CHARS:
+            continue
+        names = _byline_names(text, site, url)
+        if names:
+            return names, "byline element"
+    return (), "byline element"
+
+
+def _byline_names(text: str, site: str | None, url: str | None) -> tuple[str, ...]:
+    """Names in a byline element's text: "Posted on May 4, 2020 by Ann Lee" -> ("Ann Lee",)."""
+    from .plaintext import is_name
+
+    text = _BYLINE_DATE.sub(" ", text)
+    by = list(re.finditer(r"(?:^|\s)(?:by|von|par|por|di|door|av|af)\s+", text, re.I))
+    if by:
+        text = text[by[-1].end() :]
+    text = re.split(r"\s+[|·•]\s+|\s+-\s+", text.strip(" |·•-"))[0]
+    names = _not_the_site(_split_authors(text), site, url)
+    return names if names and all(is_name(n) for n in names) else ()
+
+
+def _not_the_site(names: tuple[str, ...], site: str | None, url: str | None) -> tuple[str, ...]:
+    """The names without the outlet's own name, which pages put in author fields."""
+    site_key = _letters(site or "")
+    return tuple(
+        n for n in names
+        if _letters(n) != site_key and (" " in n.strip() or not _names_site(n, None, url))
+    )
+
+
+# -- publication date ------------------------------------------------------------
+
+#: The zones news is published in, in hours from UTC (Hawaii to New Zealand):
+#: a declared time in UTC can fall on the page's next or previous day by this much.
+_ZONE_RANGE = (-10, 12)
+
+
+def _published(declared: tuple[datetime, str] | None, found: str | None) -> tuple[datetime | None, str]:
+    """The publication date, from the page's declaration and htmldate's reading.
+
+    ``found`` is htmldate's day (``YYYY-MM-DD``, as trafilatura asks it with
+    ``original_date=True``): it weighs the page's markup, visible dates and
+    URL, declarations included. Its day decides;
+    the declared date (JSON-LD, meta tags) gives the time and zone when it
+    falls on that day, and the date when htmldate finds none. One exception:
+    a declared UTC (or zoneless) time a day off htmldate's day at an hour no
+    publisher's zone could move across midnight (10:00 UTC is "the day
+    before" nowhere east of UTC-10) is kept, and htmldate's day is not.
+    """
+    shown = datetime.strptime(found, "%Y-%m-%d") if found else None
+    if declared is None:
+        return shown, "htmldate"
+    value, source = declared
+    if shown is None or shown.date() == value.date():
+        return value, source
+    days = (shown.date() - value.date()).days
+    hours = value.hour + value.minute / 60
+    if abs(days) == 1 and not value.utcoffset() and not (
+        (days == -1 and hours + _ZONE_RANGE[0] < 0) or (days == 1 and hours + _ZONE_RANGE[1] >= 24)
+    ):
+        return value, f"{source} (htmldate's {found} is no zone's day for {value:%Y-%m-%d %H:%M} UTC)"
+    return shown, f"htmldate (the {source} says {value:%Y-%m-%d})"
 
 
 def _captions(tree: Any) -> list[str]:
@@ -248,13 +409,29 @@ def _is_name_value(value: str | None) -> bool:
     return bool(value) and not re.match(r"https?://|www\.", value.strip())  # type: ignore[union-attr]
 
 
+#: Values pages put in author fields that name nobody.
+_NOT_AUTHORS = frozenset(
+    ("by", "von", "par", "por", "di", "no author", "unknown", "unknown author", "admin", "administrator",
+     "author", "none", "null", "n/a")
+)
+
+
 def _split_authors(value: str | None) -> tuple[str, ...]:
     """Several authors in one string: "A; B", "A, B and C", "A | B"."""
     if not value:
         return ()
+    from .plaintext import ROLE_WORDS
+
     value = re.sub(r"^(?:by|von|par|por|di)\s+", "", " ".join(value.split()), flags=re.I)
-    parts = re.split(r"\s*(?:;|\||,|\s+and\s+|\s+&\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+)\s*", value)
-    return tuple(p for p in parts if p and len(p) <= 80)
+    parts: list[str] = []
+    for part in re.split(r"\s*[;|,]\s*", value):
+        # "Staff and news service reports" is one credit, not two authors
+        joined = ROLE_WORDS.search(part)
+        parts += [part] if joined else re.split(r"\s+(?:and|&|und|et|y|e)\s+", part)
+    return tuple(
+        p for p in parts
+        if p and len(p) <= 80 and p.casefold() not in _NOT_AUTHORS and "@" not in p and "://" not in p
+    )
 
 
 def _date(value: Any) -> datetime | None:

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from . import ExtractedArticle, tidy_paragraphs
+from . import ExtractedArticle, check_dates, tidy_paragraphs
 
 #: Header furniture (title, date lines, byline, labels) is looked for in this
 #: many non-empty lines at the top of the text.
@@ -50,9 +50,9 @@ _BYLINE = re.compile(r"^(?:By|BY|by)\b\s*:?\s*(?P<names>\S.*)$")
 _NAME_PARTICLES = frozenset(
     "al bin da das de del della der di dos du el la le van von y".split()
 )
-_ROLE_WORDS = re.compile(
+ROLE_WORDS = re.compile(
     r"\b(correspondents?|editors?|reporters?|staff|writers?|journalists?|columnists?|"
-    r"producers?|presenters?|contributors?|team|desk|agencies|newsroom|bureau|analysts?)\b",
+    r"producers?|presenters?|contributors?|team|desk|agencies|newsroom|bureau|analysts?|reports|services?)\b",
     re.I,
 )
 
@@ -178,8 +178,6 @@ _ZONE_HOURS = {
 }
 _REGIONAL_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
                    "PT": "America/Los_Angeles"}
-#: A date this far past the moment it is read is a typing slip, not a publication date.
-_FUTURE_SLACK = timedelta(days=2)
 
 
 @dataclass
@@ -227,7 +225,7 @@ def extract(text: str) -> ExtractedArticle:
     for holder, line in copyright_holders:
         if holder.lower() in WIRE_OUTLETS:
             reading.take("outlet", WIRE_OUTLETS[holder.lower()], "copyright line", line)
-    _check_dates(reading)
+    check_dates(reading.fields, reading.provenance)
 
     drop = reading.drop
     body = tidy_paragraphs("\n".join(line.rstrip() for i, line in enumerate(lines) if i not in drop))
@@ -374,8 +372,8 @@ def _is_name_line(reading: _Reading, header: list[int], position: int, title_lin
     words = line.split()
     return (
         2 <= len(words) <= 4
-        and _is_name(line)
-        and not _ROLE_WORDS.search(line)
+        and is_name(line)
+        and not ROLE_WORDS.search(line)
         and all(w.isalpha() or re.fullmatch(r"[A-Za-z][A-Za-z.'’-]*", w) for w in words)
         and (parse_date_line(following) is not None or bool(_WORD_COUNT.match(following)))
     )
@@ -440,26 +438,6 @@ def _read_dateline(reading: _Reading, first_lines: list[int]) -> None:
 def _agency_spelling(credit: str) -> str:
     """The credit as the text writes it, unless it is all one case ("REUTERS")."""
     return credit if not credit.isupper() or len(credit) <= 4 else credit.title()
-
-
-def _check_dates(reading: _Reading) -> None:
-    """Leave out dates that cannot be right, saying so in the provenance."""
-    now = datetime.now(timezone.utc)
-    for name in ("published", "updated"):
-        value = reading.fields.get(name)
-        if isinstance(value, datetime) and _aware(value) > now + _FUTURE_SLACK:
-            del reading.fields[name]
-            reading.provenance[name] = f"{reading.provenance[name]}: left out, {value:%Y-%m-%d} is in the future"
-    published, updated = reading.fields.get("published"), reading.fields.get("updated")
-    if isinstance(published, datetime) and isinstance(updated, datetime) and _aware(updated) < _aware(published):
-        del reading.fields["updated"]
-        reading.provenance["updated"] = (
-            f"{reading.provenance['updated']}: left out, {updated:%Y-%m-%d %H:%M} is before publication"
-        )
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
 # -- captions ------------------------------------------------------------------------
@@ -552,9 +530,9 @@ def _parse_byline(line: str) -> tuple[tuple[str, ...], str | None, str | None]:
     for position, part in enumerate(comma_parts):
         pieces = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", part) if p.strip()]
         for piece in pieces:
-            if position > 0 and len(pieces) == 1 and _ROLE_WORDS.search(piece):
+            if position > 0 and len(pieces) == 1 and ROLE_WORDS.search(piece):
                 continue  # "Anna Smith, Political Editor": a role, not a name
-            if not _is_name(piece) and not _is_desk_credit(piece):
+            if not is_name(piece) and not _is_desk_credit(piece):
                 return (), None, None
             names.append(piece)
     return tuple(names), outlet, credit
@@ -563,10 +541,11 @@ def _parse_byline(line: str) -> tuple[tuple[str, ...], str | None, str | None]:
 def _is_desk_credit(text: str) -> bool:
     """"Staff Reporter", "Our Foreign Staff", "Telegraph Reporters": kept as the text gives them."""
     words = text.split()
-    return 1 <= len(words) <= 5 and bool(_ROLE_WORDS.search(text)) and all(w[0].isupper() for w in words)
+    return 1 <= len(words) <= 5 and bool(ROLE_WORDS.search(text)) and all(w[0].isupper() for w in words)
 
 
-def _is_name(text: str) -> bool:
+def is_name(text: str) -> bool:
+    """Whether ``text`` is shaped like a person's name: capitalised words (particles aside), no address."""
     words = text.split()
     return (
         1 <= len(words) <= 6
