@@ -26,6 +26,9 @@ from . import ExtractedArticle, check_dates, tidy_paragraphs
 #: Header furniture (title, date lines, byline, labels) is looked for in this
 #: many non-empty lines at the top of the text.
 HEADER_LINES = 15
+#: The header ends at this many lines in a row that are not furniture (a
+#: standfirst above a byline is one).
+_BODY_STARTS = 2
 #: Credit and copyright lines are looked for in this many lines at the end.
 TRAILER_LINES = 3
 
@@ -141,6 +144,8 @@ _LABEL = re.compile(
 
 # -- dates ---------------------------------------------------------------------------
 
+_LABEL_FIRST_WORDS = frozenset(label.split()[0].split("-")[0] for label in _LABELS)
+
 _DATE_LABEL = re.compile(
     r"^(?P<label>(?:first\s+|last\s+)?(?:published|posted|updated|modified)(?:\s+on)?|date)\s*[:\-–]?\s*",
     re.I,
@@ -240,7 +245,7 @@ def _read_header(reading: _Reading, header: list[int], several_lines: bool) -> N
     labelled = {
         i: m for i in header
         # "By Name | date" lines are bylines, read below with their date
-        if (m := _LABEL.match(_unmark(lines[i]))) and (m["colon"] or m["label"].lower() != "by")
+        if (m := _label(lines[i])) and (m["colon"] or m["label"].lower() != "by")
     }
     for i, match in labelled.items():
         # A label without a colon ("Published 3 March 2023") is read when its
@@ -249,24 +254,44 @@ def _read_header(reading: _Reading, header: list[int], several_lines: bool) -> N
             reading.drop.add(i)
 
     title_line = _title_line(reading, header) if several_lines and "title" not in reading.fields else None
+    body_lines = 0  # lines in a row that are not furniture: the body has begun after two
     for position, i in enumerate(header):
         if i in reading.drop or i == title_line:
+            body_lines = 0
             continue
-        line = _unmark(lines[i])
-        if _read_dates(reading, line, i):
+        if _read_furniture(reading, header, position, title_line):
             reading.drop.add(i)
-        elif _read_byline(reading, line, i):
-            reading.drop.add(i)
-        elif _WORD_COUNT.match(line):
-            reading.drop.add(i)
-        elif _TIME_ONLY.match(line) and position and _add_time(reading, line, i, header[position - 1]):
-            reading.drop.add(i)
-        elif _is_name_line(reading, header, position, title_line):
-            reading.take("byline", (line,), "name line", i)
-            reading.drop.add(i)
+            body_lines = 0
+        else:
+            body_lines += 1
+            if body_lines == _BODY_STARTS:
+                break
     if title_line is not None and _ends_header_item(reading, header, title_line):
         reading.take("title", _unheading(lines[title_line]), "headline line", title_line)
         reading.drop.add(title_line)
+
+
+def _label(line: str) -> re.Match[str] | None:
+    """The label of a labelled line; the expression is tried only on lines
+    whose first word starts a label."""
+    first = line.lstrip(" *_")[:12].split(None, 1)
+    if not first or first[0].rstrip(":*_").split("-")[0].lower() not in _LABEL_FIRST_WORDS:
+        return None
+    return _LABEL.match(_unmark(line))
+
+
+def _read_furniture(reading: _Reading, header: list[int], position: int, title_line: int | None) -> bool:
+    """Read one header line that is a date line, a byline, a bare name line,
+    a word count or a time line; True when it was one."""
+    i = header[position]
+    line = _unmark(reading.lines[i])
+    if _read_dates(reading, line, i) or _read_byline(reading, line, i) or _WORD_COUNT.match(line):
+        return True
+    if _TIME_ONLY.match(line) and position and _add_time(reading, line, i, header[position - 1]):
+        return True
+    if _is_name_line(reading, header, position, title_line):
+        return reading.take("byline", (line,), "name line", i)
+    return False
 
 
 def _read_label(reading: _Reading, i: int, match: re.Match[str], trusted: bool) -> bool:
@@ -405,7 +430,8 @@ def _read_copyright(reading: _Reading, nonblank: list[int]) -> list[tuple[str, i
     holders = []
     for i in {*nonblank[:HEADER_LINES], *nonblank[-TRAILER_LINES:]}:
         line = reading.lines[i].strip()
-        match = _COPYRIGHT.match(line) if len(line) <= 160 else None
+        may_be = len(line) <= 160 and line[:9].lower().startswith(("©", "(c)", "copyright"))
+        match = _COPYRIGHT.match(line) if may_be else None
         if match:
             holders.append((re.sub(r"\s+(?:limited|ltd|inc|llc|plc)\.?$", "", match["holder"].strip(), flags=re.I), i))
             reading.drop.add(i)
@@ -490,7 +516,7 @@ def _is_headline(line: str) -> bool:
         and not (first_word.isalpha() and first_word.islower())  # "iTunes" is fine
         and parse_date_line(line) is None
         and not parse_byline(line)
-        and not ((label := _LABEL.match(line)) and label["colon"])
+        and not ((label := _label(line)) and label["colon"])
     )
 
 

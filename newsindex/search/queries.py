@@ -26,7 +26,7 @@ collector, and looks each term up again in every search.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from whoosh.matching import IntersectionMatcher, ListMatcher, Matcher, NullMatcher, WrappingMatcher
@@ -105,6 +105,10 @@ class AtLeast(OrBase):
     def normalize(self) -> Query:
         subs = [q.normalize() for q in self.subqueries]
         return AtLeast(subs, min(self.k, len(subs)), boost=self.boost, coordination=self.coordination)
+
+    def apply(self, fn: Callable[[Query], Query]) -> AtLeast:
+        """Whoosh's rebuild of a compound query (``accept``, query rewriting) keeps ``k``."""
+        return AtLeast([fn(q) for q in self.subqueries], self.k, boost=self.boost, coordination=self.coordination)
 
     def with_k(self, k: int) -> AtLeast:
         return AtLeast(self.subqueries, k, boost=self.boost, coordination=self.coordination)
