@@ -376,6 +376,17 @@ def _page(head: str = "", body: str = "") -> str:
     ('<meta property="og:title" content="Run Windows on Mac - Parallels Desktop 15 Virtual Machine for Mac">', "",
      "https://www.parallels.com/products/desktop/",
      "Run Windows on Mac - Parallels Desktop 15 Virtual Machine for Mac"),
+    # the page's one heading, when the declared title is a headline rewritten for sharing
+    ('<meta property="og:title" content="Chef joins war on toxic US food">',
+     "<h1>Jamie's war on toxic US food: chefs lead plea to block sub-standard imports</h1>", None,
+     "Jamie's war on toxic US food: chefs lead plea to block sub-standard imports"),
+    # ... but not a heading that is the declared title with a section label
+    ('<meta property="og:title" content="Brothel busted in Boston">', "<h1>Local News | Brothel busted in Boston</h1>",
+     None, "Brothel busted in Boston"),
+    # ... nor the site's name
+    ('<meta property="og:title" content="Want a more diverse community? So do we">'
+     '<meta property="og:site_name" content="The WordPress.com Blog">', "<h1>The WordPress.com Blog</h1>", None,
+     "Want a more diverse community? So do we"),
     # the same words in other quotes: as the page shows them
     ('<meta property="og:title" content="Record of the Week: \'Pale Blue Dot\'">',
      "<h1>Record of the Week: ‘Pale Blue Dot’</h1>", None, "Record of the Week: ‘Pale Blue Dot’"),

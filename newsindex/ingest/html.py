@@ -73,7 +73,7 @@ def extract(html: str, url: str | None = None) -> ExtractedArticle:
     take("byline", *_byline_element(tree, site, page_url))
     take("byline", _not_the_site(_split_authors(read.author), site, page_url), "trafilatura")
     take("url", read.url, "trafilatura")
-    take("published", *_published(declared.get("published"), read.date))
+    take("published", *_published(declared.get("published"), read.date or _htmldate(html)))
     if url:  # where the page was fetched from, when the caller knows it
         take("url", url, "warc header")
     if captions:
@@ -128,9 +128,13 @@ def _title(
     og:title), the page's <h1> and its <title>, with its source.
 
     The declared title wins, unless it is an <h1> with something added (a
-    date, a section, the site's name), in which case the <h1> is taken, or
-    it ends or starts with the site's name, which is cut. The site's name is
-    recognised as the outlet the page declares or the name of its domain.
+    date, a section, the site's name), or the page has one <h1> of several
+    words that is not the site's name and does not hold the declared title
+    (a section label before it): readers see the <h1> as the headline, and
+    og:title and JSON-LD often carry a headline rewritten for sharing or
+    search. Failing both, a start or end naming the site is cut from the
+    declared title. The site's name is recognised as the outlet the page
+    declares or the name of its domain.
     """
     headings = [h for h in (" ".join(node.text_content().split()) for node in tree.iter("h1")) if h]
     page_title = " ".join((tree.findtext(".//title") or "").split())
@@ -146,8 +150,15 @@ def _title(
     inside = [h for h in headings if _is_decorated(folded, _fold(h))]
     if inside:
         return max(inside, key=len), f"h1 (the {source} adds to it)"
+    if len(headings) == 1 and folded not in _fold(headings[0]) and _is_headline_heading(headings[0], site, url):
+        return headings[0], f"h1 (the page's one heading; the {source} differs)"
     cut = _without_site_name(text, site, url)
     return (cut, f"{source} without the site's name") if cut != text else (text, source)
+
+
+def _is_headline_heading(heading: str, site: str | None, url: str | None) -> bool:
+    """Whether a page's only <h1> reads as a headline: several words, not the site's name."""
+    return len(heading.split()) >= 3 and not _names_site(heading, site, url) and len(heading) <= 300
 
 
 def _is_decorated(title: str, heading: str) -> bool:
@@ -265,6 +276,14 @@ def _not_the_site(names: tuple[str, ...], site: str | None, url: str | None) -> 
 #: The zones news is published in, in hours from UTC (Hawaii to New Zealand):
 #: a declared time in UTC can fall on the page's next or previous day by this much.
 _ZONE_RANGE = (-10, 12)
+
+
+def _htmldate(html: str) -> str | None:
+    """htmldate's day on the page as saved, asked when trafilatura's reading
+    (which it makes on its own cleaned tree, bounded by today) finds none."""
+    import htmldate
+
+    return htmldate.find_date(html, original_date=True)
 
 
 def _published(declared: tuple[datetime, str] | None, found: str | None) -> tuple[datetime | None, str]:
@@ -431,6 +450,7 @@ def _split_authors(value: str | None) -> tuple[str, ...]:
     return tuple(
         p for p in parts
         if p and len(p) <= 80 and p.casefold() not in _NOT_AUTHORS and "@" not in p and "://" not in p
+        and not re.search(r"\s(?:says|said|wrote)$", p)  # a commenter, as comment headers name them
     )
 
 
