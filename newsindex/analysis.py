@@ -3,10 +3,16 @@
 Pickled path: ``newsindex.analysis.SnowballStemFilter`` is pickled into every
 index's schema; it must not move or be renamed.
 
-Body, title and captions are lower-cased, accent-folded, stop-worded and
-stemmed with Snowball English through PyStemmer (C, with a word cache), so
-``bridge`` finds ``bridges`` and ``Zelenskyy`` folds like ``Zelénskyy``.
-Names (outlet, byline) are folded and stop-worded but not stemmed.
+Body, title and captions are lower-cased, folded (:data:`FOLD_MAP`),
+stop-worded and stemmed with Snowball English through PyStemmer (C, with a
+word cache), so ``bridge`` finds ``bridges``, ``Zelenskyy`` folds like
+``Zelénskyy``, ``Izmir`` like ``İzmir`` and ``Strassenbahn`` like
+``Straßenbahn``. Names (outlet, byline) are folded and stop-worded but not
+stemmed.
+
+Each index keeps the analyzers it was written with (pickled in its schema),
+so an index written before a change of folding is read with its own, and
+index_postings folds with the map of the analyzer it is given.
 
 Queries and highlighting run these chains through Whoosh. Indexing runs
 :func:`index_postings` instead, which gives the same terms and positions a
@@ -49,6 +55,34 @@ from .postings import CompactPositions, group_positions
 MAX_TOKEN_CHARS = 64
 
 
+def _fold_map() -> dict[int, str]:
+    """Whoosh's accent map, made Unicode-aware where it is not: the sharp s
+    is "ss" (German writes "Strasse" for "Straße" in capitals and in
+    Switzerland), the dotless i is "i" and the combining dot that
+    lower-casing leaves after a capital dotted I (Turkish "İzmir") goes, as
+    does every combining accent of decomposed text; the final sigma is a
+    sigma, and typographic ligatures are their letters. Greek letters lose
+    their tonos and dialytika as Latin ones lose their accents, and Russian
+    "ё" is "е", as Russian text writes it; other Cyrillic letters with marks
+    ("й", Ukrainian "ї") are letters of their own and stay."""
+    import unicodedata
+
+    table: dict[int, str] = dict(accent_map)
+    for code in (*range(0x370, 0x400), *range(0x1F00, 0x2000), ord("ё"), ord("Ё")):
+        base = unicodedata.normalize("NFD", chr(code))
+        if len(base) > 1 and all(unicodedata.combining(c) for c in base[1:]):
+            table.setdefault(code, base[0].lower())
+    for first, end in ((0x300, 0x370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100), (0xFE20, 0xFE30)):
+        table.update(dict.fromkeys(range(first, end), ""))
+    table.update({ord("ß"): "ss", ord("ẞ"): "ss", ord("ı"): "i", ord("ς"): "σ"})
+    table.update({0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"})
+    return table
+
+
+#: How indexed words are folded after lower-casing.
+FOLD_MAP = _fold_map()
+
+
 class SnowballStemFilter(Filter):
     """Stems tokens with PyStemmer's Snowball stemmer.
 
@@ -83,7 +117,7 @@ def text_analyzer() -> Analyzer:
     return (
         RegexTokenizer()
         | LowercaseFilter()
-        | CharsetFilter(accent_map)
+        | CharsetFilter(FOLD_MAP)
         | StopFilter(maxsize=MAX_TOKEN_CHARS)
         | SnowballStemFilter("english")
     )
@@ -91,7 +125,7 @@ def text_analyzer() -> Analyzer:
 
 def name_analyzer() -> Analyzer:
     # Stop words go here too, so a query of only stop words means the same in every field.
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(maxsize=MAX_TOKEN_CHARS)
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(FOLD_MAP) | StopFilter(maxsize=MAX_TOKEN_CHARS)
 
 
 #: Whoosh's RegexTokenizer pattern without its capturing group, for findall.
@@ -175,12 +209,13 @@ def index_postings(field: FieldType, text: str) -> Analysed:
     if type(field.format) is not CompactPositions:
         raise ValueError(f"index_postings does not know the format {field.format!r}")
     terms_of = _terms(field.analyzer)
+    charmap = _charmap(field.analyzer)
     numbers: defaultdict[str, int] = defaultdict(count().__next__)
     words = array("I")  # the indexed words, by their terms' numbers
     seen = 0  # words of the chunks before
     first: int | None = None  # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
     for chunk in _chunks(text):
-        folded = _folded_words(chunk)
+        folded = _folded_words(chunk, charmap)
         terms = list(map(terms_of.__getitem__, folded))  # None for a word not indexed
         if first is None:
             first = next((seen + i for i, term in enumerate(terms) if term is not None), None)
@@ -213,7 +248,7 @@ def highlight_tokens(field: FieldType, text: str, charlimit: int) -> tuple[list[
     stop words folded, not stemmed), which is what Whoosh's highlighter
     matches query terms and phrases against."""
     matches = list(_WORD.finditer(text, 0, _analysed_end(text, charlimit)))
-    folded = _fold([m.group() for m in matches])
+    folded = _fold([m.group() for m in matches], _charmap(field.analyzer))
     terms = map(_terms(field.analyzer).__getitem__, folded)
     return matches, [word if term is None else term for word, term in zip(folded, terms, strict=True)]
 
@@ -270,17 +305,23 @@ def _analysed_end(text: str, charlimit: int) -> int:
     return end
 
 
-def _fold(words: list[str]) -> list[str]:
-    """LowercaseFilter and CharsetFilter(accent_map) over all the words at once."""
+def _charmap(analyzer: Analyzer) -> dict[int, str]:
+    """The fold map of one of the analyzers above (:func:`_terms` checks its parts)."""
+    charmap: dict[int, str] = analyzer.items[2].charmap
+    return charmap
+
+
+def _fold(words: list[str], charmap: dict[int, str]) -> list[str]:
+    """LowercaseFilter and CharsetFilter(charmap) over all the words at once."""
     if not words:
         return []
     folded = _SEPARATOR.join(words).lower()
-    # accent_map changes no lower-case ASCII letter: English news is spared a
+    # No fold map changes a lower-case ASCII letter: English news is spared a
     # dictionary lookup a character.
-    return (folded if folded.isascii() else folded.translate(accent_map)).split(_SEPARATOR)
+    return (folded if folded.isascii() else folded.translate(charmap)).split(_SEPARATOR)
 
 
-def _folded_words(text: str) -> list[str]:
+def _folded_words(text: str, charmap: dict[int, str]) -> list[str]:
     """``_fold(_WORD.findall(text))``, lower-casing the text whole instead of
     its words joined, which is cheaper: the same words wherever
     lower() turns each character into one character, and not by its
@@ -295,12 +336,12 @@ def _folded_words(text: str) -> list[str]:
         return (_LONE_DOT.sub(" ", spaced) if "." in spaced else spaced).split()
     low = text.lower()
     if len(low) != len(text) or "\u03a3" in text:
-        return _fold(_WORD.findall(text))
+        return _fold(_WORD.findall(text), charmap)
     words = _WORD.findall(low)
     if low.isascii():
         return words
     joined = _SEPARATOR.join(words)
-    return words if joined.isascii() else joined.translate(accent_map).split(_SEPARATOR)
+    return words if joined.isascii() else joined.translate(charmap).split(_SEPARATOR)
 
 
 def _indexed(word: str) -> bool:

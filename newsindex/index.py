@@ -276,7 +276,7 @@ class NewsIndex:
         from .ingest.sidecar import parse_overrides
         from .write._processes import GracefulStop
         from .write.batch import Batch
-        from .write.prepare import prepared
+        from .write.prepare import prepared, use_schema
         from .write.sources import FileDone, Job
 
         started = time.perf_counter()
@@ -317,13 +317,17 @@ class NewsIndex:
                                 else:
                                     yield planned
 
-                    for ready in prepared(jobs(), total):
-                        outcome = batch.write(ready)
-                        if outcome is not None:
-                            batch.tell(outcome)
-                        elif progress:  # a file's last article was written
-                            files_done += 1
-                            progress(files_done, max(total, files_done))
+                    use_schema(ix.schema)  # new articles are folded as the index's own
+                    try:
+                        for ready in prepared(jobs(), total):
+                            outcome = batch.write(ready)
+                            if outcome is not None:
+                                batch.tell(outcome)
+                            elif progress:  # a file's last article was written
+                                files_done += 1
+                                progress(files_done, max(total, files_done))
+                    finally:
+                        use_schema(None)
                     batch.commit(last=True)
                 except BaseException:
                     batch.cancel()

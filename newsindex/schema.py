@@ -151,4 +151,22 @@ def signature(schema: Schema) -> tuple[tuple[str, ...], ...]:
 
 
 def is_current(schema: Schema) -> bool:
+    """Whether this version reads and writes the index (its analysis may be older: :func:`stale_folding`)."""
     return signature(schema) == signature(build_schema())
+
+
+def folding_of(field: Any) -> dict[int, str] | None:
+    """The fold map a text field's analyzer applies, if any."""
+    parts = getattr(getattr(field, "analyzer", None), "items", ())
+    return next((part.charmap for part in parts if hasattr(part, "charmap")), None)
+
+
+def stale_folding(schema: Schema) -> list[str]:
+    """The fields of an index that fold words by an older rule than this
+    version's (before Unicode folding: "ß" as "s", "İ" apart from "I"). Such
+    an index keeps its own folding until ``rebuild`` brings it up to date."""
+    current = build_schema()
+    return [
+        name for name in schema.names()
+        if name in current and folding_of(schema[name]) != folding_of(current[name])
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -159,3 +160,32 @@ def test_matched_words_leave_non_ascii_text_to_full_analysis() -> None:
     assert analysis.matched_words(SCHEMA["body"], "Dying bridges", 100, frozenset({"die", "bridg"})) == [
         (0, 5, "die"), (6, 13, "bridg")
     ]
+
+
+@pytest.mark.parametrize(("query", "text"), [
+    ("Izmir", "Fire in İzmir"), ("izmir", "Fire in IZMIR"), ("Izmir", "Fire in ızmir"),
+    ("Strassenbahn", "Die Straßenbahn fährt"), ("Straßenbahn", "Die Strassenbahn fährt"),
+    ("finance", "Oﬃce of ﬁnance"), ("Οδησσός", "Η ΟΔΗΣΣΟΣ"), ("cafe", "cafe\u0301 reopens"),
+])
+def test_folding_is_unicode_aware(tmp_path, query: str, text: str) -> None:
+    from newsindex import NewsIndex
+
+    (tmp_path / "a.txt").write_text(f"Headline here\n\n{text}, the report said.\n", encoding="utf-8")
+    with NewsIndex(tmp_path / "index") as ix:
+        ix.add([tmp_path / "a.txt"])
+        assert ix.search(query).total == 1
+
+
+def test_an_index_keeps_the_folding_it_was_written_with(tmp_path) -> None:
+    """An index of 0.2.0 folds "ß" to "s": new articles and queries are folded as it was."""
+    import shutil
+
+    from newsindex import NewsIndex
+
+    old = tmp_path / "old"
+    shutil.copytree(Path(__file__).parent / "data" / "index-0.2.0", old)
+    (tmp_path / "new.txt").write_text("Tram news\n\nThe Straßenbahn runs again in Kherson.\n", encoding="utf-8")
+    with NewsIndex(old) as ix:
+        ix.add([tmp_path / "new.txt"])
+        assert ix.search("Straßenbahn").total == 1
+        assert ix.search("Strasenbahn").total == 1  # its own fold, kept for what it holds

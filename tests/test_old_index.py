@@ -57,3 +57,21 @@ def test_old_index_takes_new_articles_and_merges(old_index: Path, tmp_path: Path
         assert ni.search("Christmas").total == 1
         assert ni.search("undated dispatch").total == 0
         assert ni.check().ok
+
+
+def test_old_index_says_rebuild_brings_unicode_folding_and_rebuild_does(old_index: Path, tmp_path: Path) -> None:
+    from newsindex.schema import stale_folding
+
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "tram.txt").write_text("Tram news\n\nThe Straßenbahn in İzmir runs again.\n", encoding="utf-8")
+    with NewsIndex(old_index) as ni:
+        ni.add([str(new)])
+        notes = ni.check().notes
+        assert any("newsindex rebuild" in note and "Straße" in note for note in notes)
+        assert ni.search("Izmir").total == 0  # 0.2.0's folding, kept until a rebuild
+        ni.rebuild()
+        assert not stale_folding(ni._open().schema)
+        assert not any("Straße" in note for note in ni.check().notes)
+        assert ni.search("Strassenbahn").total == 1 and ni.search("Izmir").total == 1
+        assert ni.stats().articles == 9

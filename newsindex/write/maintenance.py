@@ -16,7 +16,7 @@ from ..ingest.files import SourceFile
 from ..ingest.records import Mapping_
 from ..ingest.sidecar import NO_OVERRIDES, Overrides
 from ..models import CheckReport, RebuildReport
-from ..schema import build_schema, signature
+from ..schema import build_schema, signature, stale_folding
 from .batch import cancel_quietly, plan_jobs
 from .manifest import Entry, Manifest
 from .minhash import signature as neardup_signature
@@ -38,6 +38,11 @@ def check(path: str) -> CheckReport:
         return CheckReport(path, 0, 0, (f"the index cannot be opened: {_describe(exc)}",), ())
     if signature(ix.schema) != signature(build_schema()):
         problems.append("the index was made by another version of newsindex (rebuild brings it up to date)")
+    elif stale_folding(ix.schema):
+        notes.append(
+            "the index folds words as newsindex 0.2 did (\"Straße\" apart from \"Strasse\", \"İzmir\" from"
+            " \"Izmir\"): `newsindex rebuild` brings Unicode folding to what it holds"
+        )
     stored: list[dict[str, Any]] = []
     with reader:
         leaves = reader.leaf_readers()
@@ -174,11 +179,15 @@ def _bring_schema_up_to_date(writer: Any, old: Any, new: Any) -> None:
     """Make the rebuilt index's schema this version's, in the same commit."""
     old_signature = dict((row[0], row) for row in signature(old))
     new_signature = dict((row[0], row) for row in signature(new))
+    changed = {
+        name for name in {*old.names(), *new.names()}
+        if old_signature.get(name) != new_signature.get(name) or name in stale_folding(old)
+    }
     for name in old.names():
-        if old_signature.get(name) != new_signature.get(name):
+        if name in changed:
             writer.remove_field(name)
     for name in new.names():
-        if old_signature.get(name) != new_signature.get(name):
+        if name in changed:
             writer.add_field(name, new[name])
 
 

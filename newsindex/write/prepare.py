@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from whoosh.fields import Schema
+
 from ..analysis import index_postings
 from ..codec import pack_stored
 from ..documents import copy_text, source_digest, text_hash, to_document
@@ -117,12 +119,25 @@ def _for_writer(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, **analysed, "_packed_stored": packed}
 
 
+#: The schema of the index being written: articles are analysed with its
+#: analyzers (an index keeps the folding it was written with). Set before
+#: the workers fork, which inherit it.
+_schema: Schema | None = None
+
+
+def use_schema(schema: Schema | None) -> None:
+    """Analyse articles with ``schema``'s analyzers from now on (None: this version's)."""
+    global _schema
+    _schema = schema
+    _fields.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _fields() -> tuple[frozenset[str], tuple[tuple[str, PreAnalysableText], ...]]:
     """The schema's stored fields, and its text fields a worker analyses, in
     order: looked up once, not for every article (Whoosh's ``Schema.items``
     sorts the fields at each call)."""
-    schema = build_schema()
+    schema = _schema or build_schema()
     return (
         frozenset(schema.stored_names()),
         tuple((name, field) for name, field in schema.items() if isinstance(field, PreAnalysableText)),
