@@ -83,6 +83,11 @@ def _fold_map() -> dict[int, str]:
 FOLD_MAP = _fold_map()
 
 
+def fold_word(word: str) -> str:
+    """A word as this version's analyzers fold it (lower case, :data:`FOLD_MAP`), before stop words and stems."""
+    return word.lower().translate(FOLD_MAP)
+
+
 class SnowballStemFilter(Filter):
     """Stems tokens with PyStemmer's Snowball stemmer.
 
@@ -229,6 +234,14 @@ def index_postings(field: FieldType, text: str) -> Analysed:
         frequencies, values, sizes = group_positions(words, len(numbers), first)
     weights = array("f", map(field.format.field_boost.__mul__, array("I", frequencies))).tobytes()
     return Analysed("\0".join(numbers).encode("utf-8"), frequencies, weights, values, sizes, len(words))
+
+
+def word_terms(field: FieldType, text: str) -> list[str]:
+    """The terms a field's analyzer makes of a short text, as a query of it
+    would: by the tables :func:`index_postings` uses, not a token at a time
+    through Whoosh's chain (for many short texts: a city's other names)."""
+    terms_of = _terms(field.analyzer)
+    return [term for term in map(terms_of.__getitem__, _fold(_WORD.findall(text), _charmap(field.analyzer))) if term]
 
 
 def _grouped_in_python(words: array, terms: int, first: int) -> tuple[bytes, bytes, bytes]:

@@ -354,6 +354,7 @@ def _review_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @_review_options
 @click.option("--progress", "review_progress", is_flag=True, help="Say how many matching stories were reviewed.")
 @click.option("--explain", is_flag=True, help="Show why each hit ranks where it does: each word's score by field.")
+@click.option("--variants", is_flag=True, help="Match a city's other names too (Kiev and Київ for Kyiv).")
 @_index_option
 @_json_option
 def search(
@@ -367,14 +368,17 @@ def search(
     like: str | None,
     review_progress: bool,
     explain: bool,
+    variants: bool,
     index_path: str,
     as_json: bool,
     **filters: str | None,
 ) -> None:
     """Search the index with Whoosh's query language.
 
-    Words: a query of up to three words requires all of them; a longer one,
-    at least two or a fifth of them (--all, --any to choose). Also "phrases",
+    Words: one or two are required, three to five all but one, a longer
+    query at least two or a fifth of them (--all, --any to choose). A word
+    naming a city lists the city's other names in the archive; --variants
+    searches them too. Also "phrases",
     OR, NOT or -word, field:value (title, body, captions, byline, outlet, lang), and
     date:2022-11 or date:[2022-11-01 to 2022-11-30].
 
@@ -390,12 +394,13 @@ def search(
       newsindex search 'bridge date:2022-11' --facets --json
       newsindex search Kherson --unseen --progress
       newsindex search antonivskyi bridge destroyed --explain
+      newsindex search Kyiv --variants
     """
     query = " ".join(words)  # `search Blair Brown` is the query "Blair Brown"
     with NewsIndex(index_path) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", facets=facets, all_copies=all_copies,
-            like=like, review_progress=review_progress, explain=explain, **filters,
+            like=like, review_progress=review_progress, explain=explain, variants=variants, **filters,
         )
     _print_results(results, as_json)
 
@@ -885,6 +890,7 @@ def mark(ref: str, status: str, note: str | None, index_path: str, as_json: bool
       newsindex mark seeds/004_4cb7eeb292a544b7.txt relevant --note "first report"
       newsindex search Kherson --unseen --progress
       newsindex search antonivskyi bridge destroyed --explain
+      newsindex search Kyiv --variants
     """
     with NewsIndex(index_path) as ni:
         result = ni.mark(ref, status, note=note)

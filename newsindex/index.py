@@ -416,6 +416,7 @@ class NewsIndex:
         unseen: bool = False,
         review_progress: bool = False,
         explain: bool = False,
+        variants: bool = False,
     ) -> SearchResults:
         """Run ``query`` (Whoosh query language) and return one page of hits.
 
@@ -442,6 +443,11 @@ class NewsIndex:
         ``explain`` gives each hit (ranked by relevance) an ``Explanation``:
         each word's score in each field, the words held, and the
         coordination factor when not all are.
+
+        A word that names a city (GeoNames, over 15,000 people) is matched as
+        typed; ``SearchResults.places`` lists the city's other names the
+        archive holds ("Kiev" and "Київ" for "Kyiv", "Peking" for "Beijing"),
+        with how many articles use each. ``variants`` searches them too.
         """
         from .search.run import run_review, run_search
 
@@ -464,6 +470,7 @@ class NewsIndex:
             fold_copies=not all_copies,
             like=self._docnum(like) if like is not None else None,
             explain=explain,
+            variants=variants,
         )
         if review_progress:
             review = run_review(searcher, results.query, mode=mode, filters=self._filters(given), marks=marks)

@@ -54,6 +54,8 @@ __all__ = [
     "QuerySummary",
     "RebuildReport",
     "RemoveReport",
+    "PlaceVariant",
+    "PlaceVariants",
     "ReviewProgress",
     "SearchResults",
     "SentenceEdit",
@@ -313,6 +315,9 @@ class SearchResults:
     #: For a long query ranked by relevance: the words of its best matches
     #: whose scores were added to its hits' (pseudo-relevance feedback).
     expansion: tuple[str, ...] = ()
+    #: Places the query's words name, with their other names this archive
+    #: holds (searched too when ``applied``).
+    places: tuple[PlaceVariants, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -340,6 +345,8 @@ class SearchResults:
             data["words_held"] = list(self.words_held)
         if self.expansion:
             data["expansion"] = list(self.expansion)
+        if self.places:
+            data["places"] = [place.to_dict() for place in self.places]
         return data
 
 
@@ -564,6 +571,30 @@ class Mark:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "note": self.note, "marked": _iso(self.marked)}
+
+
+@dataclass(frozen=True)
+class PlaceVariant:
+    """Another name of a place, and how many articles of the archive use it."""
+
+    name: str  # as GeoNames writes it: "Kiev", "Київ"
+    articles: int
+
+
+@dataclass(frozen=True)
+class PlaceVariants:
+    """A word of a query that names a city, and the city's other names in the archive."""
+
+    word: str  # the word as searched (folded): "kyiv"
+    place: str  # the city's GeoNames name: "Kyiv"
+    country: str  # its ISO country code: "UA"
+    population: int
+    variants: tuple[PlaceVariant, ...]
+    applied: bool  # whether the search matched them too (``variants=True``)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"word": self.word, "place": self.place, "country": self.country, "population": self.population,
+                "variants": [asdict(v) for v in self.variants], "applied": self.applied}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .models import (
     Lineage,
     Mark,
     Period,
+    PlaceVariants,
     QuerySummary,
     RebuildReport,
     ReviewProgress,
@@ -95,6 +96,18 @@ def byline_line(outlet: str | None, published: datetime | None, byline: Iterable
     return Text(" · ".join(parts), style=META_STYLE)
 
 
+def place_line(place: PlaceVariants) -> str:
+    """"Also in this archive: Kiev (3 articles), Київ (2): other names of Kyiv, UA. --variants adds them." """
+    counts = ", ".join(
+        f"{v.name} ({v.articles} article{'' if v.articles == 1 else 's'})" if n == 0 else f"{v.name} ({v.articles})"
+        for n, v in enumerate(place.variants)
+    )
+    city = f"other names of {place.place} (city, {place.country})"
+    if place.applied:
+        return f"Also searched: {counts}: {city}."
+    return f"Also in this archive: {counts}: {city}. --variants adds them."
+
+
 def search_header(results: SearchResults) -> Text:
     shown = len(results.hits)
     noun = "hit" if results.total == 1 else "hits"
@@ -114,6 +127,8 @@ def search_header(results: SearchResults) -> Text:
         header.append(f"; dated {date_window(*results.date_window)}")
     if results.expansion:
         header.append(f"\nRanked with words of its best matches: {', '.join(results.expansion)}", style=DIM)
+    for place in results.places:
+        header.append(f"\n{place_line(place)}", style="cyan")
     if results.words_held is not None:
         held, words = results.words_held
         both = "both" if words == 2 else f"all {words}"

@@ -27,6 +27,16 @@ def corpus(name: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def place_name_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gazetteer's cache (search/gazetteer.py) is built once a run, in a
+    folder of the run's own: never in the user's cache, and shared with the
+    CLI's subprocesses through the environment."""
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["NEWSINDEX_CACHE"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
     """A private copy of seeds/, safe to modify."""

@@ -22,6 +22,7 @@ from ..models import (
     Copy,
     Hit,
     Mark,
+    PlaceVariants,
     QuerySummary,
     ReviewProgress,
     SearchResults,
@@ -43,6 +44,7 @@ from .parse import COORDINATION, check_expansions, parse_query, plain_words
 from .queries import AtLeast, DocSet
 from .scoring import scored_matches, top
 from .suggest import SUGGEST_BELOW
+from .variants import place_variants
 
 DateLike = str | date | datetime
 
@@ -82,9 +84,11 @@ def run_search(
     fold_copies: bool = True,
     like: int | None = None,
     explain: bool = False,
+    variants: bool = False,
 ) -> SearchResults:
     """One page of hits. With ``like`` (a document number), hits rank by
-    likeness to that article instead, and ``query`` (may be empty) only filters."""
+    likeness to that article instead, and ``query`` (may be empty) only filters.
+    ``variants``: words naming a city match its other names too (search/variants.py)."""
     started = time.perf_counter()
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
@@ -98,8 +102,10 @@ def run_search(
     dates = _date_filter(window)
     coverage = None
     expansion: tuple[str, ...] = ()
+    places: tuple[PlaceVariants, ...] = ()
     if like is None:
         assert parsed is not None
+        parsed, places = place_variants(searcher, parsed, apply=variants)
         restriction = _and([*names, dates])
         if mode == "auto":
             parsed, coverage = fewer_words(searcher, parsed, restriction)
@@ -152,6 +158,7 @@ def run_search(
         date_window=window,
         words_held=coverage,
         expansion=expansion,
+        places=places,
     )
 
 

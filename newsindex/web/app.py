@@ -143,6 +143,7 @@ def create_app(path: str | os.PathLike[str] = "index") -> Starlette:
             "mode": mode,
             **{name: params.get(name) or None for name in ("outlet", "byline", "since", "until", "lang")},
             "all_copies": params.get("all_copies") == "true",
+            "variants": params.get("variants") == "true",
         }
 
     routes = [
