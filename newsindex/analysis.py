@@ -1,7 +1,8 @@
 """Whoosh analyzers: how text becomes index terms.
 
-Pickled path: ``newsindex.analysis.SnowballStemFilter`` is pickled into every
-index's schema; it must not move or be renamed.
+Pickled paths: ``newsindex.analysis.SnowballStemFilter`` and
+``newsindex.analysis.TransliterationFilter`` are pickled into every index's
+schema; they must not move or be renamed.
 
 Body, title and captions are lower-cased, folded (:data:`FOLD_MAP`),
 stop-worded and stemmed with Snowball English through PyStemmer (C, with a
@@ -9,6 +10,11 @@ word cache), so ``bridge`` finds ``bridges``, ``Zelenskyy`` folds like
 ``Zelénskyy``, ``Izmir`` like ``İzmir`` and ``Strassenbahn`` like
 ``Straßenbahn``. Names (outlet, byline) are folded and stop-worded but not
 stemmed.
+
+Words in Cyrillic or Greek letters are also indexed in Latin letters, at
+their own positions and marked with :data:`TRANSLIT_MARK` (``~kharkiv`` for
+``Харків``), so that a search in either script finds both while
+``--exact-script`` can still tell them apart (:class:`TransliterationFilter`).
 
 Each index keeps the analyzers it was written with (pickled in its schema),
 so an index written before a change of folding is read with its own, and
@@ -118,6 +124,72 @@ class SnowballStemFilter(Filter):
             yield token
 
 
+#: Starts an indexed transliteration: never in a word the tokenizer finds.
+TRANSLIT_MARK = "~"
+_CYRILLIC = re.compile(r"[\u0400-\u052f]")
+_CYRILLIC_OR_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f]")
+_NOT_LATIN_WORD = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=50_000)
+def latin_forms(word: str) -> tuple[str, ...]:
+    """A folded word in Cyrillic or Greek letters as Latin text writes it,
+    the usual ways; () for a word in other letters. Ukrainian's national
+    system (translitua: Київ -> kyiv, Харків -> kharkiv), which no general
+    library follows, and anyascii's (Russian-style for Cyrillic: Киев ->
+    kiev; Greek: Αθήνα -> athina). Apostrophes of soft signs are dropped."""
+    if not _CYRILLIC_OR_GREEK.search(word):
+        return ()
+    from anyascii import anyascii
+
+    forms = [anyascii(word)]
+    if _CYRILLIC.search(word):
+        from translitua import translit
+
+        forms.insert(0, translit(word))
+    folded = (_NOT_LATIN_WORD.sub("", form.lower().translate(FOLD_MAP)) for form in forms)
+    return tuple(dict.fromkeys(form for form in folded if len(form) >= _MIN_TOKEN_CHARS))
+
+
+class TransliterationFilter(Filter):
+    """After the stemmer: each word in Cyrillic or Greek is followed, at its
+    position, by its :func:`latin_forms`, stemmed as the field stems and
+    marked (``~kharkiv``). Only when indexing: a query asks for the
+    transliterations it wants (search/scripts.py)."""
+
+    def __init__(self, language: str | None = None) -> None:
+        self.language = language
+        self._stem = Stemmer.Stemmer(language).stemWord if language else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"language": self.language}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["language"])  # type: ignore[misc]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TransliterationFilter) and other.language == self.language
+
+    def latin_stems(self, term: str) -> tuple[str, ...]:
+        """A term's Latin forms, stemmed as the field stems (unmarked); () for a term in Latin letters."""
+        forms = latin_forms(term)
+        return tuple(dict.fromkeys(map(self._stem, forms))) if self._stem else forms
+
+    def marked(self, term: str) -> tuple[str, ...]:
+        """The marked forms indexed beside a term in Cyrillic or Greek."""
+        return tuple(TRANSLIT_MARK + stem for stem in self.latin_stems(term))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            yield token
+            if token.mode == "query" or token.stopped or not _CYRILLIC_OR_GREEK.search(token.text):
+                continue
+            for text in self.marked(token.text):
+                extra = token.copy()
+                extra.text = text
+                yield extra
+
+
 def text_analyzer() -> Analyzer:
     return (
         RegexTokenizer()
@@ -125,12 +197,19 @@ def text_analyzer() -> Analyzer:
         | CharsetFilter(FOLD_MAP)
         | StopFilter(maxsize=MAX_TOKEN_CHARS)
         | SnowballStemFilter("english")
+        | TransliterationFilter("english")
     )
 
 
 def name_analyzer() -> Analyzer:
     # Stop words go here too, so a query of only stop words means the same in every field.
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(FOLD_MAP) | StopFilter(maxsize=MAX_TOKEN_CHARS)
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(FOLD_MAP)
+        | StopFilter(maxsize=MAX_TOKEN_CHARS)
+        | TransliterationFilter(None)
+    )
 
 
 #: Whoosh's RegexTokenizer pattern without its capturing group, for findall.
@@ -228,12 +307,38 @@ def index_postings(field: FieldType, text: str) -> Analysed:
         seen += len(folded)
     if first is None:
         return Analysed(b"", b"", b"", b"", b"", 0)
+    translit = transliterating(field.analyzer)
+    if translit is not None and not text.isascii() and _CYRILLIC_OR_GREEK.search(text):
+        return _with_latin_forms(field, numbers, words, first, translit)
     if len(words) < NUMPY_WORDS:
         frequencies, values, sizes = _grouped_in_python(words, len(numbers), first)
     else:
         frequencies, values, sizes = group_positions(words, len(numbers), first)
     weights = array("f", map(field.format.field_boost.__mul__, array("I", frequencies))).tobytes()
     return Analysed("\0".join(numbers).encode("utf-8"), frequencies, weights, values, sizes, len(words))
+
+
+def _with_latin_forms(
+    field: FieldType, numbers: dict[str, int], words: array, first: int, translit: TransliterationFilter
+) -> Analysed:
+    """index_postings of a text with words in Cyrillic or Greek: each such
+    term's positions go to its marked Latin forms too, as
+    TransliterationFilter puts them. The field's length counts the forms
+    too, as Whoosh's writer counts every token (tests/test_segments.py)."""
+    positions: list[list[int]] = [[] for _ in range(len(numbers))]
+    for position, term in enumerate(words, first):
+        positions[term].append(position)
+    by_term = dict(zip(numbers, positions, strict=True))
+    added: dict[str, list[int]] = {}
+    for term, places in zip(numbers, positions, strict=True):
+        for form in translit.marked(term) if _CYRILLIC_OR_GREEK.search(term) else ():
+            added.setdefault(form, []).extend(places)
+    by_term.update((form, sorted(set(places))) for form, places in added.items())
+    values = list(map(_COMPACT.encode, by_term.values()))
+    frequencies = array("I", map(len, by_term.values()))
+    weights = array("f", map(field.format.field_boost.__mul__, frequencies)).tobytes()
+    return Analysed("\0".join(by_term).encode("utf-8"), frequencies.tobytes(), weights, b"".join(values),
+                    array("I", map(len, values)).tobytes(), sum(frequencies))
 
 
 def word_terms(field: FieldType, text: str) -> list[str]:
@@ -378,11 +483,19 @@ def _terms(analyzer: Analyzer) -> _Terms:
     """The analyzer's terms of folded words, looked up by ``terms[word]``;
     an analyzer made of other parts than the two above is refused."""
     parts = [type(part) for part in analyzer.items]
+    if parts[-1] is TransliterationFilter:  # it adds terms; it changes none
+        parts = parts[:-1]
     if parts == [RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter, SnowballStemFilter]:
-        return _terms_of(analyzer.items[-1].language)
+        return _terms_of(analyzer.items[4].language)
     if parts == [RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter]:
         return _terms_of(None)
     raise ValueError(f"index_postings does not know the analyzer {analyzer!r}")
+
+
+def transliterating(analyzer: Analyzer) -> TransliterationFilter | None:
+    """The analyzer's TransliterationFilter: None for an index written before it."""
+    last = analyzer.items[-1]
+    return last if isinstance(last, TransliterationFilter) else None
 
 
 #: Words whose terms a process keeps: about 200 bytes a word. Larger than a

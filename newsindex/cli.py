@@ -355,6 +355,7 @@ def _review_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--progress", "review_progress", is_flag=True, help="Say how many matching stories were reviewed.")
 @click.option("--explain", is_flag=True, help="Show why each hit ranks where it does: each word's score by field.")
 @click.option("--variants", is_flag=True, help="Match a city's other names too (Kiev and Київ for Kyiv).")
+@click.option("--exact-script", is_flag=True, help="Match words in their own script only (Kharkiv not Харків).")
 @_index_option
 @_json_option
 def search(
@@ -369,6 +370,7 @@ def search(
     review_progress: bool,
     explain: bool,
     variants: bool,
+    exact_script: bool,
     index_path: str,
     as_json: bool,
     **filters: str | None,
@@ -378,7 +380,8 @@ def search(
     Words: one or two are required, three to five all but one, a longer
     query at least two or a fifth of them (--all, --any to choose). A word
     naming a city lists the city's other names in the archive; --variants
-    searches them too. Also "phrases",
+    searches them too. Words find their forms in Cyrillic and Greek letters
+    (Kharkiv, Харків) unless --exact-script. Also "phrases",
     OR, NOT or -word, field:value (title, body, captions, byline, outlet, lang), and
     date:2022-11 or date:[2022-11-01 to 2022-11-30].
 
@@ -400,7 +403,8 @@ def search(
     with NewsIndex(index_path) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", facets=facets, all_copies=all_copies,
-            like=like, review_progress=review_progress, explain=explain, variants=variants, **filters,
+            like=like, review_progress=review_progress, explain=explain, variants=variants,
+            exact_script=exact_script, **filters,
         )
     _print_results(results, as_json)
 

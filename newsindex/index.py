@@ -417,6 +417,7 @@ class NewsIndex:
         review_progress: bool = False,
         explain: bool = False,
         variants: bool = False,
+        exact_script: bool = False,
     ) -> SearchResults:
         """Run ``query`` (Whoosh query language) and return one page of hits.
 
@@ -448,6 +449,11 @@ class NewsIndex:
         typed; ``SearchResults.places`` lists the city's other names the
         archive holds ("Kiev" and "Київ" for "Kyiv", "Peking" for "Beijing"),
         with how many articles use each. ``variants`` searches them too.
+
+        Words in Latin letters also find Cyrillic and Greek text written the
+        usual way (Kharkiv finds Харків), and the other way round (Київ finds
+        Kyiv), Ukrainian and Russian conventions both; ``exact_script``
+        searches each word in its own script only.
         """
         from .search.run import run_review, run_search
 
@@ -471,6 +477,7 @@ class NewsIndex:
             like=self._docnum(like) if like is not None else None,
             explain=explain,
             variants=variants,
+            exact_script=exact_script,
         )
         if review_progress:
             review = run_review(searcher, results.query, mode=mode, filters=self._filters(given), marks=marks)

@@ -138,6 +138,10 @@ def signature(schema: Schema) -> tuple[tuple[str, ...], ...]:
     for name, field in sorted(schema.items()):
         analyzer = getattr(field, "analyzer", None)
         parts = getattr(analyzer, "items", [analyzer] if analyzer else [])
+        # What an analyzer adds to its words (transliterations) and how it
+        # folds them change what an index holds, not how this version reads
+        # it: stale_analysis tells those apart.
+        parts = [part for part in parts if type(part).__name__ != "TransliterationFilter"]
         rows.append((
             name,
             type(field).__name__,
@@ -151,22 +155,24 @@ def signature(schema: Schema) -> tuple[tuple[str, ...], ...]:
 
 
 def is_current(schema: Schema) -> bool:
-    """Whether this version reads and writes the index (its analysis may be older: :func:`stale_folding`)."""
+    """Whether this version reads and writes the index (its analysis may be older: :func:`stale_analysis`)."""
     return signature(schema) == signature(build_schema())
 
 
-def folding_of(field: Any) -> dict[int, str] | None:
-    """The fold map a text field's analyzer applies, if any."""
+def _analysis_of(field: Any) -> tuple[dict[int, str] | None, bool]:
+    """The fold map a text field's analyzer applies, and whether it transliterates."""
     parts = getattr(getattr(field, "analyzer", None), "items", ())
-    return next((part.charmap for part in parts if hasattr(part, "charmap")), None)
+    charmap = next((part.charmap for part in parts if hasattr(part, "charmap")), None)
+    return charmap, any(type(part).__name__ == "TransliterationFilter" for part in parts)
 
 
-def stale_folding(schema: Schema) -> list[str]:
-    """The fields of an index that fold words by an older rule than this
-    version's (before Unicode folding: "ß" as "s", "İ" apart from "I"). Such
-    an index keeps its own folding until ``rebuild`` brings it up to date."""
+def stale_analysis(schema: Schema) -> list[str]:
+    """The fields of an index analysed by an older rule than this version's
+    (before Unicode folding, "ß" as "s"; before transliteration, Харків
+    only in Cyrillic). Such an index keeps its own analysis, and is read
+    with it, until ``rebuild`` brings it up to date."""
     current = build_schema()
     return [
         name for name in schema.names()
-        if name in current and folding_of(schema[name]) != folding_of(current[name])
+        if name in current and _analysis_of(schema[name]) != _analysis_of(current[name])
     ]

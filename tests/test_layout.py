@@ -17,6 +17,7 @@ PICKLED = {
     "newsindex.codec.NewsCodec",
     "newsindex.schema.PreAnalysableText",
     "newsindex.analysis.SnowballStemFilter",
+    "newsindex.analysis.TransliterationFilter",
     "newsindex.postings.CompactPositions",
 }
 

@@ -60,7 +60,7 @@ def test_old_index_takes_new_articles_and_merges(old_index: Path, tmp_path: Path
 
 
 def test_old_index_says_rebuild_brings_unicode_folding_and_rebuild_does(old_index: Path, tmp_path: Path) -> None:
-    from newsindex.schema import stale_folding
+    from newsindex.schema import stale_analysis
 
     new = tmp_path / "new"
     new.mkdir()
@@ -71,7 +71,7 @@ def test_old_index_says_rebuild_brings_unicode_folding_and_rebuild_does(old_inde
         assert any("newsindex rebuild" in note and "Straße" in note for note in notes)
         assert ni.search("Izmir").total == 0  # 0.2.0's folding, kept until a rebuild
         ni.rebuild()
-        assert not stale_folding(ni._open().schema)
+        assert not stale_analysis(ni._open().schema)
         assert not any("Straße" in note for note in ni.check().notes)
         assert ni.search("Strassenbahn").total == 1 and ni.search("Izmir").total == 1
         assert ni.stats().articles == 9

@@ -31,7 +31,7 @@ from whoosh.highlight import (
 )
 from whoosh.query import Query
 
-from ..analysis import highlight_tokens, matched_words
+from ..analysis import TRANSLIT_MARK, highlight_tokens, matched_words, transliterating
 from ..models import Snippet, Span
 
 #: Where a sentence ends: its closing mark (and quote), or a line break.
@@ -152,7 +152,13 @@ class BulkHighlighter(Highlighter):
                 Token(text=term, startchar=start, endchar=end, matched=True, boost=1.0) for start, end, term in words
             )
         else:
-            tokens = _matched_tokens(*highlight_tokens(field, text, charlimit), terms, phrases, charlimit)
+            matches, analysed = highlight_tokens(field, text, charlimit)
+            marked = frozenset(term for term in terms if term.startswith(TRANSLIT_MARK))
+            if marked:  # a word in another script matched by its Latin form: marked as written
+                translit = transliterating(field.analyzer)
+                if translit is not None:
+                    terms = terms | {word for word in set(analysed) if marked.intersection(translit.marked(word))}
+            tokens = _matched_tokens(matches, analysed, terms, phrases, charlimit)
         fragments = self.fragmenter.fragment_tokens(text, tokens)
         fragments = top_fragments(fragments, top, self.scorer, self.order, minscore=minscore)
         return self.formatter.format(fragments)

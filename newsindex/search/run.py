@@ -43,6 +43,7 @@ from .languages import language_code
 from .parse import COORDINATION, check_expansions, parse_query, plain_words
 from .queries import AtLeast, DocSet
 from .scoring import scored_matches, top
+from .scripts import across_scripts
 from .suggest import SUGGEST_BELOW
 from .variants import place_variants
 
@@ -85,10 +86,12 @@ def run_search(
     like: int | None = None,
     explain: bool = False,
     variants: bool = False,
+    exact_script: bool = False,
 ) -> SearchResults:
     """One page of hits. With ``like`` (a document number), hits rank by
     likeness to that article instead, and ``query`` (may be empty) only filters.
-    ``variants``: words naming a city match its other names too (search/variants.py)."""
+    ``variants``: words naming a city match its other names too (search/variants.py).
+    Words match their forms in other scripts (search/scripts.py) unless ``exact_script``."""
     started = time.perf_counter()
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
@@ -105,7 +108,9 @@ def run_search(
     places: tuple[PlaceVariants, ...] = ()
     if like is None:
         assert parsed is not None
-        parsed, places = place_variants(searcher, parsed, apply=variants)
+        parsed, places = place_variants(searcher, parsed, apply=variants, exact_script=exact_script)
+        if not exact_script:
+            parsed = across_scripts(searcher, parsed)
         restriction = _and([*names, dates])
         if mode == "auto":
             parsed, coverage = fewer_words(searcher, parsed, restriction)

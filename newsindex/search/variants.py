@@ -18,7 +18,7 @@ from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
 from .._whoosh import cached_on
-from ..analysis import fold_word, word_terms
+from ..analysis import fold_word, latin_forms, word_terms
 from ..models import PlaceVariant, PlaceVariants
 from ..schema import SEARCH_FIELDS
 from .parse import FIELD_WEIGHTS, UnionOr, plain_words
@@ -40,17 +40,20 @@ MAX_WORDS = 8
 CACHED_WORDS = 1024
 
 
-def place_variants(searcher: Searcher, parsed: Query, *, apply: bool) -> tuple[Query, tuple[PlaceVariants, ...]]:
+def place_variants(
+    searcher: Searcher, parsed: Query, *, apply: bool, exact_script: bool = False
+) -> tuple[Query, tuple[PlaceVariants, ...]]:
     """The query (with each place word matching its other names when
     ``apply``), and the places its words name with their other names the
-    archive holds."""
+    archive holds. Unless ``exact_script``, a name the search finds across
+    scripts already (Харків for Kharkiv) is not offered."""
     found: list[PlaceVariants] = []
     replaced: dict[int, Query] = {}
     for clause in plain_words(parsed)[:MAX_WORDS]:
         word = _typed_word(clause)
         if word is None:
             continue
-        offers = _offers(searcher, word)
+        offers = _offers(searcher, word, exact_script)
         found.extend(replace(place, applied=apply) for place, _ in offers)
         extra = [term for _, terms in offers for term in terms]
         if apply and extra:
@@ -58,23 +61,28 @@ def place_variants(searcher: Searcher, parsed: Query, *, apply: bool) -> tuple[Q
     return (_replace(parsed, replaced) if replaced else parsed), tuple(found)
 
 
-def _offers(searcher: Searcher, word: str) -> list[tuple[PlaceVariants, list[Term]]]:
+def _offers(searcher: Searcher, word: str, exact_script: bool) -> list[tuple[PlaceVariants, list[Term]]]:
     """The places ``word`` names that have other names in the archive, each
     with the terms of those names; kept on the reader, which they hold for."""
-    cache: dict[str, list[tuple[PlaceVariants, list[Term]]]] = cached_on(searcher.reader(), "place_offers", dict)
-    if word not in cache:
+    cache: dict[tuple[str, bool], list[tuple[PlaceVariants, list[Term]]]] = cached_on(
+        searcher.reader(), "place_offers", dict
+    )
+    key = (word, exact_script)
+    if key not in cache:
         if len(cache) >= CACHED_WORDS:
             cache.clear()
-        cache[word] = _look_up(searcher, word)
-    return cache[word]
+        cache[key] = _look_up(searcher, word, exact_script)
+    return cache[key]
 
 
-def _look_up(searcher: Searcher, word: str) -> list[tuple[PlaceVariants, list[Term]]]:
+def _look_up(searcher: Searcher, word: str, exact_script: bool) -> list[tuple[PlaceVariants, list[Term]]]:
     from .gazetteer import places_named
 
     # A name offered once, or searched already (the word's own stem:
-    # "Parys" is searched by "Paris"), is not offered again.
-    offered: set[str] = {fold_word(word), *(t.text for t in _terms(searcher, word))}
+    # "Parys" is searched by "Paris"; across scripts, Харків by "Kharkiv"),
+    # is not offered again.
+    own = {fold_word(word), *(t.text for t in _terms(searcher, word))}
+    offered = set(own)
     offers = []
     for place in places_named(word)[:MAX_PLACES]:
         names = []
@@ -82,6 +90,8 @@ def _look_up(searcher: Searcher, word: str) -> list[tuple[PlaceVariants, list[Te
             terms = _terms(searcher, name)
             keys = {fold_word(name), *(t.text for t in terms if t.fieldname == "body")}
             if keys & offered or (name != place.name and len(name) < MIN_OTHER_NAME_CHARS):
+                continue
+            if not exact_script and own.intersection(latin_forms(fold_word(name))):
                 continue
             offered |= keys
             articles = _articles(searcher, terms)

@@ -144,6 +144,7 @@ def create_app(path: str | os.PathLike[str] = "index") -> Starlette:
             **{name: params.get(name) or None for name in ("outlet", "byline", "since", "until", "lang")},
             "all_copies": params.get("all_copies") == "true",
             "variants": params.get("variants") == "true",
+            "exact_script": params.get("exact_script") == "true",
         }
 
     routes = [

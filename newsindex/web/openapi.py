@@ -25,6 +25,7 @@ SEARCH_PARAMETERS = [
     ("sort", "string", f"one of {', '.join(SORTS)}"),
     ("mode", "string", "auto (default), all or any: how many of the words must match"),
     ("all_copies", "boolean", "true: near-identical copies as hits of their own"),
+    ("exact_script", "boolean", "true: each word matches in its own script only (Kharkiv does not find Харків)"),
     ("variants", "boolean", "true: a word naming a city matches the city's other names too (places lists them)"),
     *FILTERS,
 ]

@@ -24,7 +24,7 @@ from ..render import NO_OUTLET, format_datetime
 from ..search.timeline import period_end
 
 #: Query parameters a search page keeps when a link changes one of them.
-STATE = ("q", "outlet", "byline", "since", "until", "lang", "sort", "mode", "all_copies", "variants")
+STATE = ("q", "outlet", "byline", "since", "until", "lang", "sort", "mode", "all_copies", "variants", "exact_script")
 
 _environment = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -16,7 +16,7 @@ from ..ingest.files import SourceFile
 from ..ingest.records import Mapping_
 from ..ingest.sidecar import NO_OVERRIDES, Overrides
 from ..models import CheckReport, RebuildReport
-from ..schema import build_schema, signature, stale_folding
+from ..schema import build_schema, signature, stale_analysis
 from .batch import cancel_quietly, plan_jobs
 from .manifest import Entry, Manifest
 from .minhash import signature as neardup_signature
@@ -38,10 +38,10 @@ def check(path: str) -> CheckReport:
         return CheckReport(path, 0, 0, (f"the index cannot be opened: {_describe(exc)}",), ())
     if signature(ix.schema) != signature(build_schema()):
         problems.append("the index was made by another version of newsindex (rebuild brings it up to date)")
-    elif stale_folding(ix.schema):
+    elif stale_analysis(ix.schema):
         notes.append(
-            "the index folds words as newsindex 0.2 did (\"Straße\" apart from \"Strasse\", \"İzmir\" from"
-            " \"Izmir\"): `newsindex rebuild` brings Unicode folding to what it holds"
+            "the index analyses words as newsindex 0.2 did (\"Straße\" apart from \"Strasse\", \"Харків\""
+            " apart from \"Kharkiv\"): `newsindex rebuild` brings Unicode folding and transliteration to it"
         )
     stored: list[dict[str, Any]] = []
     with reader:
@@ -181,7 +181,7 @@ def _bring_schema_up_to_date(writer: Any, old: Any, new: Any) -> None:
     new_signature = dict((row[0], row) for row in signature(new))
     changed = {
         name for name in {*old.names(), *new.names()}
-        if old_signature.get(name) != new_signature.get(name) or name in stale_folding(old)
+        if old_signature.get(name) != new_signature.get(name) or name in stale_analysis(old)
     }
     for name in old.names():
         if name in changed:
