@@ -282,17 +282,35 @@ class Analysed:
 NUMPY_WORDS = 64
 
 
-def index_postings(field: FieldType, text: str) -> Analysed:
+#: Languages stemmed in their own Snowball stemmer (ISO 639-1 code: PyStemmer's
+#: name). Languages in other scripts are stemmed as English, which leaves
+#: their words whole: their Latin forms are made from the words as written.
+STEMMED_LANGUAGES = {
+    "ca": "catalan", "da": "danish", "de": "german", "es": "spanish", "et": "estonian", "fi": "finnish",
+    "fr": "french", "hu": "hungarian", "id": "indonesian", "it": "italian", "lt": "lithuanian", "nl": "dutch",
+    "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "sv": "swedish", "tr": "turkish",
+}
+
+
+def stemmed(word: str, stemmer: str) -> str | None:
+    """A folded word's term in a text stemmed by ``stemmer`` (a PyStemmer name); None for a word not indexed."""
+    return _terms_of(stemmer)[word]
+
+
+def index_postings(field: FieldType, text: str, language: str | None = None) -> Analysed:
     """``field.index(text)`` for a field analysed by :func:`text_analyzer`
     or :func:`name_analyzer` and stored as :class:`CompactPositions`, for
     each term of the text. Each word is numbered by its term in a C loop
     (a dictionary that numbers the terms as they come); the numbers are
     grouped into each term's positions, and those encoded, all at once.
     Long texts go a megabyte at a time, so the word lists of a very long
-    text never sit in memory at once."""
+    text never sit in memory at once. A text in ``language`` (ISO 639-1) is
+    stemmed with that language's stemmer where :data:`STEMMED_LANGUAGES` has one."""
     if type(field.format) is not CompactPositions:
         raise ValueError(f"index_postings does not know the format {field.format!r}")
     terms_of = _terms(field.analyzer)
+    if language in STEMMED_LANGUAGES and terms_of.language is not None:
+        terms_of = _terms_of(STEMMED_LANGUAGES[language])
     charmap = _charmap(field.analyzer)
     numbers: defaultdict[str, int] = defaultdict(count().__next__)
     words = array("I")  # the indexed words, by their terms' numbers
@@ -514,6 +532,7 @@ class _Terms(dict[str, str | None]):
 
     def __init__(self, language: str | None) -> None:
         super().__init__()
+        self.language = language
         # No cache of PyStemmer's own: this is one.
         self._stem = Stemmer.Stemmer(language, 0).stemWord if language else None
 
@@ -524,6 +543,6 @@ class _Terms(dict[str, str | None]):
         return term
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=len(STEMMED_LANGUAGES) + 2)
 def _terms_of(language: str | None) -> _Terms:
     return _Terms(language)

@@ -169,6 +169,28 @@ def plain_words(query: Query) -> list[Query]:
     return [c for c in clauses if _is_plain_word(c)]
 
 
+def typed_word(clause: Query) -> str | None:
+    """A plain word's text as the name fields index it (folded, not stemmed),
+    or None for a word the parser split (a hyphenated word)."""
+    for term in clause.subqueries:
+        if isinstance(term, Term) and term.fieldname == "byline":
+            return str(term.text)
+    return None
+
+
+def replace_clauses(query: Query, replaced: dict[int, Query]) -> Query:
+    """``query`` with the clauses whose ids are keys of ``replaced`` replaced
+    (plain words: the query itself, or the clauses of its And or AtLeast)."""
+    if id(query) in replaced:
+        return replaced[id(query)]
+    if isinstance(query, AtLeast):
+        return AtLeast([replace_clauses(q, replaced) for q in query.subqueries], query.k, boost=query.boost,
+                       coordination=query.coordination)
+    if isinstance(query, And):
+        return And([replace_clauses(q, replaced) for q in query.subqueries], boost=query.boost)
+    return query
+
+
 def _is_plain_word(query: Query) -> bool:
     """A word typed without a field or operator: the parser searched it in every
     search field (a hyphenated or possessive word, as its parts together)."""

@@ -44,6 +44,7 @@ from .parse import COORDINATION, check_expansions, parse_query, plain_words
 from .queries import AtLeast, DocSet
 from .scoring import scored_matches, top
 from .scripts import across_scripts
+from .stems import in_archive_languages
 from .suggest import SUGGEST_BELOW
 from .variants import place_variants
 
@@ -109,6 +110,7 @@ def run_search(
     if like is None:
         assert parsed is not None
         parsed, places = place_variants(searcher, parsed, apply=variants, exact_script=exact_script)
+        parsed = in_archive_languages(searcher, parsed)
         if not exact_script:
             parsed = across_scripts(searcher, parsed)
         restriction = _and([*names, dates])

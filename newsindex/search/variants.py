@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
 from .._whoosh import cached_on
 from ..analysis import fold_word, latin_forms, word_terms
 from ..models import PlaceVariant, PlaceVariants
 from ..schema import SEARCH_FIELDS
-from .parse import FIELD_WEIGHTS, UnionOr, plain_words
-from .queries import AtLeast
+from .parse import FIELD_WEIGHTS, UnionOr, plain_words, replace_clauses, typed_word
 
 #: Places offered for one word, the most populous first.
 MAX_PLACES = 2
@@ -50,7 +49,7 @@ def place_variants(
     found: list[PlaceVariants] = []
     replaced: dict[int, Query] = {}
     for clause in plain_words(parsed)[:MAX_WORDS]:
-        word = _typed_word(clause)
+        word = typed_word(clause)
         if word is None:
             continue
         offers = _offers(searcher, word, exact_script)
@@ -58,7 +57,7 @@ def place_variants(
         extra = [term for _, terms in offers for term in terms]
         if apply and extra:
             replaced[id(clause)] = UnionOr([*clause.subqueries, *extra], boost=clause.boost)
-    return (_replace(parsed, replaced) if replaced else parsed), tuple(found)
+    return (replace_clauses(parsed, replaced) if replaced else parsed), tuple(found)
 
 
 def _offers(searcher: Searcher, word: str, exact_script: bool) -> list[tuple[PlaceVariants, list[Term]]]:
@@ -106,15 +105,6 @@ def _look_up(searcher: Searcher, word: str, exact_script: bool) -> list[tuple[Pl
     return offers
 
 
-def _typed_word(clause: Query) -> str | None:
-    """The word as the name fields index it (folded, not stemmed), or None for
-    a word the parser split (a hyphenated word): place names are one word."""
-    for term in clause.subqueries:
-        if isinstance(term, Term) and term.fieldname == "byline":
-            return str(term.text)
-    return None
-
-
 def _terms(searcher: Searcher, name: str) -> list[Term]:
     """A name as each search field indexes it, one term a field (boosts as the
     parser gives them). Fields that share an analyzer analyse it once."""
@@ -139,14 +129,3 @@ def _articles(searcher: Searcher, terms: list[Term]) -> int:
         return 0
     present = [t for t in terms if (t.fieldname, t.text) in reader]
     return sum(1 for _ in searcher.docs_for_query(Or(present)))
-
-
-def _replace(query: Query, replaced: dict[int, Query]) -> Query:
-    if id(query) in replaced:
-        return replaced[id(query)]
-    if isinstance(query, AtLeast):
-        return AtLeast([_replace(q, replaced) for q in query.subqueries], query.k, boost=query.boost,
-                       coordination=query.coordination)
-    if isinstance(query, And):
-        return And([_replace(q, replaced) for q in query.subqueries], boost=query.boost)
-    return query

@@ -27,6 +27,7 @@ from ..codec import pack_stored
 from ..documents import copy_text, source_digest, text_hash, to_document
 from ..errors import NewsIndexError
 from ..ingest import ExtractedArticle, SkipFile
+from ..ingest.language import with_language
 from ..ingest.records import mapping_digest
 from ..schema import PreAnalysableText, build_schema
 from ._processes import die_with_parent
@@ -75,7 +76,7 @@ def prepare(job: Job | FileDone) -> Prepared | FileDone:
     if digest == job.known_digest:
         return Prepared(job, digest=digest, unchanged=True)
     try:
-        article = extract_article(extract, overrides, job.flags)
+        article = with_language(extract_article(extract, overrides, job.flags))
     except SkipFile as exc:
         return Prepared(job, skip_reason=str(exc))
     except Exception as exc:  # one bad file never stops a batch
@@ -115,7 +116,11 @@ def _for_writer(document: dict[str, Any]) -> dict[str, Any]:
     that cannot share its work, then neither deflates nor analyses."""
     stored, analysable = _fields()
     packed = pack_stored({name: value for name, value in document.items() if name in stored})
-    analysed = {name: index_postings(field, document[name]) for name, field in analysable if document.get(name)}
+    language = document["meta"].get("language")
+    analysed = {
+        name: index_postings(field, document[name], language=language)
+        for name, field in analysable if document.get(name)
+    }
     return {**document, **analysed, "_packed_stored": packed}
 
 
