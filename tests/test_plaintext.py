@@ -110,7 +110,7 @@ def test_common_date_shapes_read_as_dateutil_reads_them():
     from dateutil import parser
 
     days, years = ("1", "09", "29", "31"), ("1987", "2024")
-    months = ("February", "Feb", "sept", "SEPTEMBER", "May", "Mayo")
+    months = ("February", "Feb", "sept", "SEPTEMBER", "May", "Mayx")
     times = ("", ", 15:01", " 9:05", " 24:00", " 12:75")
     for day, month, year, time in itertools.product(days, months, years, times):
         for text in (f"{day} {month} {year}{time}", f"{month} {day}, {year}{time}"):
@@ -285,5 +285,37 @@ def test_absurd_bylines_give_no_author(byline: str):
 
 
 def test_date_line_in_an_unknown_language_is_left_alone():
-    article = extract("Заголовок новини\n\n12 січня 2023\n\nТекст.")
+    article = extract("სათაური\n\n12 იანვარი 2023\n\nტექსტი.")  # Georgian: not a language read
     assert article.published is None
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("14 mars 2021", datetime(2021, 3, 14)),
+    ("Publié le 14 mars 2021 à 10h30", datetime(2021, 3, 14, 10, 30)),
+    ("3. März 2022, 14:05 Uhr", datetime(2022, 3, 3, 14, 5)),
+    ("Veröffentlicht am 3. März 2022", datetime(2022, 3, 3)),
+    ("12 січня 2023", datetime(2023, 1, 12)),
+    ("12 января 2023, 14:30", datetime(2023, 1, 12, 14, 30)),
+    ("3 de marzo de 2022", datetime(2022, 3, 3)),
+    ("1 Mayo 1987", datetime(1987, 5, 1)),
+    ("12 maggio 2021", datetime(2021, 5, 12)),
+])
+def test_date_lines_in_other_languages(line: str, expected: datetime):
+    assert parse_date_line(line) == (expected, None)
+
+
+def test_incomplete_or_other_lines_in_other_languages_give_no_date():
+    for line in ("mars 2021", "Mars 2021 sales up 12 pct", "Dnipro 2022 bridge 12 km", "Im März 2022 wurde gebaut"):
+        assert parse_date_line(line) is None, line
+
+
+@pytest.mark.parametrize(("text", "byline"), [
+    ("Élections régionales\n\nPar Étienne Lefèvre\n14 mars 2021\n\nLes électeurs ont voté.", ("Étienne Lefèvre",)),
+    ("Wahl in Berlin\n\nVon Hans Müller und Eva Schmidt\n3. März 2022\n\nDie Wähler haben gewählt.",
+     ("Hans Müller", "Eva Schmidt")),
+    ("Elecciones\n\nPor María de la Cruz\n3 de marzo de 2022\n\nLos votantes votaron.", ("María de la Cruz",)),
+])
+def test_bylines_and_dates_in_other_languages(text: str, byline: tuple[str, ...]):
+    article = extract(text)
+    assert article.byline == byline and article.published is not None
+    assert extract("Von der Leyen sagte am Montag etwas.\n\nText.").byline == ()

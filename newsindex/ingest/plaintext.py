@@ -20,6 +20,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from . import ExtractedArticle, check_dates, tidy_paragraphs
 
@@ -49,7 +50,8 @@ _CAPTION_WORDS = ("Pic", "Photo", "Image", "Credit")
 
 # -- who wrote it ------------------------------------------------------------------
 
-_BYLINE = re.compile(r"^(?:By|BY|by)\b\s*:?\s*(?P<names>\S.*)$")
+#: "By" in the languages news archives hold: Par, Von, Por, Di, Door, Av, Af, Od, Від, От.
+_BYLINE = re.compile(r"^(?:By|BY|by|Par|PAR|Von|VON|Por|POR|Di|Door|Av|Af|Od|Від|От)\b\s*:?\s*(?P<names>\S.*)$")
 _NAME_PARTICLES = frozenset(
     "al bin da das de del della der di dos du el la le van von y".split()
 )
@@ -58,6 +60,9 @@ ROLE_WORDS = re.compile(
     r"producers?|presenters?|contributors?|team|desk|agencies|newsroom|bureau|analysts?|reports|services?)\b",
     re.I,
 )
+
+#: "and" between names, in the languages whose bylines are read.
+_AND = re.compile(r"\s+(?:and|und|et|y|e|en|och|og|i|та|і|и)\s+|\s*&\s*")
 
 #: Wire and syndication credits, and the outlet each stands for.
 WIRE_OUTLETS = {
@@ -554,7 +559,7 @@ def _parse_byline(line: str) -> tuple[tuple[str, ...], str | None, str | None]:
         outlet = outlet or WIRE_OUTLETS.get(credit.lower(), WIRE_OUTLETS.get(f"the {last}"))
     names: list[str] = []
     for position, part in enumerate(comma_parts):
-        pieces = [p.strip() for p in re.split(r"\s+and\s+|\s*&\s*", part) if p.strip()]
+        pieces = [p.strip() for p in _AND.split(part) if p.strip()]
         for piece in pieces:
             if position > 0 and len(pieces) == 1 and ROLE_WORDS.search(piece):
                 continue  # "Anna Smith, Political Editor": a role, not a name
@@ -646,22 +651,64 @@ def parse_date(text: str) -> datetime | None:
     if not text or len(text) > 80 or not _YEAR.search(text):
         return None
     if not (_ISO_DATE.search(text) or (_MONTH.search(text) and _DAY.search(_YEAR.sub("", text)))):
-        return None
+        # not an English date: perhaps one in another language ("12 січня 2023")
+        return _foreign_date(text) if _DAY.search(_YEAR.sub("", text)) else None
     common = _common_date(text)
     if common is not None:
         return common
     from dateutil import parser  # imported here: searching never needs it
 
-    text = _PERIOD.sub(r"\1m", _DOT_TIME.sub(r"\1:\2", text))
-    text = re.sub(r"(?<=\d)\s+at\s+(?=\d)", " ", text)
+    english = _PERIOD.sub(r"\1m", _DOT_TIME.sub(r"\1:\2", text))
+    english = re.sub(r"(?<=\d)\s+at\s+(?=\d)", " ", english)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # an unknown zone name leaves the time naive
         try:
-            value = parser.parse(text, fuzzy=False, tzinfos=_zone)
+            value = parser.parse(english, fuzzy=False, tzinfos=_zone)
         except (ValueError, OverflowError):
-            return None
+            return _foreign_date(text)  # "14 mars 2021": "mar" reads as English, the rest does not
     offset = value.utcoffset()
     return value if offset is None else value.replace(tzinfo=timezone(offset))
+
+
+#: Languages whose date lines are read (dateparser's data), besides English.
+DATE_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl", "uk", "ru", "pl", "sv", "da", "nb", "fi", "cs", "tr", "ro", "el")
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+_LETTERS = re.compile(r"[^\W\d_]+")
+#: Labels before a date in other languages: "Publié le", "Veröffentlicht am", "Publicado el"...
+_FOREIGN_LABEL = re.compile(r"^[^\d:]{1,40}?(?:\s(?:le|am|el|em|il|op|den|dnia|on)|:)\s+(?=\d)", re.I)
+
+
+def _foreign_date(text: str) -> datetime | None:
+    """A date line in another language ("14 mars 2021", "3. März 2022, 14:05",
+    "12 січня 2023"), read by dateparser with day, month and year required;
+    only a line naming a month in one of :data:`DATE_LANGUAGES` is read."""
+    months = _foreign_months()
+    if not any(word.lower().rstrip(".") in months for word in _LETTERS.findall(text)):
+        return None
+    import dateparser
+
+    text = _FOREIGN_LABEL.sub("", text)
+    text = re.sub(r"(?<=\d)\s*[hH]\s*(?=\d\d)", ":", re.sub(r"\s+(?:à|um|a las|alle|às|в|о)\s+(?=\d)", " ", text))
+    text = re.sub(r"\s+Uhr\b", "", text)
+    settings = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = dateparser.parse(text, languages=list(DATE_LANGUAGES), settings=settings)  # type: ignore[arg-type]
+    return value
+
+
+@lru_cache(maxsize=1)
+def _foreign_months() -> frozenset[str]:
+    """Month names and their abbreviations in :data:`DATE_LANGUAGES`, from dateparser's data."""
+    from dateparser.languages import default_loader
+
+    names: set[str] = set()
+    for code in DATE_LANGUAGES:
+        info = default_loader.get_locale(code).info
+        for key in _MONTH_KEYS:
+            names.update(name.lower().rstrip(".") for name in info.get(key, ()))
+    return frozenset(name for name in names - _MONTH_NUMBERS.keys() if len(name) >= 3)
 
 
 def _zone(name: str | None, offset: int | None) -> object:
