@@ -1,7 +1,8 @@
 """Whoosh analyzers: how text becomes index terms.
 
-Pickled paths: ``newsindex.analysis.SnowballStemFilter`` and
-``newsindex.analysis.TransliterationFilter`` are pickled into every index's
+Pickled paths: ``newsindex.analysis.SnowballStemFilter``,
+``newsindex.analysis.TransliterationFilter`` and
+``newsindex.analysis.CJKBigramFilter`` are pickled into every index's
 schema; they must not move or be renamed.
 
 Body, title and captions are lower-cased, folded (:data:`FOLD_MAP`),
@@ -124,6 +125,51 @@ class SnowballStemFilter(Filter):
             yield token
 
 
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_RUNS = re.compile(f"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese, Japanese or Korean character."""
+    return _CJK.search(text) is not None
+
+
+def cjk_pieces(word: str) -> list[str]:
+    """A word as :class:`CJKBigramFilter` cuts it: each run of Chinese,
+    Japanese or Korean characters into overlapping pairs ("華為公司" ->
+    "華為", "為公", "公司"), a lone character kept, other runs whole."""
+    pieces: list[str] = []
+    for run in _CJK_RUNS.findall(word):
+        if _CJK.match(run) and len(run) > 1:
+            pieces.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            pieces.append(run)
+    return pieces
+
+
+class CJKBigramFilter(Filter):
+    """Cuts Chinese, Japanese and Korean text, which is not written in words
+    separated by spaces, into overlapping character pairs, as Lucene's CJK
+    analyzer does: no dictionary to ship or keep up to date, and every word
+    of two characters or more is found whatever a segmenter would have made
+    of it. A lone character is kept, and dropped as other one-letter words
+    are. Every piece keeps the word's place in the text, for highlighting."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CJKBigramFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if not _CJK.search(token.text):
+                yield token
+                continue
+            for piece in cjk_pieces(token.text):
+                cut = token.copy()
+                cut.text = piece
+                yield cut
+
+
 #: Starts an indexed transliteration: never in a word the tokenizer finds.
 TRANSLIT_MARK = "~"
 _CYRILLIC = re.compile(r"[\u0400-\u052f]")
@@ -195,6 +241,7 @@ def text_analyzer() -> Analyzer:
         RegexTokenizer()
         | LowercaseFilter()
         | CharsetFilter(FOLD_MAP)
+        | CJKBigramFilter()
         | StopFilter(maxsize=MAX_TOKEN_CHARS)
         | SnowballStemFilter("english")
         | TransliterationFilter("english")
@@ -207,6 +254,7 @@ def name_analyzer() -> Analyzer:
         RegexTokenizer()
         | LowercaseFilter()
         | CharsetFilter(FOLD_MAP)
+        | CJKBigramFilter()
         | StopFilter(maxsize=MAX_TOKEN_CHARS)
         | TransliterationFilter(None)
     )
@@ -312,15 +360,21 @@ def index_postings(field: FieldType, text: str, language: str | None = None) -> 
     if language in STEMMED_LANGUAGES and terms_of.language is not None:
         terms_of = _terms_of(STEMMED_LANGUAGES[language])
     charmap = _charmap(field.analyzer)
+    cjk = cuts_cjk(field.analyzer) and not text.isascii()
     numbers: defaultdict[str, int] = defaultdict(count().__next__)
     words = array("I")  # the indexed words, by their terms' numbers
     seen = 0  # words of the chunks before
     first: int | None = None  # StopFilter's renumbering: the first kept word keeps its place, the rest follow on
     for chunk in _chunks(text):
         folded = _folded_words(chunk, charmap)
-        terms = list(map(terms_of.__getitem__, folded))  # None for a word not indexed
+        places: list[int] | None = None  # each piece's word, where CJK words were cut
+        if cjk and _CJK.search(chunk):
+            cut = [(place, piece) for place, word in enumerate(folded) for piece in cjk_pieces(word)]
+            places, pieces = [place for place, _ in cut], [piece for _, piece in cut]
+        terms = list(map(terms_of.__getitem__, folded if places is None else pieces))  # None: not indexed
         if first is None:
-            first = next((seen + i for i, term in enumerate(terms) if term is not None), None)
+            kept = next((i for i, term in enumerate(terms) if term is not None), None)
+            first = None if kept is None else seen + (kept if places is None else places[kept])
         words.extend(map(numbers.__getitem__, filter(None, terms)))
         seen += len(folded)
     if first is None:
@@ -500,14 +554,19 @@ def _chunks(text: str) -> Iterator[str]:
 def _terms(analyzer: Analyzer) -> _Terms:
     """The analyzer's terms of folded words, looked up by ``terms[word]``;
     an analyzer made of other parts than the two above is refused."""
-    parts = [type(part) for part in analyzer.items]
-    if parts[-1] is TransliterationFilter:  # it adds terms; it changes none
-        parts = parts[:-1]
+    # The filters that add terms or cut words (index_postings does their
+    # work) change no word's term.
+    parts = [type(part) for part in analyzer.items if type(part) not in (TransliterationFilter, CJKBigramFilter)]
     if parts == [RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter, SnowballStemFilter]:
-        return _terms_of(analyzer.items[4].language)
+        return _terms_of(next(p.language for p in analyzer.items if isinstance(p, SnowballStemFilter)))
     if parts == [RegexTokenizer, LowercaseFilter, CharsetFilter, StopFilter]:
         return _terms_of(None)
     raise ValueError(f"index_postings does not know the analyzer {analyzer!r}")
+
+
+def cuts_cjk(analyzer: Analyzer) -> bool:
+    """Whether the analyzer cuts CJK text into pairs (not an index written before 0.3)."""
+    return any(isinstance(part, CJKBigramFilter) for part in analyzer.items)
 
 
 def transliterating(analyzer: Analyzer) -> TransliterationFilter | None:

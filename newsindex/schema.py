@@ -141,7 +141,7 @@ def signature(schema: Schema) -> tuple[tuple[str, ...], ...]:
         # What an analyzer adds to its words (transliterations) and how it
         # folds them change what an index holds, not how this version reads
         # it: stale_analysis tells those apart.
-        parts = [part for part in parts if type(part).__name__ != "TransliterationFilter"]
+        parts = [part for part in parts if type(part).__name__ not in _ADDED_ANALYSIS]
         rows.append((
             name,
             type(field).__name__,
@@ -159,11 +159,16 @@ def is_current(schema: Schema) -> bool:
     return signature(schema) == signature(build_schema())
 
 
-def _analysis_of(field: Any) -> tuple[dict[int, str] | None, bool]:
-    """The fold map a text field's analyzer applies, and whether it transliterates."""
+#: Analyzer parts added in 0.3: an index without them is read with its own
+#: analyzers, and brought up to date by ``rebuild``.
+_ADDED_ANALYSIS = ("TransliterationFilter", "CJKBigramFilter")
+
+
+def _analysis_of(field: Any) -> tuple[dict[int, str] | None, tuple[str, ...]]:
+    """The fold map a text field's analyzer applies, and the parts of 0.3 it has."""
     parts = getattr(getattr(field, "analyzer", None), "items", ())
     charmap = next((part.charmap for part in parts if hasattr(part, "charmap")), None)
-    return charmap, any(type(part).__name__ == "TransliterationFilter" for part in parts)
+    return charmap, tuple(type(part).__name__ for part in parts if type(part).__name__ in _ADDED_ANALYSIS)
 
 
 def stale_analysis(schema: Schema) -> list[str]:

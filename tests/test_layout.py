@@ -18,6 +18,7 @@ PICKLED = {
     "newsindex.schema.PreAnalysableText",
     "newsindex.analysis.SnowballStemFilter",
     "newsindex.analysis.TransliterationFilter",
+    "newsindex.analysis.CJKBigramFilter",
     "newsindex.postings.CompactPositions",
 }
 

@@ -77,3 +77,28 @@ def test_cli_and_http(index: NewsIndex, run: Run) -> None:
     client = TestClient(create_app(path))
     assert client.get("/api/search", params={"q": "Kharkiv"}).json()["summary"]["total"] == 2
     assert client.get("/api/search", params={"q": "Kharkiv", "exact_script": "true"}).json()["summary"]["total"] == 1
+
+
+CJK = {
+    "zh.txt": "華為新機\n\n華為公司今天發布了新手機，價格比去年低。\n",
+    "ja.txt": "東京の天気\n\n東京都では明日、雪が降る見込みです。\n",
+    "ko.txt": "서울 날씨\n\n서울에서는 내일 눈이 올 것으로 보입니다.\n",
+}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("華為", {"zh.txt"}), ("手機", {"zh.txt"}), ("華為 手機", {"zh.txt"}), ("東京", {"ja.txt"}),
+    ("明日", {"ja.txt"}), ("서울", {"ko.txt"}), ("新手機", {"zh.txt"}),
+])
+def test_chinese_japanese_and_korean_are_cut_into_pairs(tmp_path: Path, query: str, expected: set[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in CJK.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with NewsIndex(tmp_path / "index") as ni:
+        ni.add([folder])
+        results = ni.search(query)
+        assert files(results) == expected
+        marked = [s.text[m.start:m.end] for h in results.hits for s in h.snippets for m in s.matches]
+        # the run of characters holding the match is marked, as written
+        assert marked and all(any(word in run for word in query.split()) for run in marked), marked

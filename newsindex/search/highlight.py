@@ -31,7 +31,7 @@ from whoosh.highlight import (
 )
 from whoosh.query import Query
 
-from ..analysis import TRANSLIT_MARK, highlight_tokens, matched_words, transliterating
+from ..analysis import TRANSLIT_MARK, cjk_pieces, has_cjk, highlight_tokens, matched_words, transliterating
 from ..models import Snippet, Span
 
 #: Where a sentence ends: its closing mark (and quote), or a line break.
@@ -158,6 +158,9 @@ class BulkHighlighter(Highlighter):
                 translit = transliterating(field.analyzer)
                 if translit is not None:
                     terms = terms | {word for word in set(analysed) if marked.intersection(translit.marked(word))}
+            if any(map(has_cjk, terms)):  # a CJK word matched by one of its pairs: marked whole
+                pairs = terms
+                terms |= {word for word in set(analysed) if has_cjk(word) and pairs.intersection(cjk_pieces(word))}
             tokens = _matched_tokens(matches, analysed, terms, phrases, charlimit)
         fragments = self.fragmenter.fragment_tokens(text, tokens)
         fragments = top_fragments(fragments, top, self.scorer, self.order, minscore=minscore)
