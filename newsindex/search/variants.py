@@ -81,6 +81,8 @@ def _look_up(searcher: Searcher, word: str, exact_script: bool) -> list[tuple[Pl
     # "Parys" is searched by "Paris"; across scripts, Харків by "Kharkiv"),
     # is not offered again.
     own = {fold_word(word), *(t.text for t in _terms(searcher, word))}
+    if not exact_script:  # a word in Cyrillic or Greek finds its Latin forms already
+        own.update(latin_forms(fold_word(word)))
     offered = set(own)
     offers = []
     for place in places_named(word)[:MAX_PLACES]:
