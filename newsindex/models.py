@@ -15,12 +15,21 @@ from typing import Any
 METADATA_FIELDS = ("title", "published", "updated", "byline", "outlet", "credit", "captions")
 
 #: Where a metadata value came from. A field the source does not give has no entry.
+#: Plain-text sources name their line too ("byline line 3"); a value left out
+#: says why after a colon ("json-ld: left out, 2020-01-01 10:00 is before publication").
 PROVENANCE_SOURCES = (
     "headline line",  # first line of a plain-text article, shaped like a headline
-    "date line",  # "11 November 2022, 12:51 | Updated: ..."
-    "byline line",  # "By Asher McShane"
-    "credit line",  # "(New York Times News Service)", "(Reuters)"
+    "date line",  # "11 November 2022, 12:51 | Updated: ...", "Published 2:28 PM EDT, June 1, 1987"
+    "byline line",  # "By Asher McShane", "By Name, Associated Press"
+    "labelled line",  # "Published: 2019-11-07T21:30:00Z", "Author: Name", "Source: Reuters"
+    "name line",  # a bare name between a headline and a date line (database exports)
+    "outlet line",  # "The Guardian (London)" in a database export, confirmed by its copyright line
+    "copyright line",  # "(c) 1987 Reuters Limited": a wire's name as the outlet
+    "dateline",  # "KYIV, Nov 25 (Reuters) -": the credit
+    "credit line",  # "(New York Times News Service)", "(Reuters)", "— AFP"
     "caption lines",  # "... Picture: Getty"
+    "py3langid",  # the language, detected
+    "english function words",  # the language, English by its common words
     "sidecar",  # NAME.meta.json beside the article
     "flag",  # --outlet/--date/--byline/--title on `add`
     # Web pages: what the page declares, then what the extractors read from it.
@@ -28,6 +37,8 @@ PROVENANCE_SOURCES = (
     "meta tag",  # OpenGraph, article:published_time, author, description...
     "html lang",  # <html lang="...">
     "html figcaption",  # <figcaption>
+    "h1",  # the page's <h1>, chosen over its declared title
+    "byline element",  # rel=author, itemprop=author, class "byline"/"author"
     "trafilatura",  # trafilatura's reading of the page
     "htmldate",  # htmldate's publication date (to the day)
     "warc header",  # WARC-Target-URI, WARC-Date
