@@ -331,13 +331,16 @@ NUMPY_WORDS = 64
 
 
 #: Languages stemmed in their own Snowball stemmer (ISO 639-1 code: PyStemmer's
-#: name). Languages in other scripts are stemmed as English, which leaves
-#: their words whole: their Latin forms are made from the words as written.
+#: name). Others are stemmed as English, which leaves words in other scripts
+#: whole (Ukrainian has no Snowball stemmer).
 STEMMED_LANGUAGES = {
     "ca": "catalan", "da": "danish", "de": "german", "es": "spanish", "et": "estonian", "fi": "finnish",
     "fr": "french", "hu": "hungarian", "id": "indonesian", "it": "italian", "lt": "lithuanian", "nl": "dutch",
     "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "sv": "swedish", "tr": "turkish",
+    "ru": "russian", "el": "greek",
 }
+#: Of those, the languages not written in Latin letters.
+_STEMMED_SCRIPTS = frozenset({"ru", "el"})
 
 
 def stemmed(word: str, stemmer: str) -> str | None:
@@ -361,6 +364,9 @@ def index_postings(field: FieldType, text: str, language: str | None = None) -> 
         terms_of = _terms_of(STEMMED_LANGUAGES[language])
     charmap = _charmap(field.analyzer)
     cjk = cuts_cjk(field.analyzer) and not text.isascii()
+    # A text stemmed in Russian or Greek keeps each term's words: their Latin
+    # forms are made from the words as written, as a Latin query writes them.
+    sources: dict[str, set[str]] | None = {} if language in _STEMMED_SCRIPTS and terms_of.language else None
     numbers: defaultdict[str, int] = defaultdict(count().__next__)
     words = array("I")  # the indexed words, by their terms' numbers
     seen = 0  # words of the chunks before
@@ -376,12 +382,16 @@ def index_postings(field: FieldType, text: str, language: str | None = None) -> 
             kept = next((i for i, term in enumerate(terms) if term is not None), None)
             first = None if kept is None else seen + (kept if places is None else places[kept])
         words.extend(map(numbers.__getitem__, filter(None, terms)))
+        if sources is not None:
+            for word, term in zip(folded if places is None else pieces, terms, strict=True):
+                if term is not None:
+                    sources.setdefault(term, set()).add(word)
         seen += len(folded)
     if first is None:
         return Analysed(b"", b"", b"", b"", b"", 0)
     translit = transliterating(field.analyzer)
     if translit is not None and not text.isascii() and _CYRILLIC_OR_GREEK.search(text):
-        return _with_latin_forms(field, numbers, words, first, translit)
+        return _with_latin_forms(field, numbers, words, first, translit, sources)
     if len(words) < NUMPY_WORDS:
         frequencies, values, sizes = _grouped_in_python(words, len(numbers), first)
     else:
@@ -391,19 +401,29 @@ def index_postings(field: FieldType, text: str, language: str | None = None) -> 
 
 
 def _with_latin_forms(
-    field: FieldType, numbers: dict[str, int], words: array, first: int, translit: TransliterationFilter
+    field: FieldType,
+    numbers: dict[str, int],
+    words: array,
+    first: int,
+    translit: TransliterationFilter,
+    sources: dict[str, set[str]] | None = None,
 ) -> Analysed:
     """index_postings of a text with words in Cyrillic or Greek: each such
     term's positions go to its marked Latin forms too, as
-    TransliterationFilter puts them. The field's length counts the forms
-    too, as Whoosh's writer counts every token (tests/test_segments.py)."""
+    TransliterationFilter puts them; with ``sources`` (a text stemmed in its
+    own language), the forms of the words the term stands for. The field's
+    length counts the forms too, as Whoosh's writer counts every token
+    (tests/test_segments.py)."""
     positions: list[list[int]] = [[] for _ in range(len(numbers))]
     for position, term in enumerate(words, first):
         positions[term].append(position)
     by_term = dict(zip(numbers, positions, strict=True))
     added: dict[str, list[int]] = {}
     for term, places in zip(numbers, positions, strict=True):
-        for form in translit.marked(term) if _CYRILLIC_OR_GREEK.search(term) else ():
+        if not _CYRILLIC_OR_GREEK.search(term):
+            continue
+        written = sorted(sources.get(term, {term})) if sources is not None else [term]
+        for form in dict.fromkeys(form for word in written for form in translit.marked(word)):
             added.setdefault(form, []).extend(places)
     by_term.update((form, sorted(set(places))) for form, places in added.items())
     values = list(map(_COMPACT.encode, by_term.values()))

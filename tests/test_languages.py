@@ -76,3 +76,17 @@ def test_show_says_how_the_language_was_decided(index: NewsIndex, run: Run) -> N
     index.close()
     shown = run("show", next(p for p in (Path(path).parent / "articles").glob("de.txt")).as_posix(), "--index", path)
     assert "de" in shown.stdout and "from py3langid" in shown.stdout
+
+
+def test_russian_is_stemmed_in_russian_and_still_met_in_latin_letters(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "ru.txt").write_text(
+        "Выборы в Москве\n\nВ Москве прошли выборы мэра. Москва голосовала весь день, сообщили наблюдатели.\n",
+        encoding="utf-8",
+    )
+    with NewsIndex(tmp_path / "index") as ni:
+        ni.add([folder])
+        assert article(ni, "ru.txt").language == "ru"
+        for query in ("Москвы", "выборов", "Moskva"):  # other cases; the Latin form of a word as written
+            assert ni.search(query).total == 1, query
