@@ -348,7 +348,7 @@ def _review_options(f: Callable[..., Any]) -> Callable[..., Any]:
     help="Order of hits; undated articles come last by date.",
 )
 @_filter_options
-@click.option("--facets", is_flag=True, help="Count hits by outlet, byline and month.")
+@click.option("--facets", is_flag=True, help="Count hits by outlet, byline, month and language.")
 @click.option("--all-copies", is_flag=True, help="Show near-identical copies as hits of their own.")
 @click.option("--like", metavar="ID", help="Rank by likeness to this article; the query only filters.")
 @_review_options

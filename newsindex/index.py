@@ -427,9 +427,10 @@ class NewsIndex:
         ``outlet``/``byline`` keep articles whose outlet or byline contains
         those words; ``since``/``until`` take ISO dates, "2022-11", or natural
         language ("last week"); ``lang`` keeps articles in that language (a
-        code such as "en", as the source declared it). ``facets`` counts outlets, bylines and months
-        over all hits. ``snippets=False`` skips highlighting, for callers that
-        only want ids and metadata. Near-identical copies of an article (the
+        code such as "en", as the source declared it or as it was detected).
+        ``facets`` counts outlets, bylines, months and languages over all
+        hits. ``snippets=False`` skips highlighting, for callers that only
+        want ids and metadata. Near-identical copies of an article (the
         same wire story under several outlets) fold into its best hit, listed
         in ``Hit.copies``, unless ``all_copies``. ``like`` (an article id,
         prefix or path) ranks hits by likeness to that article, as

@@ -279,14 +279,18 @@ class Facets:
     month: tuple[FacetCount, ...]  # "2022-11", newest first
     undated: int
     no_outlet: int
+    language: tuple[FacetCount, ...] = ()  # "en", as declared or detected
+    no_language: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "outlet": {f.value: f.count for f in self.outlet},
             "byline": {f.value: f.count for f in self.byline},
             "month": {f.value: f.count for f in self.month},
+            "language": {f.value: f.count for f in self.language},
             "undated": self.undated,
             "no_outlet": self.no_outlet,
+            "no_language": self.no_language,
         }
 
 

@@ -217,6 +217,7 @@ def facets(f: Facets) -> RenderableType:
         ("outlet", f.outlet, [(NO_OUTLET, f.no_outlet)]),
         ("byline", f.byline, []),
         ("month", months, [("undated", f.undated)]),
+        ("language", f.language, [("no language", f.no_language)]),
     ):
         table = Table(title=title, show_header=False, box=None, padding=(0, 1), title_justify="left")
         table.add_column(overflow="fold")

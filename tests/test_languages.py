@@ -90,3 +90,11 @@ def test_russian_is_stemmed_in_russian_and_still_met_in_latin_letters(tmp_path: 
         assert article(ni, "ru.txt").language == "ru"
         for query in ("Москвы", "выборов", "Moskva"):  # other cases; the Latin form of a word as written
             assert ni.search(query).total == 1, query
+
+
+def test_language_facets_count_declared_and_detected_languages(index: NewsIndex, run: Run) -> None:
+    facets = index.search("*", facets=True, limit=1).facets
+    counts = {f.value: f.count for f in facets.language}
+    assert counts["de"] == 2 and counts["fr"] == 1 and counts["en"] == 1
+    assert facets.no_language == 1  # the table of figures
+    assert facets.to_dict()["language"]["de"] == 2
