@@ -319,3 +319,23 @@ def test_bylines_and_dates_in_other_languages(text: str, byline: tuple[str, ...]
     article = extract(text)
     assert article.byline == byline and article.published is not None
     assert extract("Von der Leyen sagte am Montag etwas.\n\nText.").byline == ()
+
+
+def test_a_date_line_in_another_language_is_read_with_the_articles_language_first(monkeypatch):
+    import dateparser
+
+    asked: list[list[str]] = []
+    parse = dateparser.parse
+
+    def spy(text, languages=None, settings=None):
+        asked.append(list(languages))
+        return parse(text, languages=languages, settings=settings)
+
+    monkeypatch.setattr(dateparser, "parse", spy)
+    article = extract(
+        "Elezioni regionali\n\n12 maggio 2021\n\nGli elettori hanno votato domenica in tutte le regioni d'Italia, "
+        "secondo il ministero dell'Interno, e l'affluenza è stata bassa nelle grandi città.\n"
+    )
+    assert article.published == datetime(2021, 5, 12)
+    assert asked and asked[0][0] == "it"  # not the first of the languages read (French)
+    assert extract("Headline here\n\nThe story, in English, without a date line.").published is None

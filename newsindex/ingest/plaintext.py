@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -215,7 +217,23 @@ def extract(text: str) -> ExtractedArticle:
     """Split a plain-text article into body and metadata fields.
 
     Provenance names the rule and the line number: ``"byline line 3"``.
+    A date line in another language is read with the article's language,
+    detected when such a line is met, as dateparser's first guess.
     """
+    hint = _LANGUAGE_HINT.set(lru_cache(maxsize=1)(lambda: _detect(text)))
+    try:
+        return _extract(text)
+    finally:
+        _LANGUAGE_HINT.reset(hint)
+
+
+def _detect(text: str) -> str | None:
+    from .language import detect
+
+    return detect(text)
+
+
+def _extract(text: str) -> ExtractedArticle:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     reading = _Reading(lines)
@@ -672,6 +690,10 @@ def parse_date(text: str) -> datetime | None:
 
 #: Languages whose date lines are read (dateparser's data), besides English.
 DATE_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl", "uk", "ru", "pl", "sv", "da", "nb", "fi", "cs", "tr", "ro", "el")
+#: The article being read's language, asked only when a date line is in another language.
+_LANGUAGE_HINT: ContextVar[Callable[[], str | None] | None] = ContextVar("language_hint", default=None)
+#: py3langid's codes that dateparser spells otherwise.
+_DATEPARSER_CODES = {"no": "nb"}
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -688,13 +710,17 @@ def _foreign_date(text: str) -> datetime | None:
         return None
     import dateparser
 
+    hint = _LANGUAGE_HINT.get()
+    code = hint() if hint is not None else None
+    code = _DATEPARSER_CODES.get(code, code) if code else None
+    languages = [code, *(c for c in DATE_LANGUAGES if c != code)] if code in DATE_LANGUAGES else list(DATE_LANGUAGES)
     text = _FOREIGN_LABEL.sub("", text)
     text = re.sub(r"(?<=\d)\s*[hH]\s*(?=\d\d)", ":", re.sub(r"\s+(?:à|um|a las|alle|às|в|о)\s+(?=\d)", " ", text))
     text = re.sub(r"\s+Uhr\b", "", text)
     settings = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        value = dateparser.parse(text, languages=list(DATE_LANGUAGES), settings=settings)  # type: ignore[arg-type]
+        value = dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[arg-type]
     return value
 
 
