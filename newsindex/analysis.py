@@ -92,21 +92,17 @@ FOLD_MAP = _fold_map()
 
 def fold_word(word: str) -> str:
     """A word as this version's analyzers fold it (lower case, :data:`FOLD_MAP`), before stop words and stems."""
-    return word.lower().translate(FOLD_MAP)
+    return _fold([word], FOLD_MAP)[0]
 
 
-class SnowballStemFilter(Filter):
-    """Stems tokens with PyStemmer's Snowball stemmer.
+class _LanguageFilter(Filter):
+    """A filter made for one Snowball language (or none). The schema, and so
+    the filter, is pickled into the index's table of contents, and a
+    PyStemmer object cannot be pickled: only the language is."""
 
-    The schema (and so this filter) is pickled into the index's table of
-    contents, and a PyStemmer object cannot be pickled: only the language is.
-    """
-
-    is_morph = True
-
-    def __init__(self, language: str = "english") -> None:
+    def __init__(self, language: str | None) -> None:
         self.language = language
-        self._stem = Stemmer.Stemmer(language).stemWord
+        self._stem = Stemmer.Stemmer(language).stemWord if language else None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"language": self.language}
@@ -115,7 +111,16 @@ class SnowballStemFilter(Filter):
         self.__init__(state["language"])  # type: ignore[misc]
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SnowballStemFilter) and other.language == self.language
+        return type(other) is type(self) and other.language == self.language  # type: ignore[attr-defined]
+
+
+class SnowballStemFilter(_LanguageFilter):
+    """Stems tokens with PyStemmer's Snowball stemmer."""
+
+    is_morph = True
+
+    def __init__(self, language: str = "english") -> None:
+        super().__init__(language)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stem = self._stem
@@ -197,24 +202,11 @@ def latin_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for form in folded if len(form) >= _MIN_TOKEN_CHARS))
 
 
-class TransliterationFilter(Filter):
+class TransliterationFilter(_LanguageFilter):
     """After the stemmer: each word in Cyrillic or Greek is followed, at its
     position, by its :func:`latin_forms`, stemmed as the field stems and
     marked (``~kharkiv``). Only when indexing: a query asks for the
     transliterations it wants (search/scripts.py)."""
-
-    def __init__(self, language: str | None = None) -> None:
-        self.language = language
-        self._stem = Stemmer.Stemmer(language).stemWord if language else None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"language": self.language}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["language"])  # type: ignore[misc]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TransliterationFilter) and other.language == self.language
 
     def latin_stems(self, term: str) -> tuple[str, ...]:
         """A term's Latin forms, stemmed as the field stems (unmarked); () for a term in Latin letters."""

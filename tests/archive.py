@@ -40,3 +40,11 @@ def write_archive(folder: Path) -> Path:
         if outlet:
             (folder / name.replace(".txt", ".meta.json")).write_text(json.dumps({"outlet": outlet}))
     return folder
+
+
+def write_texts(folder: Path, texts: dict[str, str]) -> Path:
+    """Articles given as {file name: text}, written into ``folder`` (UTF-8)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

@@ -11,6 +11,7 @@ import pytest
 from newsindex import NewsIndex
 from newsindex.ingest.language import detect
 
+from .archive import write_texts
 from .conftest import Run, json_lines
 
 ARTICLES = {
@@ -24,12 +25,8 @@ ARTICLES = {
 
 @pytest.fixture
 def index(tmp_path: Path) -> NewsIndex:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
     ni = NewsIndex(tmp_path / "index")
-    ni.add([folder])
+    ni.add([write_texts(tmp_path / "articles", ARTICLES)])
     yield ni
     ni.close()
 
@@ -79,14 +76,9 @@ def test_show_says_how_the_language_was_decided(index: NewsIndex, run: Run) -> N
 
 
 def test_russian_is_stemmed_in_russian_and_still_met_in_latin_letters(tmp_path: Path) -> None:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "ru.txt").write_text(
-        "Выборы в Москве\n\nВ Москве прошли выборы мэра. Москва голосовала весь день, сообщили наблюдатели.\n",
-        encoding="utf-8",
-    )
+    text = "Выборы в Москве\n\nВ Москве прошли выборы мэра. Москва голосовала весь день, сообщили наблюдатели.\n"
     with NewsIndex(tmp_path / "index") as ni:
-        ni.add([folder])
+        ni.add([write_texts(tmp_path / "articles", {"ru.txt": text})])
         assert article(ni, "ru.txt").language == "ru"
         for query in ("Москвы", "выборов", "Moskva"):  # other cases; the Latin form of a word as written
             assert ni.search(query).total == 1, query

@@ -11,6 +11,7 @@ import pytest
 
 from newsindex import NewsIndex
 
+from .archive import write_texts
 from .conftest import Run, corpus, json_hits
 
 ARTICLES = {
@@ -25,11 +26,7 @@ ARTICLES = {
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_texts(tmp_path / "articles", ARTICLES)
 
 
 def test_a_city_word_lists_its_other_names_in_the_archive_and_searches_them_only_when_asked(

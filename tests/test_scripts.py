@@ -10,6 +10,7 @@ import pytest
 
 from newsindex import NewsIndex
 
+from .archive import write_texts
 from .conftest import Run, json_hits
 
 ARTICLES = {
@@ -24,12 +25,8 @@ ARTICLES = {
 
 @pytest.fixture
 def index(tmp_path: Path) -> NewsIndex:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
     ni = NewsIndex(tmp_path / "index")
-    ni.add([folder])
+    ni.add([write_texts(tmp_path / "articles", ARTICLES)])
     yield ni
     ni.close()
 
@@ -91,12 +88,8 @@ CJK = {
     ("明日", {"ja.txt"}), ("서울", {"ko.txt"}), ("新手機", {"zh.txt"}),
 ])
 def test_chinese_japanese_and_korean_are_cut_into_pairs(tmp_path: Path, query: str, expected: set[str]) -> None:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in CJK.items():
-        (folder / name).write_text(text, encoding="utf-8")
     with NewsIndex(tmp_path / "index") as ni:
-        ni.add([folder])
+        ni.add([write_texts(tmp_path / "articles", CJK)])
         results = ni.search(query)
         assert files(results) == expected
         marked = [s.text[m.start:m.end] for h in results.hits for s in h.snippets for m in s.matches]

@@ -52,8 +52,8 @@ def places_named(word: str) -> list[Place]:
     key = fold_word(word)
     if not key:
         return []
-    ids = _bucket("names", key).get(key, ())
-    places = [Place(place, *_bucket("places", place)[place]) for place in ids]
+    ids = _bucket("names", _number(key)).get(key, ())
+    places = [Place(place, *_bucket("places", _number(place))[place]) for place in ids]
     return sorted(places, key=lambda p: -p.population)
 
 
@@ -67,8 +67,8 @@ def _number(key: str | int) -> int:
 
 
 @lru_cache(maxsize=2 * BUCKETS)
-def _bucket(kind: str, key: str | int) -> dict[Any, Any]:
-    number = _number(key)
+def _bucket(kind: str, number: int) -> dict[Any, Any]:
+    """One bucket file, read once a process."""
     folder = _folder()
     if folder is None:
         return _in_memory()[kind][number]
