@@ -22,10 +22,11 @@ beside it.
 Tuning (unless ``--no-tuning``): the TIME queries are cut into ``--folds``
 folds and the known-item searches into a tuning half and a check half. For
 each fold, the parameters (COORDINATION, COORDINATION_LONG and
-AUTO_ALL_BUT_ONE_WORDS in search.parse, then the title's query-time weight,
-then BM25's k1 and b in schema, then search.feedback's weight, words and
-documents; a weight of 0 is no feedback) are chosen on the other folds
-and the tuning half, by the mean of TIME MAP, clean MRR and wrong-word MRR;
+AUTO_ALL_BUT_ONE_WORDS in search.parse, then the title's and the exact
+forms' query-time weights, then BM25's k1 and b in schema, then
+search.feedback's weight, words and documents; a weight of 0 is no
+feedback; swept until they settle) are chosen on the other folds and the
+tuning half, by the mean of TIME MAP, clean MRR and wrong-word MRR;
 the held-out fold's MAP with them is reported, and the mean over folds. The
 parameters chosen on every fold and the tuning half are then measured on the
 check half.
@@ -35,6 +36,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
+import os
 import random
 import statistics
 import tempfile
@@ -96,6 +99,10 @@ def mrr(run: Callable[[str], list[set[str]]], searches: list[tuple[str, str]]) -
     return total / len(searches)
 
 
+#: Parameters that are a field's query-time weight (search.parse.FIELD_WEIGHTS).
+FIELD_PARAMETERS = {"TITLE_WEIGHT": "title", "EXACT_WEIGHT": "exact"}
+
+
 @contextmanager
 def parameters(ni: NewsIndex, values: dict[str, float]) -> Iterator[None]:
     """Set search.parse and schema constants for a while; the index's
@@ -103,11 +110,11 @@ def parameters(ni: NewsIndex, values: dict[str, float]) -> Iterator[None]:
     modules = {"COORDINATION": query_module, "COORDINATION_LONG": query_module,
                "AUTO_ALL_BUT_ONE_WORDS": query_module, "BM25_K1": schema, "BM25_B": schema,
                "FEEDBACK_WEIGHT": feedback, "FEEDBACK_TERMS": feedback, "FEEDBACK_DOCS": feedback}
-    saved = {name: getattr(modules[name], name) for name in values if name != "TITLE_WEIGHT"}
-    saved_title = query_module.FIELD_WEIGHTS["title"]
+    saved = {name: getattr(modules[name], name) for name in values if name in modules}
+    saved_fields = dict(query_module.FIELD_WEIGHTS)
     for name, value in values.items():
-        if name == "TITLE_WEIGHT":
-            query_module.FIELD_WEIGHTS["title"] = value
+        if name in FIELD_PARAMETERS:
+            query_module.FIELD_WEIGHTS[FIELD_PARAMETERS[name]] = value
         else:
             setattr(modules[name], name, value)
     if "COORDINATION" in values:  # run.py imported it by name
@@ -120,7 +127,7 @@ def parameters(ni: NewsIndex, values: dict[str, float]) -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(modules[name], name, value)
-        query_module.FIELD_WEIGHTS["title"] = saved_title
+        query_module.FIELD_WEIGHTS.update(saved_fields)
         from newsindex.search import run as run_module
 
         run_module.COORDINATION = query_module.COORDINATION
@@ -199,17 +206,21 @@ def folds_of(queries: dict[str, str], folds: int, seed: int) -> list[dict[str, s
 
 #: Where the search starts, whatever the current defaults: 0.2.0's ranking
 #: (no coordination, every word of up to three required, the title at its
-#: schema boost, Whoosh's k1), so that a run does not depend on the last.
+#: schema boost, no exact forms, Whoosh's k1), so that a run does not depend
+#: on the last.
 START = {"COORDINATION": 0.0, "AUTO_ALL_BUT_ONE_WORDS": 2, "COORDINATION_LONG": 0.0, "TITLE_WEIGHT": 1.0,
+         "EXACT_WEIGHT": 0.0,
          "BM25_K1": 1.2, "BM25_B": 0.9, "FEEDBACK_WEIGHT": 0.0, "FEEDBACK_TERMS": 20, "FEEDBACK_DOCS": 5}
 #: Searched one after the other, every combination of each, keeping the best so far.
 GRIDS = (
     {"COORDINATION": (0.0, 1.0, 2.0, 4.0), "AUTO_ALL_BUT_ONE_WORDS": (2, 3, 5),
      "COORDINATION_LONG": (0.0, 1.0)},
-    {"TITLE_WEIGHT": (0.2, 0.4, 0.7, 1.0)},
+    {"TITLE_WEIGHT": (0.2, 0.4, 0.7, 1.0), "EXACT_WEIGHT": (0.0, 0.25, 0.5, 1.0)},
     {"BM25_K1": (0.9, 1.2, 1.6, 2.0), "BM25_B": (0.75, 0.9)},
     {"FEEDBACK_WEIGHT": (0.0, 0.1, 0.25, 0.5, 1.0), "FEEDBACK_TERMS": (10, 20, 40), "FEEDBACK_DOCS": (5, 10)},
 )
+
+SWEEPS = 2
 
 
 def main() -> None:
@@ -255,18 +266,34 @@ def tune(sets: Sets, folds: int, seed: int, clean_tuning: list, wrong_tuning: li
          wrong_check: list) -> None:
     folded = folds_of(sets.time_queries, folds, seed)
     known = sets.known_run("auto")
-    timed = sets.time_run("auto")
-    cache: dict[tuple, tuple[dict[str, float], float, float]] = {}
+    global _TUNING
+    _TUNING = (sets, clean_tuning, wrong_tuning)
+    time_cache: dict[tuple, dict[str, float]] = {}
+    known_cache: dict[tuple, tuple[float, float]] = {}
+
+    def measure_all(options: list[dict[str, float]]) -> None:
+        """Measure the options not measured yet, in a process a core (forked:
+        each sets the parameters in its own modules)."""
+        wanted = {}
+        for values in options:
+            if _time_key(values) not in time_cache:
+                wanted.setdefault(_time_key(values), [values, True, False])
+            if _known_key(values) not in known_cache:
+                wanted.setdefault(_time_key(values), [values, False, False])[2] = True
+        if not wanted:
+            return
+        tasks = [tuple(task) for task in wanted.values()]
+        with multiprocessing.get_context("fork").Pool(min(len(tasks), os.cpu_count() or 1)) as pool:
+            for (values, _, _), (aps, mrrs) in zip(tasks, pool.map(_measured, tasks), strict=True):
+                if aps is not None:
+                    time_cache[_time_key(values)] = aps
+                if mrrs is not None:
+                    known_cache[_known_key(values)] = mrrs
 
     def measure(values: dict[str, float]) -> tuple[dict[str, float], float, float]:
         """Per TIME query AP, and the tuning half's MRR clean and wrong, with ``values``."""
-        key = tuple(sorted(values.items()))
-        if key not in cache:
-            both = (sets.bbc_index, sets.time_index)
-            with parameters(both[0], values), parameters(both[1], values):
-                aps = {q: average_precision(timed(t), sets.judged[q]) for q, t in sets.time_queries.items()}
-                cache[key] = (aps, mrr(known, clean_tuning), mrr(known, wrong_tuning))
-        return cache[key]
+        measure_all([values])
+        return (time_cache[_time_key(values)], *known_cache[_known_key(values)])
 
     def objective(values: dict[str, float], queries: set[str]) -> float:
         aps, clean, wrong = measure(values)
@@ -274,12 +301,19 @@ def tune(sets: Sets, folds: int, seed: int, clean_tuning: list, wrong_tuning: li
 
     def choose(queries: set[str]) -> dict[str, float]:
         """Coordinate search from START: the ranking rule's grid first, then
-        the title's weight, then BM25's, each over every combination, keeping
-        the best so far."""
+        the fields' weights, then BM25's, then feedback's, each over every
+        combination, keeping the best so far; swept again until a sweep
+        changes nothing (at most SWEEPS times), as each grid was chosen with
+        the others' values of the sweep before."""
         current = dict(START)
-        for grid in GRIDS:
-            options = [dict(current, **dict(zip(grid, combo, strict=True))) for combo in product(*grid.values())]
-            current = max(options, key=lambda values: objective(values, queries))
+        for _ in range(SWEEPS):
+            before = current
+            for grid in GRIDS:
+                options = [dict(current, **dict(zip(grid, combo, strict=True))) for combo in product(*grid.values())]
+                measure_all(options)
+                current = max(options, key=lambda values: objective(values, queries))
+            if current == before:
+                break
         return current
 
     print(f"\ncross-validation over {folds} TIME folds (seed {seed}), chosen on the other folds and the "
@@ -304,6 +338,40 @@ def tune(sets: Sets, folds: int, seed: int, clean_tuning: list, wrong_tuning: li
     print(f"  known items, check half:  MRR clean {check[0]:.3f}, wrong {check[1]:.3f}; "
           f"baseline {mrr(baseline, clean_check):.3f}, {mrr(baseline, wrong_check):.3f}")
     print(f"  TIME, all dev queries (tuned on them): MAP {statistics.mean(aps.values()):.3f}")
+
+
+#: What the tuning processes measure with: the sets and the tuning half's searches.
+_TUNING: tuple[Sets, list, list] | None = None
+#: Parameters that change nothing for a query of at most five words when
+#: AUTO_ALL_BUT_ONE_WORDS is at least 5 (as every known-item search is):
+#: those of long queries.
+_LONG_QUERY_PARAMETERS = ("COORDINATION_LONG", "FEEDBACK_WEIGHT", "FEEDBACK_TERMS", "FEEDBACK_DOCS")
+
+
+def _time_key(values: dict[str, float]) -> tuple:
+    return tuple(sorted(values.items()))
+
+
+def _known_key(values: dict[str, float]) -> tuple:
+    if values["AUTO_ALL_BUT_ONE_WORDS"] >= 5:
+        return tuple(sorted((k, v) for k, v in values.items() if k not in _LONG_QUERY_PARAMETERS))
+    return _time_key(values)
+
+
+def _measured(task: tuple[dict[str, float], bool, bool]) -> tuple[dict[str, float] | None, tuple[float, float] | None]:
+    """In a tuning process: per TIME query AP, and the tuning half's MRR clean and wrong, as asked."""
+    values, time_wanted, known_wanted = task
+    assert _TUNING is not None
+    sets, clean, wrong = _TUNING
+    aps = mrrs = None
+    with parameters(sets.bbc_index, values), parameters(sets.time_index, values):
+        if time_wanted:
+            timed = sets.time_run("auto")
+            aps = {q: average_precision(timed(t), sets.judged[q]) for q, t in sets.time_queries.items()}
+        if known_wanted:
+            known = sets.known_run("auto")
+            mrrs = (mrr(known, clean), mrr(known, wrong))
+    return aps, mrrs
 
 
 def as_sets_baseline(sets: Sets) -> Callable[[str], list[set[str]]]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,7 +55,7 @@ from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import FieldType
 from whoosh.support.charset import accent_map
 
-from .postings import CompactPositions, group_positions
+from .postings import CompactPositions, Counts, group_positions
 
 #: Longer "words" (base64 blobs, runs of digits, binary noise that decoded as
 #: text) are not indexed: no one searches for them, and they bloat the index.
@@ -342,14 +342,14 @@ def stemmed(word: str, stemmer: str) -> str | None:
 
 def index_postings(field: FieldType, text: str, language: str | None = None) -> Analysed:
     """``field.index(text)`` for a field analysed by :func:`text_analyzer`
-    or :func:`name_analyzer` and stored as :class:`CompactPositions`, for
-    each term of the text. Each word is numbered by its term in a C loop
+    or :func:`name_analyzer` and stored as :class:`CompactPositions` (or
+    :class:`Counts`, which keeps no positions), for each term of the text. Each word is numbered by its term in a C loop
     (a dictionary that numbers the terms as they come); the numbers are
     grouped into each term's positions, and those encoded, all at once.
     Long texts go a megabyte at a time, so the word lists of a very long
     text never sit in memory at once. A text in ``language`` (ISO 639-1) is
     stemmed with that language's stemmer where :data:`STEMMED_LANGUAGES` has one."""
-    if type(field.format) is not CompactPositions:
+    if type(field.format) not in (CompactPositions, Counts):
         raise ValueError(f"index_postings does not know the format {field.format!r}")
     terms_of = _terms(field.analyzer)
     if language in STEMMED_LANGUAGES and terms_of.language is not None:
@@ -384,7 +384,9 @@ def index_postings(field: FieldType, text: str, language: str | None = None) -> 
     translit = transliterating(field.analyzer)
     if translit is not None and not text.isascii() and _CYRILLIC_OR_GREEK.search(text):
         return _with_latin_forms(field, numbers, words, first, translit, sources)
-    if len(words) < NUMPY_WORDS:
+    if type(field.format) is Counts:
+        frequencies, values, sizes = _counted(words, len(numbers))
+    elif len(words) < NUMPY_WORDS:
         frequencies, values, sizes = _grouped_in_python(words, len(numbers), first)
     else:
         frequencies, values, sizes = group_positions(words, len(numbers), first)
@@ -418,7 +420,7 @@ def _with_latin_forms(
         for form in dict.fromkeys(form for word in written for form in translit.marked(word)):
             added.setdefault(form, []).extend(places)
     by_term.update((form, sorted(set(places))) for form, places in added.items())
-    values = list(map(_COMPACT.encode, by_term.values()))
+    values = list(map(field.format.encode, by_term.values()))
     frequencies = array("I", map(len, by_term.values()))
     weights = array("f", map(field.format.field_boost.__mul__, frequencies)).tobytes()
     return Analysed("\0".join(by_term).encode("utf-8"), frequencies.tobytes(), weights, b"".join(values),
@@ -431,6 +433,14 @@ def word_terms(field: FieldType, text: str) -> list[str]:
     through Whoosh's chain (for many short texts: a city's other names)."""
     terms_of = _terms(field.analyzer)
     return [term for term in map(terms_of.__getitem__, _fold(_WORD.findall(text), _charmap(field.analyzer))) if term]
+
+
+def _counted(words: array, terms: int) -> tuple[bytes, bytes, bytes]:
+    """Each term's frequency, for a field that keeps no positions (:class:`Counts`): no values."""
+    frequencies = array("I", bytes(4 * terms))
+    for term, frequency in Counter(words).items():
+        frequencies[term] = frequency
+    return frequencies.tobytes(), b"", bytes(4 * terms)
 
 
 def _grouped_in_python(words: array, terms: int, first: int) -> tuple[bytes, bytes, bytes]:

@@ -91,6 +91,7 @@ def to_document(
         doc["title"] = article.title
     if article.captions:
         doc["captions"] = "\n".join(article.captions)
+    doc["exact"] = "\n".join(filter(None, (doc.get("title"), article.body, doc.get("captions"))))
     if article.byline:
         doc["byline"] = doc["byline_key"] = "\n".join(article.byline)
     if article.outlet:

@@ -1,7 +1,8 @@
 """How a word's positions in an article are stored in the index.
 
-Pickled path: ``newsindex.postings.CompactPositions`` is pickled into every
-index's schema; it must not move or be renamed.
+Pickled path: ``newsindex.postings.CompactPositions`` and
+``newsindex.postings.Counts`` are pickled into every index's schema; they
+must not move or be renamed.
 
 Whoosh's ``Positions`` format stores each posting's positions as a 4-byte
 count and a pickled list of gaps: 13 bytes or more for a word used once, and
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 from itertools import accumulate
 from operator import sub
+from typing import Any
 
-from whoosh.formats import Positions
+from whoosh.formats import Existence, Positions, tokens
 
 _SIZES = {b"B"[0]: 1, b"H"[0]: 2, b"I"[0]: 4}
 #: The typecode of gaps of 1, 2 and 4 bytes, at their size.
@@ -57,6 +60,22 @@ class CompactPositions(Positions):
 
     def decode_weight(self, valuestring: bytes) -> float:
         return self.decode_frequency(valuestring) * self.field_boost
+
+
+class Counts(Existence):
+    """How often a word occurs in an article, kept in the posting's weight
+    alone (the count times the field's boost, as Whoosh's ``Frequency``
+    weighs it), with no value: for a field that is scored but never searched
+    for phrases (the exact forms, schema.py), whose positions the body
+    keeps already. ``decode_frequency`` says 1, as ``Existence`` does: the
+    count is the weight, which is what BM25 reads."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
+        counts = Counter(token.text for token in tokens(value, analyzer, kwargs))
+        return ((word, count, count * self.field_boost, b"") for word, count in counts.items())
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        raise TypeError("a Counts posting's weight is in the weights the codec stores, not in its value")
 
 
 def group_positions(words: array, terms: int, first: int) -> tuple[bytes, bytes, bytes]:

@@ -2,7 +2,7 @@
 
 Pickled path: the schema is pickled into every index's table of contents,
 with ``newsindex.schema.PreAnalysableText``, ``newsindex.analysis``'s
-filters and ``newsindex.postings.CompactPositions`` in it: none of them may
+filters and ``newsindex.postings``' formats in it: none of them may
 move or be renamed. A change to the schema itself (``signature``) makes
 older indexes ask for ``newsindex rebuild``.
 
@@ -16,6 +16,9 @@ captions   1.5     captions describe the pictures, and pictures show the story
 body       1.0
 byline     1.0     names, folded but not stemmed
 outlet     1.0     names, folded but not stemmed
+exact      1.0     the title, body and captions as written: folded, not
+                   stemmed, so that the very form a reader remembers
+                   ("elections", not every word of "elect") counts for more
 =========  ======  =============================================================
 
 Ranking is BM25F with k1 = 2.0 and b = 0.9: a word's repeats count for more
@@ -42,9 +45,16 @@ from whoosh.util.numeric import byte_to_length
 
 from ._whoosh import cached_on, fixed_column_bytes, read_lengths_with
 from .analysis import Analysed, name_analyzer, text_analyzer
-from .postings import CompactPositions
+from .postings import CompactPositions, Counts
 
-SEARCH_FIELDS = ("title", "body", "captions", "byline", "outlet")
+SEARCH_FIELDS = ("title", "body", "captions", "byline", "outlet", "exact")
+
+
+def search_fields(schema: Schema) -> tuple[str, ...]:
+    """The :data:`SEARCH_FIELDS` an index has (one written before 0.3 lacks the exact forms)."""
+    return tuple(name for name in SEARCH_FIELDS if name in schema)
+
+
 BM25_K1 = 2.0
 BM25_B = 0.9
 
@@ -80,11 +90,12 @@ def length_bytes(reader: Any, fieldname: str) -> bytes | None:
 class PreAnalysableText(TEXT):
     """A TEXT field that also takes its postings analysed in another process
     (see write/prepare.py), in a document whose stored fields come packed. Its
-    positions are stored compactly (see postings.py)."""
+    positions are stored compactly (see postings.py), or, with ``positions=False``,
+    only each word's count."""
 
-    def __init__(self, *, field_boost: float = 1.0, **options: Any) -> None:
-        super().__init__(field_boost=field_boost, **options)
-        self.format = CompactPositions(field_boost=field_boost)
+    def __init__(self, *, field_boost: float = 1.0, positions: bool = True, **options: Any) -> None:
+        super().__init__(field_boost=field_boost, phrase=positions, **options)
+        self.format = (CompactPositions if positions else Counts)(field_boost=field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Any:
         if isinstance(value, Analysed):
@@ -103,6 +114,7 @@ def build_schema() -> Schema:
         captions=PreAnalysableText(analyzer=text, stored=True, field_boost=1.5),
         byline=PreAnalysableText(analyzer=names),
         outlet=PreAnalysableText(analyzer=names),
+        exact=PreAnalysableText(analyzer=names, positions=False),
         # Publication date; the parser's `date:` queries run against it. Naive
         # datetimes are taken as given; aware ones are stored in UTC.
         date=_column_only(DATETIME(sortable=True)),
@@ -155,8 +167,15 @@ def signature(schema: Schema) -> tuple[tuple[str, ...], ...]:
 
 
 def is_current(schema: Schema) -> bool:
-    """Whether this version reads and writes the index (its analysis may be older: :func:`stale_analysis`)."""
-    return signature(schema) == signature(build_schema())
+    """Whether this version reads and writes the index (its analysis may be
+    older, or a field of :data:`ADDED_FIELDS` missing: :func:`stale_analysis`)."""
+    current = signature(build_schema())
+    return signature(schema) == tuple(row for row in current if row[0] in schema or row[0] not in ADDED_FIELDS)
+
+
+#: Search fields added in 0.3: an index without them is searched without
+#: them, and given them by ``rebuild``.
+ADDED_FIELDS = ("exact",)
 
 
 #: Analyzer parts added in 0.3: an index without them is read with its own
@@ -174,10 +193,11 @@ def _analysis_of(field: Any) -> tuple[dict[int, str] | None, tuple[str, ...]]:
 def stale_analysis(schema: Schema) -> list[str]:
     """The fields of an index analysed by an older rule than this version's
     (before Unicode folding, "ß" as "s"; before transliteration, Харків
-    only in Cyrillic). Such an index keeps its own analysis, and is read
-    with it, until ``rebuild`` brings it up to date."""
+    only in Cyrillic), and the :data:`ADDED_FIELDS` it lacks. Such an index
+    keeps its own analysis, and is read with it, until ``rebuild`` brings it
+    up to date."""
     current = build_schema()
     return [
         name for name in schema.names()
         if name in current and _analysis_of(schema[name]) != _analysis_of(current[name])
-    ]
+    ] + [name for name in ADDED_FIELDS if name not in schema]

@@ -20,6 +20,7 @@ PICKLED = {
     "newsindex.analysis.TransliterationFilter",
     "newsindex.analysis.CJKBigramFilter",
     "newsindex.postings.CompactPositions",
+    "newsindex.postings.Counts",
 }
 
 

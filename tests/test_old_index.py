@@ -69,9 +69,13 @@ def test_old_index_says_rebuild_brings_unicode_folding_and_rebuild_does(old_inde
         ni.add([str(new)])
         notes = ni.check().notes
         assert any("newsindex rebuild" in note and "Straße" in note for note in notes)
+        assert any("exact word forms" in note for note in notes)
         assert ni.search("Izmir").total == 0  # 0.2.0's folding, kept until a rebuild
+        assert "exact" not in ni._open().schema  # searched without the exact forms
         ni.rebuild()
         assert not stale_analysis(ni._open().schema)
-        assert not any("Straße" in note for note in ni.check().notes)
+        assert not any("Straße" in note or "exact word forms" in note for note in ni.check().notes)
+        assert ni.search("Christmas", explain=True).hits[0].explanation.words[0].fields.keys() >= {"exact"}
+        assert ni.search("runs", explain=True).hits[0].explanation.words[0].fields.keys() == {"body", "exact"}
         assert ni.search("Strassenbahn").total == 1 and ni.search("Izmir").total == 1
         assert ni.stats().articles == 9

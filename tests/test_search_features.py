@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from newsindex import NewsIndex
-from newsindex.errors import InvalidValueError
+from newsindex.errors import InvalidValueError, QueryError
 
-from .archive import write_archive
+from .archive import write_archive, write_texts
 from .conftest import Run, json_lines
 
 
@@ -102,7 +102,7 @@ def test_explain_shows_the_fields_and_the_words_missing(ni: NewsIndex, run: Run,
     top = ni.search("antonivskyi bridge destroyed ferry", explain=True).hits[0]
     why = top.explanation
     assert [w.word for w in why.words] == ["antonivskyi", "bridg", "destroy", "ferri"]
-    assert set(why.words[1].fields) == {"title", "body"} and why.words[3].fields == {}
+    assert set(why.words[1].fields) == {"title", "body", "exact"} and why.words[3].fields == {}
     assert (why.held, why.of) == (3, 4) and 0 < why.coordination < 1
     assert ni.search("Kherson", explain=True, sort="newest").hits[0].explanation is None  # no score to explain
     run("add", str(write_archive(tmp_path / "cli-archive")))
@@ -235,3 +235,21 @@ def test_date_ranges_read_from_the_column_match_the_dates_exactly(tmp_path):
         with ix.searcher() as searcher:
             for query, expected in cases.items():
                 assert len(searcher.search(column_date_ranges(query, ix.schema), limit=None)) == expected, query
+
+
+def test_the_form_searched_for_outranks_other_forms_of_the_word(tmp_path: Path):
+    # Same length, same stem counts: only the form written tells them apart.
+    write_texts(tmp_path / "archive", {
+        "forms.txt": "Council notes\n\nThe council elected a mayor after the vote was counted twice.\n",
+        "typed.txt": "Council notes\n\nThe council held elections for mayor after the vote counted twice.\n",
+    })
+    with NewsIndex(tmp_path / "index") as ni:
+        ni.add([str(tmp_path / "archive")])
+        ranked = ni.search("elections", explain=True)
+        assert [Path(h.path).stem for h in ranked.hits] == ["typed", "forms"]  # both match by the stem
+        assert ranked.hits[0].explanation.words[0].fields.keys() == {"body", "exact"}
+        assert ranked.hits[1].explanation.words[0].fields.keys() == {"body"}
+        assert [Path(h.path).stem for h in ni.search("exact:elected").hits] == ["forms"]
+        assert [Path(h.path).stem for h in ni.search('"held elections"').hits] == ["typed"]  # phrases: in the text
+        with pytest.raises(QueryError, match="keeps no word positions"):
+            ni.search('exact:"held elections"')

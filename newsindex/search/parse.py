@@ -18,7 +18,7 @@ from whoosh.query import And, Every, FuzzyTerm, MultiTerm, NullQuery, Or, Phrase
 from whoosh.reading import IndexReader
 
 from ..errors import InvalidValueError, QueryError
-from ..schema import SEARCH_FIELDS
+from ..schema import SEARCH_FIELDS, search_fields
 from .daterange import column_date_ranges
 from .queries import AtLeast, ExactPhrase
 
@@ -50,12 +50,15 @@ AUTO_SHARE = 0.2
 #: signal, not a gate.
 COORDINATION = 2.0
 COORDINATION_LONG = 0.0
+#: Query-time weight of a word's score in the exact forms (schema.py): a
+#: word found as typed scores this much more than one found by its stem.
+EXACT_WEIGHT = 1.0
 #: Query-time weight of a word's score in each field, over the field's own
 #: boost in the schema (title 2.5, captions 1.5): a title match then counts
 #: for half a body match. Searches for an article by words remembered from
 #: its text (and TIME's questions, whose articles have no titles) rank
 #: better so.
-FIELD_WEIGHTS = {"title": 0.2}
+FIELD_WEIGHTS = {"title": 0.2, "exact": EXACT_WEIGHT}
 #: benchmarks/relevance.py chooses these, and BM25's k1 and b (schema.py), by
 #: cross-validation on the TIME queries and known-item searches.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -75,7 +78,7 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         name = empty_field[1]
         raise QueryError(text, f"{name}: names a field but no word to search for in it ({name}:kherson)")
     date_errors: list[object] = []
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_WEIGHTS,
+    parser = MultifieldParser(list(search_fields(schema)), schema, fieldboosts=FIELD_WEIGHTS,
                               group=OrGroup if mode == "any" else AndGroup)
     if _names_a_date_field(text, schema):
         # Only then: building the plugin compiles some seventy patterns, a
@@ -95,7 +98,11 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         raise QueryError(text, "nothing to search for (only stop words or punctuation)")
     if sum(1 for _ in query.leaves()) > MAX_QUERY_TERMS:
         raise QueryError(text, f"more than {MAX_QUERY_TERMS} terms")
-    query = column_date_ranges(query.accept(_every_document), schema).accept(_union_tree).accept(_exact_phrase)
+    query = query.accept(_every_document).accept(lambda q: _phrases_where_positions(q, schema))
+    lone = next((q for q in query.leaves() if isinstance(q, Phrase) and not _has_positions(q, schema)), None)
+    if lone is not None:
+        raise QueryError(text, f"{lone.fieldname}: keeps no word positions, so a phrase cannot be searched in it")
+    query = column_date_ranges(query, schema).accept(_union_tree).accept(_exact_phrase)
     return _relax_long_query(query) if mode == "auto" else query
 
 
@@ -205,6 +212,19 @@ def _is_field_term(query: Query) -> bool:
     if isinstance(query, And):
         return all(_is_field_term(q) for q in query.subqueries)
     return isinstance(query, Term) and query.fieldname in SEARCH_FIELDS
+
+
+def _phrases_where_positions(query: Query, schema: Schema) -> Query:
+    """A phrase spread over the fields, searched only in those that keep
+    positions (the exact forms keep none)."""
+    if type(query) is Or and any(isinstance(q, Phrase) and not _has_positions(q, schema) for q in query.subqueries):
+        kept = [q for q in query.subqueries if not (isinstance(q, Phrase) and not _has_positions(q, schema))]
+        return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
+    return query
+
+
+def _has_positions(phrase: Phrase, schema: Schema) -> bool:
+    return phrase.fieldname not in schema or bool(schema[phrase.fieldname].format.supports("positions"))
 
 
 def _exact_phrase(query: Query) -> Query:

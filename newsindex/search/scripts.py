@@ -18,14 +18,14 @@ from whoosh.searching import Searcher
 
 from .._whoosh import cached_on
 from ..analysis import TRANSLIT_MARK, transliterating
-from ..schema import SEARCH_FIELDS
+from ..schema import search_fields
 from .parse import UnionOr
 
 
 def across_scripts(searcher: Searcher, parsed: Query) -> Query:
     """``parsed`` with each word of the search fields matching its forms in the other scripts."""
     reader = searcher.reader()
-    fields = [name for name in SEARCH_FIELDS if _holds_forms(searcher, name)]
+    fields = [name for name in search_fields(searcher.schema) if _holds_forms(searcher, name)]
     if not fields:
         return parsed
 

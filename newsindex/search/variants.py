@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 from .._whoosh import cached_on
 from ..analysis import fold_word, latin_forms, word_terms
 from ..models import PlaceVariant, PlaceVariants
-from ..schema import SEARCH_FIELDS
+from ..schema import search_fields
 from .parse import FIELD_WEIGHTS, UnionOr, plain_words, replace_clauses, typed_word
 
 #: Places offered for one word, the most populous first.
@@ -112,7 +112,7 @@ def _terms(searcher: Searcher, name: str) -> list[Term]:
     parser gives them). Fields that share an analyzer analyse it once."""
     terms = []
     analysed: dict[int, list[str]] = {}
-    for field in SEARCH_FIELDS:
+    for field in search_fields(searcher.schema):
         schema_field = searcher.schema[field]
         if id(schema_field.analyzer) not in analysed:
             analysed[id(schema_field.analyzer)] = word_terms(schema_field, name)

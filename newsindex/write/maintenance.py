@@ -16,7 +16,7 @@ from ..ingest.files import SourceFile
 from ..ingest.records import Mapping_
 from ..ingest.sidecar import NO_OVERRIDES, Overrides
 from ..models import CheckReport, RebuildReport
-from ..schema import build_schema, signature, stale_analysis
+from ..schema import ADDED_FIELDS, build_schema, is_current, signature, stale_analysis
 from .batch import cancel_quietly, plan_jobs
 from .manifest import Entry, Manifest
 from .minhash import signature as neardup_signature
@@ -36,13 +36,10 @@ def check(path: str) -> CheckReport:
         reader = ix.reader()
     except Exception as exc:  # whatever the damage, say it in one line
         return CheckReport(path, 0, 0, (f"the index cannot be opened: {_describe(exc)}",), ())
-    if signature(ix.schema) != signature(build_schema()):
+    if not is_current(ix.schema):
         problems.append("the index was made by another version of newsindex (rebuild brings it up to date)")
-    elif stale_analysis(ix.schema):
-        notes.append(
-            "the index analyses words as newsindex 0.2 did (\"Straße\" apart from \"Strasse\", \"Харків\""
-            " apart from \"Kharkiv\"): `newsindex rebuild` brings Unicode folding and transliteration to it"
-        )
+    else:
+        notes.extend(_upgrade_notes(stale_analysis(ix.schema)))
     stored: list[dict[str, Any]] = []
     with reader:
         leaves = reader.leaf_readers()
@@ -173,6 +170,22 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     finally:
         manifest.close()
     return RebuildReport(len(entries), from_source, from_index, tuple(lost), time.perf_counter() - started)
+
+
+def _upgrade_notes(stale: list[str]) -> list[str]:
+    """What ``rebuild`` would bring to an index of an older version, a line a change."""
+    notes = []
+    if set(stale) - set(ADDED_FIELDS):
+        notes.append(
+            "the index analyses words as newsindex 0.2 did (\"Straße\" apart from \"Strasse\", \"Харків\""
+            " apart from \"Kharkiv\"): `newsindex rebuild` brings Unicode folding and transliteration to it"
+        )
+    if "exact" in stale:
+        notes.append(
+            "the index predates the exact word forms of newsindex 0.3, which rank an article holding the very"
+            " words searched for above one holding other forms of them: `newsindex rebuild` adds them"
+        )
+    return notes
 
 
 def _bring_schema_up_to_date(writer: Any, old: Any, new: Any) -> None:

@@ -114,14 +114,16 @@ def _for_writer(document: dict[str, Any]) -> dict[str, Any]:
     """The document with its stored fields packed, as the stored column holds
     them, and its text fields as their postings: the writer, the one process
     that cannot share its work, then neither deflates nor analyses."""
-    stored, analysable = _fields()
+    names, stored, analysable = _fields()
     packed = pack_stored({name: value for name, value in document.items() if name in stored})
     language = document["meta"].get("language")
     analysed = {
         name: index_postings(field, document[name], language=language)
         for name, field in analysable if document.get(name)
     }
-    return {**document, **analysed, "_packed_stored": packed}
+    # An index of an older version lacks the fields added since (schema.ADDED_FIELDS).
+    kept = {name: value for name, value in document.items() if name in names}
+    return {**kept, **analysed, "_packed_stored": packed}
 
 
 #: The schema of the index being written: articles are analysed with its
@@ -138,12 +140,13 @@ def use_schema(schema: Schema | None) -> None:
 
 
 @lru_cache(maxsize=1)
-def _fields() -> tuple[frozenset[str], tuple[tuple[str, PreAnalysableText], ...]]:
-    """The schema's stored fields, and its text fields a worker analyses, in
-    order: looked up once, not for every article (Whoosh's ``Schema.items``
-    sorts the fields at each call)."""
+def _fields() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, PreAnalysableText], ...]]:
+    """The schema's fields, its stored fields, and its text fields a worker
+    analyses, in order: looked up once, not for every article (Whoosh's
+    ``Schema.items`` sorts the fields at each call)."""
     schema = _schema or build_schema()
     return (
+        frozenset(schema.names()),
         frozenset(schema.stored_names()),
         tuple((name, field) for name, field in schema.items() if isinstance(field, PreAnalysableText)),
     )
