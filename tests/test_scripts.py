@@ -49,6 +49,16 @@ def test_words_meet_across_scripts(index: NewsIndex, query: str, expected: set[s
     assert files(index.search(query)) == expected
 
 
+@pytest.mark.parametrize("query", ["Kharkiv", "Київ"])
+def test_every_way_of_running_a_query_matches_across_scripts(index: NewsIndex, query: str) -> None:
+    found = files(index.search(query))
+    assert len(found) == 2
+    assert {Path(hit.path).name for hit in index.export(query)} == found
+    (summary,) = index.batch([query])
+    assert summary.articles == 2
+    assert index.timeline(query).undated == 2  # the fixtures are undated
+
+
 def test_exact_script_searches_words_as_typed(index: NewsIndex) -> None:
     assert files(index.search("Kharkiv", exact_script=True)) == {"en.txt"}
     assert files(index.search("Харків", exact_script=True)) == {"ua.txt"}

@@ -98,7 +98,7 @@ def run_search(
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
     parsed: Query | None = None
     if like is None or query.strip():
-        query, parsed = _parsed(searcher, query, mode, filters)
+        query, parsed = _parsed(searcher, query, mode, filters, widen=False)  # place names first
     if searcher.doc_count_all() == 0:  # a new index before its first commit has no columns to read
         return SearchResults(query=query, total=0, hits=(), seconds=time.perf_counter() - started)
     names = _filter_queries(searcher, filters)
@@ -110,9 +110,7 @@ def run_search(
     if like is None:
         assert parsed is not None
         parsed, places = place_variants(searcher, parsed, apply=variants, exact_script=exact_script)
-        parsed = in_archive_languages(searcher, parsed)
-        if not exact_script:
-            parsed = across_scripts(searcher, parsed)
+        parsed = _widened(searcher, parsed, exact_script)
         restriction = _and([*names, dates])
         if mode == "auto":
             parsed, coverage = fewer_words(searcher, parsed, restriction)
@@ -521,7 +519,7 @@ def story_matches(searcher: Searcher, query: str, *, mode: str, filters: Filters
 
 def hits_of(searcher: Searcher, query: str, docs: list[int], *, mode: str) -> tuple[Hit, ...]:
     """These documents as hits of ``query``, in this order, with snippets and copies."""
-    parsed = parse_query(query, searcher.schema, mode=mode)
+    parsed = _widened(searcher, parse_query(query, searcher.schema, mode=mode), exact_script=False)
     highlighters = Highlighters.for_query(parsed)
     hits = []
     for rank, result in enumerate(_whoosh_hits(searcher, parsed, [(None, doc) for doc in docs]), 1):
@@ -579,14 +577,25 @@ def run_review(
     return ReviewProgress(len(stories), len(story_marks), {status: by_status[status] for status in strongest_first})
 
 
-def _parsed(searcher: Searcher, query: str, mode: str, filters: Filters) -> tuple[str, Query]:
-    """The query as run and parsed, its wildcards and ranges checked; an empty
-    query with a filter is ``*``: a filter alone lists every article it keeps."""
+def _parsed(searcher: Searcher, query: str, mode: str, filters: Filters, *, widen: bool = True) -> tuple[str, Query]:
+    """The query as run and parsed, its wildcards and ranges checked, and
+    (unless not ``widen``) its words matching their stems in the archive's
+    languages and their forms in other scripts, so that every way of running
+    a query (search, export, batch, timeline, watches) finds the same
+    articles. An empty query with a filter is ``*``: a filter alone lists
+    every article it keeps."""
     if not query.strip() and any(value is not None for value in filters):
         query = "*"
     parsed = parse_query(query, searcher.schema, mode=mode)
     check_expansions(parsed, query, searcher.reader())
-    return query, parsed
+    return query, _widened(searcher, parsed, exact_script=False) if widen else parsed
+
+
+def _widened(searcher: Searcher, parsed: Query, exact_script: bool) -> Query:
+    """``parsed`` with each word matching its stems in the archive's other
+    languages, and (unless ``exact_script``) its forms in other scripts."""
+    parsed = in_archive_languages(searcher, parsed)
+    return parsed if exact_script else across_scripts(searcher, parsed)
 
 
 def _restriction(searcher: Searcher, filters: Filters) -> Query | None:
