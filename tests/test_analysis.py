@@ -17,7 +17,7 @@ from newsindex.analysis import index_postings
 from newsindex.schema import build_schema
 
 SCHEMA = build_schema()
-FIELDS = ("title", "body", "captions", "byline", "outlet")
+FIELDS = ("title", "body", "captions", "byline", "outlet", "exact")
 
 TRICKY = [
     "",
