@@ -26,7 +26,7 @@ than Whoosh's default k1 = 1.2 lets them, and length is normalised a little
 more than the usual 0.75 (a long news article covers many topics, and a
 word's count in it says less). Both were chosen by cross-validation on the
 TIME queries and on known-item searches of the BBC corpus, with the title's
-query-time weight (search.parse.FIELD_WEIGHTS): benchmarks/relevance.py.
+query-time weight (search.parse.TITLE_WEIGHT): benchmarks/relevance.py.
 
 Everything shown in results but never searched as text (path, credit,
 provenance, the change fingerprint...) lives in one stored ``meta`` dict, so a

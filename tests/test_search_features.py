@@ -253,3 +253,18 @@ def test_the_form_searched_for_outranks_other_forms_of_the_word(tmp_path: Path):
         assert [Path(h.path).stem for h in ni.search('"held elections"').hits] == ["typed"]  # phrases: in the text
         with pytest.raises(QueryError, match="keeps no word positions"):
             ni.search('exact:"held elections"')
+
+
+def test_a_question_weighs_the_exact_forms_at_their_own_weight(ni: NewsIndex):
+    from newsindex.search import parse
+
+    question = "what happened to the bridge over the dnipro river near kherson"
+    top = ni.search(question, explain=True).hits[0]
+    in_question = next(w for w in top.explanation.words if w.word == "kherson").fields
+    alone = next(h for h in ni.search("kherson", explain=True).hits if h.id == top.id).explanation.words[0].fields
+    if parse.EXACT_WEIGHT_LONG:
+        ratio = in_question["exact"] / alone["exact"]
+        assert ratio == pytest.approx(parse.EXACT_WEIGHT_LONG / parse.EXACT_WEIGHT)
+    else:
+        assert "exact" not in in_question and "exact" in alone
+    assert in_question["body"] == pytest.approx(alone["body"])

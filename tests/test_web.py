@@ -54,6 +54,20 @@ def test_api_search_answers_with_the_fields_of_json(client: TestClient, run: Run
     assert set(client.get("/openapi.json").json()["paths"]) >= {"/api/search", "/api/articles/{id}", "/api/stats"}
 
 
+def test_explain_gives_each_hits_score_word_by_word(client: TestClient, run: Run):
+    answer = client.get("/api/search", params={"q": "Dnipro bridge", "explain": "true"}).json()
+    why = answer["hits"][0]["explanation"]
+    assert [w["word"] for w in why["words"]] == ["dnipro", "bridg"]
+    assert why["score"] == pytest.approx(answer["hits"][0]["score"])
+    cli_hits, _ = json_hits(run("search", "Dnipro bridge", "--json", "--explain").stdout)
+    assert cli_hits[0]["explanation"] == why
+    assert client.get("/api/search", params={"q": "Dnipro bridge"}).json()["hits"][0]["explanation"] is None
+    page = client.get("/", params={"q": "Dnipro bridge", "explain": "true"}).text
+    assert '<p class="why">score ' in page and "bridg " in page
+    assert "explain=true" in page  # kept by the page's links
+    assert '<p class="why">' not in client.get("/", params={"q": "Dnipro bridge"}).text
+
+
 def test_errors_are_json_with_the_messages_search_prints(client: TestClient, run: Run, tmp_path: Path):
     bad = client.get("/api/search", params={"q": '"open'})
     assert bad.status_code == 400

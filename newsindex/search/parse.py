@@ -50,17 +50,27 @@ AUTO_SHARE = 0.2
 #: signal, not a gate.
 COORDINATION = 2.0
 COORDINATION_LONG = 0.0
-#: Query-time weight of a word's score in the exact forms (schema.py): a
-#: word found as typed scores this much more than one found by its stem.
+#: Query-time weight of a word's score in the title, over the field's own
+#: boost in the schema (2.5): a title match then counts for half a body
+#: match. Searches for an article by words remembered from its text (and
+#: TIME's questions, whose articles have no titles) rank better so.
+TITLE_WEIGHT = 0.2
+#: Query-time weight of a word's score in the exact forms (schema.py): an
+#: article holding the very form typed scores this much more. A question
+#: (more than AUTO_ALL_BUT_ONE_WORDS words) is phrased in its own words, not
+#: the article's: there they weigh EXACT_WEIGHT_LONG (0: not searched).
 EXACT_WEIGHT = 1.0
-#: Query-time weight of a word's score in each field, over the field's own
-#: boost in the schema (title 2.5, captions 1.5): a title match then counts
-#: for half a body match. Searches for an article by words remembered from
-#: its text (and TIME's questions, whose articles have no titles) rank
-#: better so.
-FIELD_WEIGHTS = {"title": 0.2, "exact": EXACT_WEIGHT}
+EXACT_WEIGHT_LONG = 0.25
 #: benchmarks/relevance.py chooses these, and BM25's k1 and b (schema.py), by
 #: cross-validation on the TIME queries and known-item searches.
+
+
+def field_weights() -> dict[str, float]:
+    """Each search field's query-time weight, where not 1 (read at each
+    query: benchmarks/relevance.py sets the constants)."""
+    return {"title": TITLE_WEIGHT, "exact": EXACT_WEIGHT}
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -78,7 +88,7 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
         name = empty_field[1]
         raise QueryError(text, f"{name}: names a field but no word to search for in it ({name}:kherson)")
     date_errors: list[object] = []
-    parser = MultifieldParser(list(search_fields(schema)), schema, fieldboosts=FIELD_WEIGHTS,
+    parser = MultifieldParser(list(search_fields(schema)), schema, fieldboosts=field_weights(),
                               group=OrGroup if mode == "any" else AndGroup)
     if _names_a_date_field(text, schema):
         # Only then: building the plugin compiles some seventy patterns, a
@@ -102,7 +112,7 @@ def parse_query(text: str, schema: Schema, mode: str = "auto") -> Query:
     lone = next((q for q in query.leaves() if isinstance(q, Phrase) and not _has_positions(q, schema)), None)
     if lone is not None:
         raise QueryError(text, f"{lone.fieldname}: keeps no word positions, so a phrase cannot be searched in it")
-    query = column_date_ranges(query, schema).accept(_union_tree).accept(_exact_phrase)
+    query = _exact_forms_weighed(column_date_ranges(query, schema)).accept(_union_tree).accept(_exact_phrase)
     return _relax_long_query(query) if mode == "auto" else query
 
 
@@ -212,6 +222,30 @@ def _is_field_term(query: Query) -> bool:
     if isinstance(query, And):
         return all(_is_field_term(q) for q in query.subqueries)
     return isinstance(query, Term) and query.fieldname in SEARCH_FIELDS
+
+
+def _exact_forms_weighed(query: Query) -> Query:
+    """The exact forms of a question's words at EXACT_WEIGHT_LONG (or left
+    out at 0). A question has more than AUTO_ALL_BUT_ONE_WORDS words in the
+    exact forms, in any mode."""
+    if EXACT_WEIGHT_LONG == EXACT_WEIGHT:
+        return query
+    if sum(1 for leaf in query.leaves() if _is_exact_form(leaf)) <= AUTO_ALL_BUT_ONE_WORDS:
+        return query
+
+    def weigh(q: Query) -> Query:
+        if _is_exact_form(q) and EXACT_WEIGHT_LONG:
+            return q.with_boost(EXACT_WEIGHT_LONG)
+        if type(q) is Or and not EXACT_WEIGHT_LONG:
+            return Or([sub for sub in q.subqueries if not _is_exact_form(sub)], boost=q.boost,
+                      minmatch=q.minmatch, scale=q.scale)
+        return q
+
+    return query.accept(weigh)
+
+
+def _is_exact_form(query: Query) -> bool:
+    return type(query) is Term and query.fieldname == "exact"
 
 
 def _phrases_where_positions(query: Query, schema: Schema) -> Query:

@@ -21,7 +21,7 @@ from .._whoosh import cached_on
 from ..analysis import fold_word, latin_forms, word_terms
 from ..models import PlaceVariant, PlaceVariants
 from ..schema import search_fields
-from .parse import FIELD_WEIGHTS, UnionOr, plain_words, replace_clauses, typed_word
+from .parse import UnionOr, field_weights, plain_words, replace_clauses, typed_word
 
 #: Places offered for one word, the most populous first.
 MAX_PLACES = 2
@@ -111,6 +111,7 @@ def _terms(searcher: Searcher, name: str) -> list[Term]:
     """A name as each search field indexes it, one term a field (boosts as the
     parser gives them). Fields that share an analyzer analyse it once."""
     terms = []
+    weights = field_weights()
     analysed: dict[int, list[str]] = {}
     for field in search_fields(searcher.schema):
         schema_field = searcher.schema[field]
@@ -118,7 +119,7 @@ def _terms(searcher: Searcher, name: str) -> list[Term]:
             analysed[id(schema_field.analyzer)] = word_terms(schema_field, name)
         texts = analysed[id(schema_field.analyzer)]
         if len(texts) == 1:
-            terms.append(Term(field, texts[0], boost=FIELD_WEIGHTS.get(field, 1.0)))
+            terms.append(Term(field, texts[0], boost=weights.get(field, 1.0)))
     return terms
 
 

@@ -145,6 +145,7 @@ def create_app(path: str | os.PathLike[str] = "index") -> Starlette:
             "all_copies": params.get("all_copies") == "true",
             "variants": params.get("variants") == "true",
             "exact_script": params.get("exact_script") == "true",
+            "explain": params.get("explain") == "true",
         }
 
     routes = [

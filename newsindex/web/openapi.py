@@ -27,6 +27,7 @@ SEARCH_PARAMETERS = [
     ("all_copies", "boolean", "true: near-identical copies as hits of their own"),
     ("exact_script", "boolean", "true: each word matches in its own script only (Kharkiv does not find Харків)"),
     ("variants", "boolean", "true: a word naming a city matches the city's other names too (places lists them)"),
+    ("explain", "boolean", "true: each hit's explanation, its score word by word and field by field"),
     *FILTERS,
 ]
 

@@ -19,12 +19,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from ..models import Span, Timeline
-from ..render import NO_OUTLET, format_datetime
+from ..models import Explanation, Span, Timeline
+from ..render import NO_OUTLET, explanation, format_datetime
 from ..search.timeline import period_end
 
 #: Query parameters a search page keeps when a link changes one of them.
-STATE = ("q", "outlet", "byline", "since", "until", "lang", "sort", "mode", "all_copies", "variants", "exact_script")
+STATE = ("q", "outlet", "byline", "since", "until", "lang", "sort", "mode", "all_copies", "variants", "exact_script",
+         "explain")
 
 _environment = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -83,13 +84,18 @@ def bars(timeline: Timeline, width: int = 600, height: int = 80) -> list[dict[st
     ]
 
 
+def why(e: Explanation) -> str:
+    """A hit's explanation in the words ``search --explain`` prints (escaped by the template)."""
+    return explanation(e).plain
+
+
 def period_bounds(period: Any, by: str) -> tuple[str, str]:
     """--since and --until for one bar of a timeline."""
     return period.start.isoformat(), period_end(period.start, by).isoformat()
 
 
 _environment.globals.update(marked=marked, safe_url=safe_url, with_params=with_params, when=format_datetime, bars=bars,
-                            period_bounds=period_bounds, NO_OUTLET=NO_OUTLET)
+                            period_bounds=period_bounds, why=why, NO_OUTLET=NO_OUTLET)
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
