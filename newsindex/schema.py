@@ -55,11 +55,18 @@ def search_fields(schema: Schema) -> tuple[str, ...]:
     return tuple(name for name in SEARCH_FIELDS if name in schema)
 
 
-BM25_K1 = 2.0
+#: BM25's parameters for a search of a few words...
+BM25_K1 = 1.2
 BM25_B = 0.9
+#: ...and for a question (search.parse.is_question), which shares few words
+#: with the articles that answer it: a word's repeats count for more there.
+BM25_K1_LONG = 2.0
+BM25_B_LONG = 0.9
 
 
-def weighting() -> BM25F:
+def weighting(question: bool = False) -> BM25F:
+    if question:
+        return InMemoryLengthsBM25F(B=BM25_B_LONG, K1=BM25_K1_LONG)
     return InMemoryLengthsBM25F(B=BM25_B, K1=BM25_K1)
 
 

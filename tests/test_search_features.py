@@ -255,16 +255,26 @@ def test_the_form_searched_for_outranks_other_forms_of_the_word(tmp_path: Path):
             ni.search('exact:"held elections"')
 
 
-def test_a_question_weighs_the_exact_forms_at_their_own_weight(ni: NewsIndex):
+def test_a_question_is_ranked_with_its_own_parameters(ni: NewsIndex, monkeypatch: pytest.MonkeyPatch):
+    from newsindex import schema
     from newsindex.search import parse
 
     question = "what happened to the bridge over the dnipro river near kherson"
+    asked, alone = ni.search(question).hits[0].score, ni.search("kherson").hits[0].score
+    monkeypatch.setattr(schema, "BM25_K1_LONG", schema.BM25_K1_LONG + 1.0)
+    ni.close()  # BM25's parameters are read when the index is opened
+    assert ni.search(question).hits[0].score != pytest.approx(asked)
+    assert ni.search("kherson").hits[0].score == pytest.approx(alone)
+    # With BM25's parameters alike, only the exact forms' weight tells the two apart.
+    monkeypatch.setattr(schema, "BM25_K1_LONG", schema.BM25_K1)
+    monkeypatch.setattr(schema, "BM25_B_LONG", schema.BM25_B)
+    ni.close()
     top = ni.search(question, explain=True).hits[0]
     in_question = next(w for w in top.explanation.words if w.word == "kherson").fields
-    alone = next(h for h in ni.search("kherson", explain=True).hits if h.id == top.id).explanation.words[0].fields
+    by_itself = next(h for h in ni.search("kherson", explain=True).hits if h.id == top.id).explanation.words[0].fields
+    assert in_question["body"] == pytest.approx(by_itself["body"])
     if parse.EXACT_WEIGHT_LONG:
-        ratio = in_question["exact"] / alone["exact"]
+        ratio = in_question["exact"] / by_itself["exact"]
         assert ratio == pytest.approx(parse.EXACT_WEIGHT_LONG / parse.EXACT_WEIGHT)
     else:
-        assert "exact" not in in_question and "exact" in alone
-    assert in_question["body"] == pytest.approx(alone["body"])
+        assert "exact" not in in_question and "exact" in by_itself

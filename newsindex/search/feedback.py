@@ -18,7 +18,6 @@ from __future__ import annotations
 from whoosh.query import And, AndMaybe, Or, Query, Term
 from whoosh.searching import Searcher
 
-from .parse import AUTO_ALL_BUT_ONE_WORDS, plain_words
 from .scoring import scored_matches, top
 
 #: How many of the best matches are taken as relevant...
@@ -27,11 +26,6 @@ FEEDBACK_DOCS = 5
 FEEDBACK_TERMS = 20
 #: ...and how much those words weigh against the query's own (Bo1's weights, normalised to 1 for the first).
 FEEDBACK_WEIGHT = 0.25
-
-
-def wants_feedback(parsed: Query) -> bool:
-    """A long query of plain words (a question): more than AUTO_ALL_BUT_ONE_WORDS."""
-    return len(plain_words(parsed)) > AUTO_ALL_BUT_ONE_WORDS
 
 
 def with_feedback(searcher: Searcher, parsed: Query, restriction: Query | None) -> tuple[Query, tuple[str, ...]]:

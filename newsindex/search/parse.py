@@ -224,13 +224,18 @@ def _is_field_term(query: Query) -> bool:
     return isinstance(query, Term) and query.fieldname in SEARCH_FIELDS
 
 
+def is_question(query: Query) -> bool:
+    """Whether a parsed query (before search.scripts and search.stems widen
+    it) is a question: more than AUTO_ALL_BUT_ONE_WORDS words searched in the
+    text, in any mode. A question is ranked with its own parameters
+    (COORDINATION_LONG, EXACT_WEIGHT_LONG, schema.BM25_K1_LONG and _B_LONG,
+    search.feedback)."""
+    return sum(1 for leaf in query.leaves() if type(leaf) is Term and leaf.fieldname == "body") > AUTO_ALL_BUT_ONE_WORDS
+
+
 def _exact_forms_weighed(query: Query) -> Query:
-    """The exact forms of a question's words at EXACT_WEIGHT_LONG (or left
-    out at 0). A question has more than AUTO_ALL_BUT_ONE_WORDS words in the
-    exact forms, in any mode."""
-    if EXACT_WEIGHT_LONG == EXACT_WEIGHT:
-        return query
-    if sum(1 for leaf in query.leaves() if _is_exact_form(leaf)) <= AUTO_ALL_BUT_ONE_WORDS:
+    """The exact forms of a question's words at EXACT_WEIGHT_LONG (or left out at 0)."""
+    if EXACT_WEIGHT_LONG == EXACT_WEIGHT or not is_question(query):
         return query
 
     def weigh(q: Query) -> Query:

@@ -31,16 +31,17 @@ from ..models import (
     Timeline,
     first_sentence,
 )
+from ..schema import weighting
 from .by_date import date_of, date_ordered
 from .copies import StoryCounter, cluster_copies, cluster_numbers, count_stories
 from .counting import matches_by_segment, matching_docs, shared_postings
 from .daterange import ColumnDateRange
 from .dates import parse_bound
 from .facets import count_facets
-from .feedback import wants_feedback, with_feedback
+from .feedback import with_feedback
 from .highlight import Highlighters, highlight_hit
 from .languages import language_code
-from .parse import COORDINATION, check_expansions, parse_query, plain_words
+from .parse import COORDINATION, check_expansions, is_question, parse_query, plain_words
 from .queries import AtLeast, DocSet
 from .scoring import scored_matches, top
 from .scripts import across_scripts
@@ -97,8 +98,12 @@ def run_search(
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
     parsed: Query | None = None
+    question = False
     if like is None or query.strip():
         query, parsed = _parsed(searcher, query, mode, filters, widen=False)  # place names first
+        question = like is None and is_question(parsed)
+        if question:
+            searcher = _for_questions(searcher)
     if searcher.doc_count_all() == 0:  # a new index before its first commit has no columns to read
         return SearchResults(query=query, total=0, hits=(), seconds=time.perf_counter() - started)
     names = _filter_queries(searcher, filters)
@@ -115,7 +120,7 @@ def run_search(
         if mode == "auto":
             parsed, coverage = fewer_words(searcher, parsed, restriction)
         scored, mask = _split_exclusions(parsed)
-        if mode == "auto" and sort == "relevance" and wants_feedback(scored):
+        if mode == "auto" and sort == "relevance" and question:
             scored, expansion = with_feedback(searcher, scored, restriction)
     else:
         scored, mask = _like(searcher, like)
@@ -194,14 +199,18 @@ def every_hit(
     where a page of hits is not enough."""
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
-    query, parsed = _parsed(searcher, query, mode, filters)
+    query, parsed = _parsed(searcher, query, mode, filters, widen=False)
     if searcher.doc_count_all() == 0:
         return
+    question = is_question(parsed)
+    if question:
+        searcher = _for_questions(searcher)
+    parsed = _widened(searcher, parsed, exact_script=False)
     restriction = _restriction(searcher, filters)
     if mode == "auto":
         parsed, _ = fewer_words(searcher, parsed, restriction)
     scored, mask = _split_exclusions(parsed)
-    if mode == "auto" and sort == "relevance" and wants_feedback(scored):
+    if mode == "auto" and sort == "relevance" and question:
         scored, _ = with_feedback(searcher, scored, restriction)
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     by_date = None if sort == "relevance" else sort
@@ -589,6 +598,14 @@ def _parsed(searcher: Searcher, query: str, mode: str, filters: Filters, *, wide
     parsed = parse_query(query, searcher.schema, mode=mode)
     check_expansions(parsed, query, searcher.reader())
     return query, _widened(searcher, parsed, exact_script=False) if widen else parsed
+
+
+def _for_questions(searcher: Searcher) -> Searcher:
+    """A searcher over the same reader that ranks with BM25's parameters for
+    questions (schema.weighting); one per searcher, so that what is cached on
+    a searcher (copies' clusters) is read once for it too."""
+    return cached_on(searcher, "for_questions",
+                     lambda: Searcher(searcher.reader(), weighting=weighting(question=True), closereader=False))
 
 
 def _widened(searcher: Searcher, parsed: Query, exact_script: bool) -> Query:
