@@ -21,15 +21,15 @@ beside it.
 
 Tuning (unless ``--no-tuning``): the TIME queries are cut into ``--folds``
 folds and the known-item searches into a tuning half and a check half. For
-each fold, the parameters (COORDINATION, COORDINATION_LONG and
-AUTO_ALL_BUT_ONE_WORDS in search.parse, then the title's and the exact
-forms' query-time weights, then the exact forms' in questions, then BM25's
-k1 and b in schema, then those for questions, then search.feedback's weight, words and documents; a weight of 0 is no
-feedback; swept until they settle) are chosen on the other folds and the
-tuning half, by the mean of TIME MAP, clean MRR and wrong-word MRR;
-the held-out fold's MAP with them is reported, and the mean over folds. The
-parameters chosen on every fold and the tuning half are then measured on the
-check half.
+each fold, the parameters are chosen on the other folds and the tuning half,
+by the mean of TIME MAP, clean MRR and wrong-word MRR, grid after grid
+(GRIDS: search.parse's coordination and words required; the title's and
+the exact forms' query-time weights; a question's words required and exact
+forms' weight; BM25's k1 and b in schema, for searches and for questions;
+search.feedback's weight, words and documents, a weight of 0 being no
+feedback), swept until they settle. The held-out fold's MAP with them is
+reported, and the mean over folds. The parameters chosen on every fold and
+the tuning half are then measured on the check half.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def parameters(ni: NewsIndex, values: dict[str, float]) -> Iterator[None]:
     """Set search.parse, schema and search.feedback constants for a while;
     the index's searcher is reopened so that BM25's k1 and b take effect."""
     modules = {"COORDINATION": query_module, "COORDINATION_LONG": query_module,
-               "AUTO_ALL_BUT_ONE_WORDS": query_module, "TITLE_WEIGHT": query_module,
+               "AUTO_ALL_BUT_ONE_WORDS": query_module, "AUTO_MIN_WORDS": query_module,
+               "AUTO_SHARE": query_module, "TITLE_WEIGHT": query_module,
                "EXACT_WEIGHT": query_module, "EXACT_WEIGHT_LONG": query_module, "BM25_K1": schema,
                "BM25_B": schema, "BM25_K1_LONG": schema, "BM25_B_LONG": schema, "FEEDBACK_WEIGHT": feedback,
                "FEEDBACK_TERMS": feedback, "FEEDBACK_DOCS": feedback}
@@ -201,17 +202,19 @@ def folds_of(queries: dict[str, str], folds: int, seed: int) -> list[dict[str, s
 #: (no coordination, every word of up to three required, the title at its
 #: schema boost, no exact forms, Whoosh's k1, the same for questions), so
 #: that a run does not depend on the last.
-START = {"COORDINATION": 0.0, "AUTO_ALL_BUT_ONE_WORDS": 2, "COORDINATION_LONG": 0.0, "TITLE_WEIGHT": 1.0,
-         "EXACT_WEIGHT": 0.0, "EXACT_WEIGHT_LONG": 0.0, "BM25_K1": 1.2, "BM25_B": 0.9, "BM25_K1_LONG": 1.2,
-         "BM25_B_LONG": 0.9, "FEEDBACK_WEIGHT": 0.0, "FEEDBACK_TERMS": 20, "FEEDBACK_DOCS": 5}
-#: Searched one after the other, every combination of each, keeping the best so far.
+START = {"COORDINATION": 0.0, "AUTO_ALL_BUT_ONE_WORDS": 2, "COORDINATION_LONG": 0.0, "AUTO_MIN_WORDS": 2,
+         "AUTO_SHARE": 0.2, "TITLE_WEIGHT": 1.0, "EXACT_WEIGHT": 0.0, "EXACT_WEIGHT_LONG": 0.0, "BM25_K1": 1.2,
+         "BM25_B": 0.9, "BM25_K1_LONG": 1.2, "BM25_B_LONG": 0.9, "FEEDBACK_WEIGHT": 0.0, "FEEDBACK_TERMS": 20,
+         "FEEDBACK_DOCS": 5}
+#: Searched one after the other, every combination of each, keeping the best
+#: so far. (Where earlier runs always chose a value at the end of a grid, the
+#: grid was moved on past it.)
 GRIDS = (
-    {"COORDINATION": (0.0, 1.0, 2.0, 4.0), "AUTO_ALL_BUT_ONE_WORDS": (2, 3, 5),
-     "COORDINATION_LONG": (0.0, 1.0)},
-    {"TITLE_WEIGHT": (0.2, 0.4, 0.7, 1.0), "EXACT_WEIGHT": (0.0, 0.5, 1.0, 2.0, 4.0)},
-    {"EXACT_WEIGHT_LONG": (0.0, 0.25, 0.5, 1.0)},
-    {"BM25_K1": (0.9, 1.2, 1.6, 2.0), "BM25_B": (0.75, 0.9)},
-    {"BM25_K1_LONG": (1.2, 1.6, 2.0, 2.5), "BM25_B_LONG": (0.75, 0.9)},
+    {"COORDINATION": (0.0, 1.0, 2.0), "AUTO_ALL_BUT_ONE_WORDS": (3, 5), "COORDINATION_LONG": (0.0, 1.0)},
+    {"TITLE_WEIGHT": (0.1, 0.2, 0.4), "EXACT_WEIGHT": (1.0, 2.0, 4.0, 8.0)},
+    {"AUTO_MIN_WORDS": (1, 2), "AUTO_SHARE": (0.0, 0.2), "EXACT_WEIGHT_LONG": (0.0, 0.25, 0.5, 1.0)},
+    {"BM25_K1": (0.6, 0.9, 1.2), "BM25_B": (0.75, 0.9)},
+    {"BM25_K1_LONG": (1.6, 2.0, 2.5, 3.0), "BM25_B_LONG": (0.75, 0.9)},
     {"FEEDBACK_WEIGHT": (0.0, 0.1, 0.25, 0.5, 1.0), "FEEDBACK_TERMS": (10, 20, 40), "FEEDBACK_DOCS": (5, 10)},
 )
 SWEEPS = 2
@@ -339,8 +342,8 @@ _TUNING: tuple[Sets, list, list] | None = None
 #: Parameters that change nothing for a query of at most five words when
 #: AUTO_ALL_BUT_ONE_WORDS is at least 5 (as every known-item search is):
 #: those of long queries.
-_LONG_QUERY_PARAMETERS = ("COORDINATION_LONG", "EXACT_WEIGHT_LONG", "BM25_K1_LONG", "BM25_B_LONG",
-                          "FEEDBACK_WEIGHT", "FEEDBACK_TERMS", "FEEDBACK_DOCS")
+_LONG_QUERY_PARAMETERS = ("COORDINATION_LONG", "AUTO_MIN_WORDS", "AUTO_SHARE", "EXACT_WEIGHT_LONG",
+                          "BM25_K1_LONG", "BM25_B_LONG", "FEEDBACK_WEIGHT", "FEEDBACK_TERMS", "FEEDBACK_DOCS")
 
 
 def _time_key(values: dict[str, float]) -> tuple:

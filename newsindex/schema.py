@@ -21,12 +21,15 @@ exact      1.0     the title, body and captions as written: folded, not
                    ("elections", not every word of "elect") counts for more
 =========  ======  =============================================================
 
-Ranking is BM25F with k1 = 2.0 and b = 0.9: a word's repeats count for more
-than Whoosh's default k1 = 1.2 lets them, and length is normalised a little
-more than the usual 0.75 (a long news article covers many topics, and a
-word's count in it says less). Both were chosen by cross-validation on the
-TIME queries and on known-item searches of the BBC corpus, with the title's
-query-time weight (search.parse.TITLE_WEIGHT): benchmarks/relevance.py.
+Ranking is BM25F with two sets of parameters: one for searches of a few
+words (``BM25_K1``, ``BM25_B``), whose words a reader remembers from the
+article, and one for questions (``BM25_K1_LONG``, ``BM25_B_LONG``), which
+share few words with the articles that answer them, so that a word's
+repeats count for more. Length is normalised more than the usual b = 0.75:
+a long news article covers many topics, and a word's count in it says less.
+They were chosen by cross-validation on the TIME queries and on known-item
+searches of the BBC corpus, with the fields' query-time weights
+(search.parse): benchmarks/relevance.py.
 
 Everything shown in results but never searched as text (path, credit,
 provenance, the change fingerprint...) lives in one stored ``meta`` dict, so a
