@@ -58,9 +58,10 @@ TITLE_WEIGHT = 0.2
 #: Query-time weight of a word's score in the exact forms (schema.py): an
 #: article holding the very form typed scores this much more. A question
 #: (more than AUTO_ALL_BUT_ONE_WORDS words) is phrased in its own words, not
-#: the article's: there they weigh EXACT_WEIGHT_LONG (0: not searched).
+#: the article's: there they weigh EXACT_WEIGHT_LONG (0: not searched, which
+#: also spares a question's many words a second list of postings each).
 EXACT_WEIGHT = 1.0
-EXACT_WEIGHT_LONG = 0.25
+EXACT_WEIGHT_LONG = 0.0
 #: benchmarks/relevance.py chooses these, and BM25's k1 and b (schema.py), by
 #: cross-validation on the TIME queries and known-item searches.
 
