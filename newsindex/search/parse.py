@@ -62,6 +62,12 @@ TITLE_WEIGHT = 0.2
 #: also spares a question's many words a second list of postings each).
 EXACT_WEIGHT = 1.0
 EXACT_WEIGHT_LONG = 0.0
+#: A word's exact form is not searched when more than this share of the
+#: articles, and more than COMMON_EXACT_ARTICLES, hold it (search.run):
+#: reading its long postings would double the word's cost for a score its
+#: low idf makes small. Short postings cost little, whatever their share.
+COMMON_EXACT_SHARE = 0.05
+COMMON_EXACT_ARTICLES = 1000
 #: benchmarks/relevance.py chooses these, and BM25's k1 and b (schema.py), by
 #: cross-validation on the TIME queries and known-item searches.
 

@@ -41,7 +41,16 @@ from .facets import count_facets
 from .feedback import with_feedback
 from .highlight import Highlighters, highlight_hit
 from .languages import language_code
-from .parse import COORDINATION, check_expansions, is_question, parse_query, plain_words
+from .parse import (
+    COMMON_EXACT_ARTICLES,
+    COMMON_EXACT_SHARE,
+    COORDINATION,
+    UnionOr,
+    check_expansions,
+    is_question,
+    parse_query,
+    plain_words,
+)
 from .queries import AtLeast, DocSet
 from .scoring import scored_matches, top
 from .scripts import across_scripts
@@ -610,9 +619,28 @@ def _for_questions(searcher: Searcher) -> Searcher:
 
 def _widened(searcher: Searcher, parsed: Query, exact_script: bool) -> Query:
     """``parsed`` with each word matching its stems in the archive's other
-    languages, and (unless ``exact_script``) its forms in other scripts."""
-    parsed = in_archive_languages(searcher, parsed)
+    languages, and (unless ``exact_script``) its forms in other scripts; the
+    exact forms of common words left out (parse.COMMON_EXACT_SHARE)."""
+    parsed = in_archive_languages(searcher, _rare_exact_forms(searcher, parsed))
     return parsed if exact_script else across_scripts(searcher, parsed)
+
+
+def _rare_exact_forms(searcher: Searcher, parsed: Query) -> Query:
+    """``parsed`` without the exact forms held by more than COMMON_EXACT_SHARE
+    of the articles and COMMON_EXACT_ARTICLES: their postings are as long as their stems', and such a
+    word's idf gives them next to no weight."""
+    reader = searcher.reader()
+    most = max(COMMON_EXACT_SHARE * reader.doc_count_all(), COMMON_EXACT_ARTICLES)
+
+    def common(query: Query) -> bool:
+        return type(query) is Term and query.fieldname == "exact" and reader.doc_frequency("exact", query.text) > most
+
+    def drop(query: Query) -> Query:
+        if type(query) in (Or, UnionOr) and any(common(sub) for sub in query.subqueries):
+            return type(query)([sub for sub in query.subqueries if not common(sub)], boost=query.boost)
+        return query
+
+    return parsed.accept(drop)
 
 
 def _restriction(searcher: Searcher, filters: Filters) -> Query | None:

@@ -15,8 +15,19 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+#: Times an open is tried again when the generation it read was replaced meanwhile.
+OPEN_TRIES = 5
+
 
 def open_index(path: str) -> Index:
+    """The index's latest generation. A writer committing between Whoosh's
+    listing of the generations and its reading of the newest one deletes that
+    one's table of contents: the open is then tried again, and finds the new."""
+    for _ in range(OPEN_TRIES - 1):
+        try:
+            return FileStorage(path, supports_mmap=False).open_index()
+        except FileNotFoundError:
+            continue
     return FileStorage(path, supports_mmap=False).open_index()
 
 
