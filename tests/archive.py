@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from newsindex import NewsIndex
 
 RECENT = (datetime.now() - timedelta(days=2)).strftime("%-d %B %Y")
 
@@ -48,3 +51,11 @@ def write_texts(folder: Path, texts: dict[str, str]) -> Path:
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def indexed_texts(folder: Path, texts: dict[str, str]) -> Iterator[NewsIndex]:
+    """A fixture's body: an index (in ``folder``) of ``texts`` (:func:`write_texts`), closed after the test."""
+    ni = NewsIndex(folder / "index")
+    ni.add([write_texts(folder / "articles", texts)])
+    yield ni
+    ni.close()

@@ -4,6 +4,7 @@ archive holds. Fixtures written here in German, French and English."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from newsindex import NewsIndex
 from newsindex.ingest.language import detect
 
-from .archive import write_texts
+from .archive import indexed_texts, write_texts
 from .conftest import Run, json_lines
 
 ARTICLES = {
@@ -24,11 +25,8 @@ ARTICLES = {
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> NewsIndex:
-    ni = NewsIndex(tmp_path / "index")
-    ni.add([write_texts(tmp_path / "articles", ARTICLES)])
-    yield ni
-    ni.close()
+def index(tmp_path: Path) -> Iterator[NewsIndex]:
+    yield from indexed_texts(tmp_path, ARTICLES)
 
 
 def article(ni: NewsIndex, name: str):

@@ -4,13 +4,14 @@ and the other way round, Ukrainian and Russian conventions both, highlighted as 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newsindex import NewsIndex
 
-from .archive import write_texts
+from .archive import indexed_texts, write_texts
 from .conftest import Run, json_hits
 
 ARTICLES = {
@@ -24,11 +25,8 @@ ARTICLES = {
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> NewsIndex:
-    ni = NewsIndex(tmp_path / "index")
-    ni.add([write_texts(tmp_path / "articles", ARTICLES)])
-    yield ni
-    ni.close()
+def index(tmp_path: Path) -> Iterator[NewsIndex]:
+    yield from indexed_texts(tmp_path, ARTICLES)
 
 
 def files(results) -> set[str]:
