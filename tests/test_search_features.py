@@ -255,6 +255,20 @@ def test_the_form_searched_for_outranks_other_forms_of_the_word(tmp_path: Path):
             ni.search('exact:"held elections"')
 
 
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_a_questions_hyphenated_words_weigh_their_exact_forms_as_its_others(weight: float,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    from newsindex.schema import build_schema
+    from newsindex.search import parse
+
+    monkeypatch.setattr(parse, "EXACT_WEIGHT_LONG", weight)
+    question = parse.parse_query("what did the four-power summit meeting agree on berlin", build_schema())
+    exact = [leaf for leaf in question.leaves() if leaf.field() == "exact"]
+    assert {leaf.text for leaf in exact} == ({"four", "power", "summit", "meeting", "agree", "berlin", "what", "did"}
+                                             if weight else set())
+    assert all(leaf.boost == weight for leaf in exact)
+
+
 def test_a_question_is_ranked_with_its_own_parameters(ni: NewsIndex, monkeypatch: pytest.MonkeyPatch):
     from newsindex import schema
     from newsindex.search import parse

@@ -257,6 +257,10 @@ def _exact_forms_weighed(query: Query) -> Query:
 
 
 def _is_exact_form(query: Query) -> bool:
+    """A word's exact form: a term of the exact field, or a hyphenated
+    word's exact parts together."""
+    if type(query) is And:
+        return all(_is_exact_form(q) for q in query.subqueries)
     return type(query) is Term and query.fieldname == "exact"
 
 
