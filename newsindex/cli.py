@@ -377,7 +377,7 @@ def search(
 ) -> None:
     """Search the index with Whoosh's query language.
 
-    Words: one or two are required, three to five all but one, a longer
+    Words: one or two are required, three to five at least half, a longer
     query at least two or a fifth of them (--all, --any to choose). A word
     naming a city lists the city's other names in the archive; --variants
     searches them too. Words find their forms in Cyrillic and Greek letters

@@ -59,7 +59,7 @@ def search_fields(schema: Schema) -> tuple[str, ...]:
 
 
 #: BM25's parameters for a search of a few words...
-BM25_K1 = 1.2
+BM25_K1 = 0.9
 BM25_B = 0.9
 #: ...and for a question (search.parse.is_question), which shares few words
 #: with the articles that answer it: a word's repeats count for more there.

@@ -36,19 +36,21 @@ MODES = ("auto", "all", "any")
 #: no article holds them all, the search falls back to fewer: see
 #: run.fewer_words)...
 AUTO_ALL_WORDS = 2
-#: ...one of up to this many, every word but one, so that a word misremembered
-#: does not hide the article that holds the others...
-AUTO_ALL_BUT_ONE_WORDS = 5
+#: ...one of up to this many (a short search: longer is a question) at least
+#: half of them, rounded up, so that neither a word misremembered nor an
+#: article that words the subject otherwise hides it; holding more of them
+#: scores more (COORDINATION)...
+SHORT_SEARCH_WORDS = 5
 #: ...and a longer one at least this many words, or this share of them
 #: (rounded up) if more, as Elasticsearch's minimum_should_match does. Judged
 #: relevant news often shares only a few words with a long question.
-AUTO_MIN_WORDS = 2
+AUTO_MIN_WORDS = 1
 AUTO_SHARE = 0.2
 #: Where not every word is required, a match's score is multiplied by (share
 #: of the words it holds) ** COORDINATION (** COORDINATION_LONG in a query
-#: longer than AUTO_ALL_BUT_ONE_WORDS): holding every word is a strong
+#: longer than SHORT_SEARCH_WORDS): holding every word is a strong
 #: signal, not a gate.
-COORDINATION = 2.0
+COORDINATION = 0.5
 COORDINATION_LONG = 0.0
 #: Query-time weight of a word's score in the title, over the field's own
 #: boost in the schema (2.5): a title match then counts for half a body
@@ -57,10 +59,10 @@ COORDINATION_LONG = 0.0
 TITLE_WEIGHT = 0.2
 #: Query-time weight of a word's score in the exact forms (schema.py): an
 #: article holding the very form typed scores this much more. A question
-#: (more than AUTO_ALL_BUT_ONE_WORDS words) is phrased in its own words, not
+#: (more than SHORT_SEARCH_WORDS words) is phrased in its own words, not
 #: the article's: there they weigh EXACT_WEIGHT_LONG (0: not searched, which
 #: also spares a question's many words a second list of postings each).
-EXACT_WEIGHT = 1.0
+EXACT_WEIGHT = 4.0
 EXACT_WEIGHT_LONG = 0.0
 #: A word's exact form is not searched when more than this share of the
 #: articles, and more than COMMON_EXACT_ARTICLES, hold it (search.run):
@@ -173,7 +175,7 @@ def _relax_long_query(query: Query) -> Query:
     if len(words) <= AUTO_ALL_WORDS:
         return query
     others = [c for c in clauses if not _is_plain_word(c)]
-    coordination = COORDINATION if len(words) <= AUTO_ALL_BUT_ONE_WORDS else COORDINATION_LONG
+    coordination = COORDINATION if len(words) <= SHORT_SEARCH_WORDS else COORDINATION_LONG
     relaxed = AtLeast(words, words_required(len(words)), coordination=coordination)
     return And([*others, relaxed]) if others else relaxed
 
@@ -182,8 +184,8 @@ def words_required(words: int) -> int:
     """How many of a query's plain words "auto" mode requires."""
     if words <= AUTO_ALL_WORDS:
         return words
-    if words <= AUTO_ALL_BUT_ONE_WORDS:
-        return words - 1
+    if words <= SHORT_SEARCH_WORDS:
+        return max(AUTO_ALL_WORDS, ceil(words / 2))
     return max(AUTO_MIN_WORDS, ceil(words * AUTO_SHARE))
 
 
@@ -233,11 +235,11 @@ def _is_field_term(query: Query) -> bool:
 
 def is_question(query: Query) -> bool:
     """Whether a parsed query (before search.scripts and search.stems widen
-    it) is a question: more than AUTO_ALL_BUT_ONE_WORDS words searched in the
+    it) is a question: more than SHORT_SEARCH_WORDS words searched in the
     text, in any mode. A question is ranked with its own parameters
     (COORDINATION_LONG, EXACT_WEIGHT_LONG, schema.BM25_K1_LONG and _B_LONG,
     search.feedback)."""
-    return sum(1 for leaf in query.leaves() if type(leaf) is Term and leaf.fieldname == "body") > AUTO_ALL_BUT_ONE_WORDS
+    return sum(1 for leaf in query.leaves() if type(leaf) is Term and leaf.fieldname == "body") > SHORT_SEARCH_WORDS
 
 
 def _exact_forms_weighed(query: Query) -> Query:
