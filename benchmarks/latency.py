@@ -8,9 +8,10 @@ under ARTICLES, plus 40 searches of 3 to 5 words drawn from articles' bodies
 as a reader remembers them (benchmarks.corpora.known_item_queries: 20 clean,
 20 with a wrong word). Each is run three times after a warm-up round; the
 median of each query's runs is kept, and p50/p95 over queries are printed,
-without and with snippets. It uses only ``NewsIndex.search``, so
-benchmarks/relevance.py runs it on an older checkout of newsindex too, in
-the same run, for the figure before a change.
+without and with snippets. It uses only ``NewsIndex.search``, so it runs on
+an older checkout of newsindex too: ``benchmarks.relevance --latency ...
+--before CHECKOUT INDEX`` runs both in turns, for the figure before a
+change.
 """
 
 from __future__ import annotations

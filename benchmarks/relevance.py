@@ -2,6 +2,7 @@
 chosen by cross-validation.
 
     python -m benchmarks.relevance [--seed 25] [--known 300] [--folds 5] [--no-tuning]
+        [--latency INDEX ARTICLES [--before CHECKOUT INDEX]]
 
 Two sets, each run through `NewsIndex.search` as a user would:
 
@@ -42,6 +43,8 @@ import multiprocessing
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -237,7 +240,13 @@ def main() -> None:
     parser.add_argument("--known", type=int, default=300, help="known-item searches")
     parser.add_argument("--folds", type=int, default=5, help="folds of the TIME queries")
     parser.add_argument("--no-tuning", action="store_true", help="only the figures with the current parameters")
+    parser.add_argument("--latency", nargs=2, metavar=("INDEX", "ARTICLES"),
+                        help="also the default's warm latency over this index of these articles (benchmarks.latency)")
+    parser.add_argument("--before", nargs=2, metavar=("CHECKOUT", "INDEX"),
+                        help="with --latency: an older checkout's latency over its own index of the same articles")
     args = parser.parse_args()
+    if args.latency:
+        latency(args.latency, args.before)
 
     with tempfile.TemporaryDirectory() as tmp:
         sets = Sets(Path(tmp), args.seed, args.known)
@@ -268,6 +277,25 @@ def main() -> None:
             tune(sets, args.folds, args.seed, clean[:half], wrong[:half], clean[half:], wrong[half:])
         sets.time_index.close()
         sets.bbc_index.close()
+
+
+def latency(this: list[str], before: list[str] | None, rounds: int = 2) -> None:
+    """Warm latency of the default search (benchmarks.latency), in a process
+    of its own each time; with ``before``, an older checkout's over its own
+    index of the same articles, the two in turns (the machine's speed drifts)."""
+    index, articles = this
+    runs = [("this checkout", Path(__file__).resolve().parent.parent, index)]
+    if before:
+        runs.insert(0, ("before", Path(before[0]).resolve(), before[1]))
+    print(f"warm latency over {articles} (benchmarks.latency, {rounds} rounds in turns):")
+    for _ in range(rounds):
+        for name, checkout, its_index in runs:
+            measured = subprocess.run([sys.executable, "-m", "benchmarks.latency", its_index, articles],
+                                      cwd=checkout, env=dict(os.environ, PYTHONPATH=str(checkout)),
+                                      capture_output=True, text=True, check=True)
+            for line in measured.stdout.splitlines():
+                print(f"  {name:14} {line}")
+    print()
 
 
 def tune(sets: Sets, folds: int, seed: int, clean_tuning: list, wrong_tuning: list, clean_check: list,
