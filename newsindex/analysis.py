@@ -343,9 +343,10 @@ def stemmed(word: str, stemmer: str) -> str | None:
 def index_postings(field: FieldType, text: str, language: str | None = None) -> Analysed:
     """``field.index(text)`` for a field analysed by :func:`text_analyzer`
     or :func:`name_analyzer` and stored as :class:`CompactPositions` (or
-    :class:`Counts`, which keeps no positions), for each term of the text. Each word is numbered by its term in a C loop
-    (a dictionary that numbers the terms as they come); the numbers are
-    grouped into each term's positions, and those encoded, all at once.
+    :class:`Counts`, which keeps no positions), for each term of the text.
+    Each word is numbered by its term in a C loop (a dictionary that numbers
+    the terms as they come); the numbers are grouped into each term's
+    positions, and those encoded, all at once.
     Long texts go a megabyte at a time, so the word lists of a very long
     text never sit in memory at once. A text in ``language`` (ISO 639-1) is
     stemmed with that language's stemmer where :data:`STEMMED_LANGUAGES` has one."""

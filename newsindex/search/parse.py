@@ -9,6 +9,7 @@ reported as :class:`QueryError`, never silently dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import islice
 from math import ceil
 
@@ -251,8 +252,7 @@ def _exact_forms_weighed(query: Query) -> Query:
         if _is_exact_form(q) and EXACT_WEIGHT_LONG:
             return q.with_boost(EXACT_WEIGHT_LONG)
         if type(q) is Or and not EXACT_WEIGHT_LONG:
-            return Or([sub for sub in q.subqueries if not _is_exact_form(sub)], boost=q.boost,
-                      minmatch=q.minmatch, scale=q.scale)
+            return without_clauses(q, _is_exact_form)
         return q
 
     return query.accept(weigh)
@@ -269,10 +269,18 @@ def _is_exact_form(query: Query) -> bool:
 def _phrases_where_positions(query: Query, schema: Schema) -> Query:
     """A phrase spread over the fields, searched only in those that keep
     positions (the exact forms keep none)."""
-    if type(query) is Or and any(isinstance(q, Phrase) and not _has_positions(q, schema) for q in query.subqueries):
-        kept = [q for q in query.subqueries if not (isinstance(q, Phrase) and not _has_positions(q, schema))]
-        return Or(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
+    if type(query) is Or:
+        return without_clauses(query, lambda q: isinstance(q, Phrase) and not _has_positions(q, schema))
     return query
+
+
+def without_clauses(query: Or, unwanted: Callable[[Query], bool]) -> Or:
+    """``query`` (an Or of its own type) without the clauses ``unwanted``
+    picks, its boost, minimum match and scaling kept; itself when none is."""
+    kept = [q for q in query.subqueries if not unwanted(q)]
+    if len(kept) == len(query.subqueries):
+        return query
+    return type(query)(kept, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
 
 
 def _has_positions(phrase: Phrase, schema: Schema) -> bool:

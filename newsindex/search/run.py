@@ -50,6 +50,7 @@ from .parse import (
     is_question,
     parse_query,
     plain_words,
+    without_clauses,
 )
 from .queries import AtLeast, DocSet
 from .scoring import scored_matches, top
@@ -627,8 +628,8 @@ def _widened(searcher: Searcher, parsed: Query, exact_script: bool) -> Query:
 
 def _rare_exact_forms(searcher: Searcher, parsed: Query) -> Query:
     """``parsed`` without the exact forms held by more than COMMON_EXACT_SHARE
-    of the articles and COMMON_EXACT_ARTICLES: their postings are as long as their stems', and such a
-    word's idf gives them next to no weight."""
+    of the articles and COMMON_EXACT_ARTICLES: their postings are as long as
+    their stems', and such a word's idf gives them next to no weight."""
     reader = searcher.reader()
     most = max(COMMON_EXACT_SHARE * reader.doc_count_all(), COMMON_EXACT_ARTICLES)
 
@@ -636,9 +637,7 @@ def _rare_exact_forms(searcher: Searcher, parsed: Query) -> Query:
         return type(query) is Term and query.fieldname == "exact" and reader.doc_frequency("exact", query.text) > most
 
     def drop(query: Query) -> Query:
-        if type(query) in (Or, UnionOr) and any(common(sub) for sub in query.subqueries):
-            return type(query)([sub for sub in query.subqueries if not common(sub)], boost=query.boost)
-        return query
+        return without_clauses(query, common) if type(query) in (Or, UnionOr) else query
 
     return parsed.accept(drop)
 
