@@ -180,6 +180,9 @@ def cli(index_path: str) -> None:
     help="Also list each duplicate and what it duplicates, what unchanged files had skipped, "
     "and each file passed over.",
 )
+@click.option("--shards", type=int, metavar="N",
+              help="Create the index with N shards, searched in parallel (for archives of "
+              "hundreds of thousands of articles); an existing index keeps the shards it has.")
 @_wait_option
 @_index_option
 @_json_option
@@ -194,6 +197,7 @@ def add(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     verbose: bool,
+    shards: int | None,
     wait: float,
     index_path: str,
     as_json: bool,
@@ -261,6 +265,7 @@ def add(
             batch_size=batch_size,
             progress=progress,
             on_outcome=show,
+            shards=shards,
         )
     if as_json:
         summary = {**report.counts(), "seconds": round(report.seconds, 3), "interrupted": report.interrupted,

@@ -47,6 +47,7 @@ from .models import (
     WatchReport,
 )
 from .schema import is_current, weighting
+from .sharding import ShardSet, check_shard_count, read_layout, write_layout
 from .write.storage import create_index, open_index, open_writer
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from .search.run import Filters
     from .watches import WatchStore
     from .write.manifest import Entry, Manifest
+    from .write.shards import ShardedManifest
 
 if TYPE_CHECKING:
     from ._sqlite import Store
@@ -112,22 +114,31 @@ class NewsIndex:
         self._index = None
 
     def exists(self) -> bool:
-        return os.path.isdir(self.path) and whoosh_index.exists_in(self.path)
+        if not os.path.isdir(self.path):
+            return False
+        layout = read_layout(self.path)
+        if layout is None:
+            return whoosh_index.exists_in(self.path)
+        return all(whoosh_index.exists_in(path) for path in layout.paths())
 
-    def _open(self) -> whoosh_index.Index:
+    @property
+    def shards(self) -> int:
+        """How many shards the index has (sharding.py): 1 unless made with ``shards``."""
+        layout = read_layout(self.path) if os.path.isdir(self.path) else None
+        return 1 if layout is None else layout.shards
+
+    def _open(self) -> whoosh_index.Index | ShardSet:
         if self._index is None:
             if not self.exists():
                 from .write.manifest import FILENAME as MANIFEST_FILENAME
 
                 has_manifest = os.path.exists(os.path.join(self.path, MANIFEST_FILENAME))
                 raise IndexNotFoundError(self.path, has_manifest=has_manifest)
-            try:
-                ix = open_index(self.path)
-            except Exception as exc:
-                raise IndexDamagedError(self.path, exc) from None
-            if not is_current(ix.schema):
-                raise IndexOutdatedError(self.path)
-            self._index = ix
+            layout = read_layout(self.path)
+            if layout is None:
+                self._index = _open_one(self.path)
+            else:
+                self._index = ShardSet(layout, [_open_one(path) for path in layout.paths()])
         return self._index
 
     def _make_folder(self) -> None:
@@ -138,18 +149,27 @@ class NewsIndex:
         except OSError as exc:
             raise InputPathError(self.path, f"cannot create the index folder: {exc.strerror}") from None
 
-    def _open_or_create(self) -> whoosh_index.Index:
-        """The index, created if absent; call with the write lock held, so two
-        first writers cannot both create it."""
+    def _open_or_create(self, shards: int | None) -> whoosh_index.Index | ShardSet:
+        """The index, created if absent (with ``shards`` shards); call with
+        the write lock held, so two first writers cannot both create it."""
         if self.exists():
-            return self._open()
+            ix = self._open()
+            if shards is not None and shards != self.shards:
+                raise InvalidValueError(
+                    "command line", "shards", f"the index at {self.path} has {self.shards}, not {shards}"
+                )
+            return ix
         from .schema import build_schema
 
-        self._index = create_index(self.path, build_schema())
+        if shards is None or shards == 1:
+            self._index = create_index(self.path, build_schema())
+        else:
+            layout = write_layout(self.path, shards)
+            self._index = ShardSet(layout, [create_index(path, build_schema()) for path in layout.paths()])
         return self._index
 
     @contextmanager
-    def _writing(self, wait: float) -> Iterator[whoosh_index.Index]:
+    def _writing(self, wait: float, shards: int | None = None) -> Iterator[whoosh_index.Index | ShardSet]:
         """The write lock, and the index; a failed write becomes a one-line error.
 
         Whatever fails here (a full disk, a vanished folder), the index still
@@ -158,7 +178,7 @@ class NewsIndex:
         """
         self._make_folder()
         with self._write_lock(wait), self._write_errors():
-            yield self._open_or_create()
+            yield self._open_or_create(shards)
 
     @contextmanager
     def _write_errors(self) -> Iterator[None]:
@@ -174,7 +194,7 @@ class NewsIndex:
 
     def _current_searcher(self) -> Searcher:
         """A searcher on the latest commit, kept open between calls while it is current."""
-        if self._searcher is not None and not self._searcher.up_to_date():
+        if self._searcher is not None and not self._is_current(self._searcher):
             # Not Searcher.refresh(): it reuses segment readers by segment id and
             # so misses deletions committed to a segment it already had open.
             self._searcher.close()
@@ -186,6 +206,10 @@ class NewsIndex:
             except Exception as exc:
                 raise IndexDamagedError(self.path, exc) from None
         return self._searcher
+
+    def _is_current(self, searcher: Searcher) -> bool:
+        ix = self._open()
+        return ix.is_current(searcher) if isinstance(ix, ShardSet) else searcher.up_to_date()
 
     @contextmanager
     def _write_lock(self, wait: float) -> Iterator[None]:
@@ -205,26 +229,15 @@ class NewsIndex:
         finally:
             lock.release()
 
-    def _manifest(self, ix: whoosh_index.Index) -> Manifest:
-        """The manifest, rebuilt from the stored fields if it lags the index."""
-        from .write.manifest import Entry, Manifest, Signature
-        from .write.minhash import signature
+    def _manifest(self, ix: whoosh_index.Index | ShardSet) -> Manifest | ShardedManifest:
+        """The manifest (each shard's, as one), rebuilt from the stored fields
+        where it lags the index."""
+        if isinstance(ix, ShardSet):
+            from .write.shards import ShardedManifest
 
-        manifest = Manifest(self.path)
-        generation = ix.latest_generation()
-        if manifest.generation != generation:
-            entries, signatures = [], []
-            with ix.reader() as reader:
-                for fields in reader.all_stored_fields():
-                    meta = fields["meta"]
-                    entries.append(
-                        Entry(fields["path"], meta.get("record", ""), fields["id"], meta["fingerprint"],
-                              meta["content_hash"], current_digest(meta["digest"]))
-                    )
-                    sig = signature(fields.get("body", ""))  # not stored: recomputed, on this rare path
-                    signatures.append(Signature(fields["id"], fields["cluster"], sig))
-            manifest.replace_all(entries, generation, signatures)
-        return manifest
+            shards = zip(ix.layout.paths(), ix.indexes, strict=True)
+            return ShardedManifest(ix.layout, [_current_manifest(path, shard) for path, shard in shards])
+        return _current_manifest(self.path, ix)
 
     # -- add -----------------------------------------------------------------
 
@@ -243,6 +256,7 @@ class NewsIndex:
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Progress | None = None,
         on_outcome: Callable[[FileOutcome], None] | None = None,
+        shards: int | None = None,
     ) -> AddReport:
         """Index the articles at ``paths`` (files or folders, recursively).
 
@@ -270,6 +284,9 @@ class NewsIndex:
         updated article's after the commit that wrote it, so not always in
         the order of the files), and the report then keeps only the counts:
         memory stays flat however many files there are.
+
+        ``shards``: the number of shards of an index this add creates
+        (sharding.py); for an existing index, it must be the number it has.
         """
         from .ingest.files import Selection, check_inputs, count_inputs, discover
         from .ingest.records import parse_mapping
@@ -294,7 +311,9 @@ class NewsIndex:
             report.count(outcome)
             (on_outcome or report.outcomes.append)(outcome)
 
-        with self._writing(wait) as ix, GracefulStop() as stop:
+        if shards is not None:
+            check_shard_count(shards)
+        with self._writing(wait, shards) as ix, GracefulStop() as stop:
             manifest = self._manifest(ix)
             try:
                 total = count_inputs(inputs, selection)
@@ -342,7 +361,7 @@ class NewsIndex:
 
     def remove(self, refs: Iterable[str], *, wait: float = DEFAULT_WAIT) -> RemoveReport:
         """Take articles out, named by id, unique id prefix, file path or folder."""
-        from .write.batch import cancel_quietly
+        from .write.storage import cancel_quietly
 
         self._open()
         removed: list[str] = []
@@ -812,6 +831,39 @@ class NewsIndex:
             size_bytes=size,
             marked=_marks_by_status(self._marks().values()),
         )
+
+
+def _open_one(path: str) -> whoosh_index.Index:
+    """The Whoosh index in ``path`` (an index of one shard, or a shard)."""
+    try:
+        ix = open_index(path)
+    except Exception as exc:
+        raise IndexDamagedError(path, exc) from None
+    if not is_current(ix.schema):
+        raise IndexOutdatedError(path)
+    return ix
+
+
+def _current_manifest(path: str, ix: whoosh_index.Index) -> Manifest:
+    """The manifest of the index in ``path``, rebuilt from the stored fields if it lags the index."""
+    from .write.manifest import Entry, Manifest, Signature
+    from .write.minhash import signature
+
+    manifest = Manifest(path)
+    generation = ix.latest_generation()
+    if manifest.generation != generation:
+        entries, signatures = [], []
+        with ix.reader() as reader:
+            for fields in reader.all_stored_fields():
+                meta = fields["meta"]
+                entries.append(
+                    Entry(fields["path"], meta.get("record", ""), fields["id"], meta["fingerprint"],
+                          meta["content_hash"], current_digest(meta["digest"]))
+                )
+                sig = signature(fields.get("body", ""))  # not stored: recomputed, on this rare path
+                signatures.append(Signature(fields["id"], fields["cluster"], sig))
+        manifest.replace_all(entries, generation, signatures)
+    return manifest
 
 
 def _unseen(

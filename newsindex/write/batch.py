@@ -17,12 +17,14 @@ from ..ingest.readers import read_records
 from ..ingest.records import BadRecord, Mapping_, mapping_digest
 from ..ingest.sidecar import Overrides
 from ..models import FileOutcome
+from ..sharding import ShardSet
 from .manifest import Entry, Manifest
 from .merging import merge_at_end, merge_small
 from .neardup import Clusterer
 from .prepare import Prepared
+from .shards import ShardedManifest
 from .sources import FileDone, Job, article_id_of, stat_fingerprint
-from .storage import open_writer
+from .storage import cancel_quietly, open_writer
 
 #: A batch also ends when its articles hold this many postings, whatever their
 #: number: what bounds the writer's memory for archives of long articles as of
@@ -46,7 +48,10 @@ class Batch:
     that wrote it.
     """
 
-    def __init__(self, ix: Index, manifest: Manifest, batch_size: int, emit: Callable[[FileOutcome], None]) -> None:
+    def __init__(
+        self, ix: Index | ShardSet, manifest: Manifest | ShardedManifest, batch_size: int,
+        emit: Callable[[FileOutcome], None],
+    ) -> None:
         self.ix = ix
         self.emit = emit
         self.held: list[FileOutcome] = []
@@ -239,8 +244,7 @@ class Batch:
                     writer.commit(mergetype=merge_at_end(self.written))
                 else:
                     writer.commit(mergetype=merge_small)
-                    if writer.doc_count():
-                        self.written.add(writer.newsegment.segment_id())
+                    self.written |= writer.new_segment_ids()
             except BaseException:  # Whoosh has cleaned up and released its lock
                 if recorded:
                     self.manifest.rollback()
@@ -256,7 +260,7 @@ class Batch:
         for outcome in held:
             self.emit(outcome)
 
-    def _record(self, generation: int) -> None:
+    def _record(self, generation: Any) -> None:
         """The batch into the manifest, as matching the index's ``generation``,
         left for Manifest.commit."""
         self.manifest.record(
@@ -343,13 +347,3 @@ def source_fingerprint(source: SourceFile, sidecar_fp: str | None, flags: Overri
     """What must stay the same for a file to count as unchanged without reading
     it: its size and time, its sidecar's (``sidecar_fp``), the flags and map."""
     return f"{source.size}:{source.mtime_ns}|{sidecar_fp}|{flags.digest}|{mapping_digest(mapping)}"
-
-
-def cancel_quietly(writer: Any) -> None:
-    """Abandon an uncommitted writer while an error is on its way up: that error
-    is the one to report, not a second one from cleaning up after it."""
-    try:
-        writer.cancel()
-    except Exception:
-        pass
-

@@ -17,13 +17,13 @@ from ..ingest.records import Mapping_
 from ..ingest.sidecar import NO_OVERRIDES, Overrides
 from ..models import CheckReport, RebuildReport
 from ..schema import ADDED_FIELDS, build_schema, is_current, signature, stale_analysis
-from .batch import cancel_quietly, plan_jobs
+from .batch import plan_jobs
 from .manifest import Entry, Manifest
 from .minhash import signature as neardup_signature
 from .neardup import Clusterer
 from .prepare import Prepared, prepare
 from .sources import Job, article_id_of, stat_fingerprint
-from .storage import create_index, open_index, open_writer
+from .storage import cancel_quietly, create_index, open_index, open_writer
 
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
 

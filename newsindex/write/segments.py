@@ -222,6 +222,10 @@ class SegmentBuilder(SegmentWriterBase):
                     with contextlib.suppress(OSError):
                         self.storage.delete_file(name)
 
+    def new_segment_ids(self) -> set[str]:
+        """The segment this writer wrote, if it holds any article of its own."""
+        return {self.newsegment.segment_id()} if self.doc_count() else set()
+
     @property
     def postings(self) -> int:
         """Postings held for this segment: what its memory grows with."""
