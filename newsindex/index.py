@@ -783,27 +783,58 @@ class NewsIndex:
         return candidates[0]
 
     def check(self) -> CheckReport:
-        """Verify the index: every segment opens, stored fields read back, counts agree."""
+        """Verify the index: every segment opens, stored fields read back, counts
+        agree; in a sharded index, each shard, and that each article is in
+        the shard of its id (what a shard found is told with its name)."""
         if not self.exists():
             raise IndexNotFoundError(self.path)
         from .write.maintenance import check
 
-        return check(self.path)
+        layout = read_layout(self.path)
+        if layout is None:
+            return check(self.path)
+        reports = [check(path, (number, layout)) for number, path in enumerate(layout.paths())]
+
+        def named(report: CheckReport, said: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(f"{os.path.basename(report.path)}: {line}" for line in said)
+
+        return CheckReport(
+            self.path,
+            sum(report.articles for report in reports),
+            sum(report.segments for report in reports),
+            tuple(line for report in reports for line in named(report, report.problems)),
+            tuple(line for report in reports for line in named(report, report.notes)),
+        )
 
     def rebuild(self, *, wait: float = DEFAULT_WAIT) -> RebuildReport:
-        """Re-create the index from the files it recorded (their stored copy where a file is gone)."""
+        """Re-create the index from the files it recorded (their stored copy
+        where a file is gone); a sharded index shard by shard, its copies and
+        duplicates found across shards."""
         if not os.path.isdir(self.path):
             raise IndexNotFoundError(self.path)
         from .write.maintenance import rebuild
+        from .write.neardup import Clusterer
 
         self.close()
+        layout = read_layout(self.path)
+        paths = [self.path] if layout is None else layout.paths()
+        clusters, seen_hashes = Clusterer(None), set[str]()
+        reports = []
         with self._write_lock(wait):
-            try:
-                ix: whoosh_index.Index | None = open_index(self.path)
-            except Exception:  # damaged beyond opening: rebuilt from the manifest and the files
-                ix = None
-            with self._write_errors():
-                return rebuild(self.path, ix)
+            for path in paths:
+                try:
+                    ix: whoosh_index.Index | None = open_index(path)
+                except Exception:  # damaged beyond opening: rebuilt from the manifest and the files
+                    ix = None
+                with self._write_errors():
+                    reports.append(rebuild(path, ix, clusters=clusters, seen_hashes=seen_hashes))
+        return RebuildReport(
+            sum(report.articles for report in reports),
+            sum(report.from_source for report in reports),
+            sum(report.from_index for report in reports),
+            tuple(lost for report in reports for lost in report.lost),
+            sum(report.seconds for report in reports),
+        )
 
     def stats(self) -> Stats:
         """Article count, outlets, date range, undated count and size on disk."""
@@ -820,7 +851,9 @@ class NewsIndex:
             else:
                 undated += 1
         keyed = sorted(dates, key=index_datetime)
-        size = sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file())
+        layout = read_layout(self.path)
+        folders = [self.path, *(layout.paths() if layout else ())]
+        size = sum(entry.stat().st_size for folder in folders for entry in os.scandir(folder) if entry.is_file())
         return Stats(
             path=self.path,
             articles=searcher.doc_count(),

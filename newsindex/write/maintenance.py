@@ -6,7 +6,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
@@ -25,10 +25,16 @@ from .prepare import Prepared, prepare
 from .sources import Job, article_id_of, stat_fingerprint
 from .storage import cancel_quietly, create_index, open_index, open_writer
 
+if TYPE_CHECKING:
+    from ..sharding import Layout
+
 _FLAG_FIELDS = ("title", "outlet", "byline", "credit", "published", "updated")
 
 
-def check(path: str) -> CheckReport:
+def check(path: str, shard: tuple[int, Layout] | None = None) -> CheckReport:
+    """Verify the index in ``path``; with ``shard`` (its number, and the
+    layout of the sharded index it belongs to), that each article is in the
+    shard of its id."""
     problems: list[str] = []
     notes: list[str] = []
     try:
@@ -70,6 +76,11 @@ def check(path: str) -> CheckReport:
     repeated = [i for i, n in Counter(f.get("id") for f in stored).items() if n > 1]
     if repeated:
         problems.append(f"{len(repeated)} ids appear more than once (for example {repeated[0]})")
+    if shard is not None:
+        number, layout = shard
+        strays = [f["id"] for f in stored if "id" in f and layout.shard_of(f["id"]) != number]
+        if strays:
+            problems.append(f"{len(strays)} articles belong to another shard (for example {strays[0]})")
 
     try:
         manifest = Manifest(path, upgrade=False)
@@ -100,12 +111,19 @@ def check(path: str) -> CheckReport:
     return CheckReport(path, articles, segments, tuple(problems), tuple(notes))
 
 
-def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
+def rebuild(
+    path: str, ix: whoosh_index.Index | None, *, clusters: Clusterer | None = None,
+    seen_hashes: set[str] | None = None,
+) -> RebuildReport:
     """Re-create the index: every article from its file where it can be read,
     else from the index's stored copy. Call with the write lock held.
 
     Values given as ``add`` flags are recorded in the provenance and given
     again, so a later ``add`` with the same flags finds nothing changed.
+
+    The shards of a sharded index are rebuilt one after the other with the
+    same ``clusters`` and ``seen_hashes``, so that copies and duplicates are
+    found across shards as an add finds them.
     """
     started = time.perf_counter()
     files: dict[str, dict[str, dict[str, Any] | None]] = {}  # path -> record -> stored fields
@@ -134,8 +152,8 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     entries: list[Entry] = []
     from_source = from_index = 0
     lost: list[str] = []
-    seen_hashes: set[str] = set()
-    clusters = Clusterer(None)  # clusters are found again, among the rebuilt articles only
+    seen_hashes = set() if seen_hashes is None else seen_hashes
+    clusters = Clusterer(None) if clusters is None else clusters  # found again, among the rebuilt articles only
     try:
         for source_path in sorted(files):
             known = files[source_path]
@@ -166,7 +184,9 @@ def rebuild(path: str, ix: whoosh_index.Index | None) -> RebuildReport:
     writer.commit(mergetype=CLEAR)
     manifest = Manifest(path)
     try:
-        manifest.replace_all(entries, ix.latest_generation(), clusters.pending.values())
+        own = {entry.id for entry in entries}
+        signatures = [signature for signature in clusters.pending.values() if signature.id in own]
+        manifest.replace_all(entries, ix.latest_generation(), signatures)
     finally:
         manifest.close()
     return RebuildReport(len(entries), from_source, from_index, tuple(lost), time.perf_counter() - started)

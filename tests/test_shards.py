@@ -1,0 +1,148 @@
+"""A sharded index: written by one add, ranking as one index does."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsindex import NewsIndex
+from newsindex.models import Hit, SearchResults
+from newsindex.sharding import LAYOUT_FILE, read_layout
+
+from .conftest import Run, corpus
+
+QUERIES = [
+    "oil prices",
+    "mobile phone",
+    "election campaign labour tories",
+    "what did the government say about the cost of identity cards",
+    '"chief executive"',
+    "film OR music",
+    "shares NOT bank",
+    "brwon gordon",  # a misspelling: did-you-mean
+    "title:england",
+]
+
+
+@pytest.fixture(scope="module")
+def bbc_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """BBC News (2,225 articles) in one index and in an index of two shards."""
+    folder = corpus("bbc")
+    base = tmp_path_factory.mktemp("bbc")
+    with NewsIndex(base / "one") as one, NewsIndex(base / "two") as two:
+        one.add([folder])
+        two.add([folder], shards=2)
+    return base / "one", base / "two"
+
+
+def _same_ranking(a: SearchResults, b: SearchResults) -> None:
+    """The same stories in the same order and scores to 1e-9; hits of equal
+    score may come in either order, and of copies of equal score either may
+    stand for the story (an index of one shard orders them by the order they
+    were added)."""
+    assert (a.total, a.folded, a.excluded_undated) == (b.total, b.folded, b.excluded_undated)
+    assert (a.suggestion, a.words_held, a.expansion) == (b.suggestion, b.words_held, b.expansion)
+    assert a.facets == b.facets
+    assert len(a.hits) == len(b.hits)
+    for x, y in zip(a.hits, b.hits, strict=True):
+        if x.score is None:
+            assert y.score is None and x.published == y.published
+        else:
+            assert y.score is not None and math.isclose(x.score, y.score, rel_tol=0, abs_tol=1e-9), (x, y)
+    for x, y in zip(a.hits, b.hits, strict=True):
+        if sum(_tied(x, other) for other in a.hits) == 1:  # no other hit ranks the same: the same story
+            assert {x.id, *(c.id for c in x.copies)} == {y.id, *(c.id for c in y.copies)}
+
+
+def _tied(x: Hit, y: Hit) -> bool:
+    if x.score is None or y.score is None:
+        return x.published == y.published
+    return math.isclose(x.score, y.score, rel_tol=0, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_a_sharded_index_ranks_as_one_index(bbc_pair: tuple[Path, Path], sort: str) -> None:
+    with NewsIndex(bbc_pair[0]) as one, NewsIndex(bbc_pair[1]) as two:
+        assert two.shards == 2 and one.shards == 1
+        assert one.stats().articles == two.stats().articles
+        for query in QUERIES:
+            for page in (1, 2):
+                _same_ranking(one.search(query, sort=sort, page=page, facets=True),
+                              two.search(query, sort=sort, page=page, facets=True))
+        _same_ranking(one.search("music", since="2005-01-01", outlet="bbc"),
+                      two.search("music", since="2005-01-01", outlet="bbc"))
+        assert one.timeline("election", stories=True) == two.timeline("election", stories=True)
+
+
+def test_copies_fold_across_shards(bbc_pair: tuple[Path, Path]) -> None:
+    """BBC News holds near-identical copies; some fall in different shards
+    and still fold into one hit, with the same cluster as in one index."""
+    two = bbc_pair[1]
+    layout = read_layout(str(two))
+    assert layout is not None
+    spanning = None
+    with NewsIndex(two) as ni:
+        for hit in ni.search("*", limit=3000, sort="newest").hits:
+            shards = {layout.shard_of(hit.id), *(layout.shard_of(c.id) for c in hit.copies)}
+            if len(shards) > 1:
+                spanning = hit
+                break
+        assert spanning is not None, "no story with copies in both shards"
+        assert {c.id for c in ni.get(spanning.id).copies} == {c.id for c in spanning.copies}
+    with NewsIndex(bbc_pair[0]) as one:
+        assert {c.id for c in one.get(spanning.id).copies} == {c.id for c in spanning.copies}
+
+
+def test_a_re_add_finds_everything_unchanged_and_check_verifies_each_shard(
+    bbc_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    two = tmp_path / "two"
+    shutil.copytree(bbc_pair[1], two)
+    with NewsIndex(two) as ni:
+        articles = ni.stats().articles
+        report = ni.add([corpus("bbc")])
+        assert not report.added and len(report.unchanged) == articles
+        checked = ni.check()
+        assert checked.ok and checked.articles == articles and checked.segments >= 2
+
+
+def test_an_article_in_the_wrong_shard_is_a_problem_check_names(tmp_path: Path, seeds: Path) -> None:
+    with NewsIndex(tmp_path / "index") as ni:
+        ni.add([seeds], shards=2)
+    layout = read_layout(str(tmp_path / "index"))
+    assert layout is not None
+    with NewsIndex(tmp_path / "stray") as stray:  # both seeds, in an index of their own, put in as shard 0
+        stray.add([seeds])
+    first = layout.paths()[0]
+    shutil.rmtree(first)
+    shutil.copytree(tmp_path / "stray", first)
+    with NewsIndex(tmp_path / "index") as ni:
+        report = ni.check()
+    assert any(p.startswith("shard-00: ") and "belong to another shard" in p for p in report.problems)
+
+
+def test_rebuild_keeps_every_article_in_its_shard_and_its_copies(bbc_pair: tuple[Path, Path], tmp_path: Path) -> None:
+    two = tmp_path / "two"
+    shutil.copytree(bbc_pair[1], two)
+    with NewsIndex(two) as ni:
+        before = ni.search("*", limit=3000, sort="newest")
+        report = ni.rebuild()
+        assert report.articles == before.total + before.folded and not report.lost
+        after = ni.search("*", limit=3000, sort="newest")
+        assert (after.total, after.folded) == (before.total, before.folded)
+        assert ni.check().ok
+
+
+def test_cli_creates_shards_and_refuses_another_count(run: Run, seeds: Path, index_path: Path) -> None:
+    result = run("add", str(seeds), "--shards", "2")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads((index_path / LAYOUT_FILE).read_text())["shards"] == 2
+    assert "Dnipro" in run("search", "Dnipro bridge").stdout
+    refused = run("add", str(seeds), "--shards", "3")
+    assert refused.exit_code == 2
+    assert "has 2, not 3" in refused.stderr and "Traceback" not in refused.stderr
+    assert run("add", str(seeds), "--shards", "0").exit_code == 2
