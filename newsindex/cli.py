@@ -98,6 +98,15 @@ class _Group(click.Group):
             sys.exit(2)
 
 
+def _cluster_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--cluster",
+        metavar="ADDRESS",
+        help="Run the work on a Dask cluster: local:N starts N workers here, tcp://HOST:PORT joins a "
+        "scheduler whose workers see the same files (pip install 'newsindex[cluster]').",
+    )(f)
+
+
 def _index_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--index`` on every command; given before the command name, it applies too."""
     return click.option(
@@ -183,6 +192,7 @@ def cli(index_path: str) -> None:
 @click.option("--shards", type=int, metavar="N",
               help="Create the index with N shards, searched in parallel (for archives of "
               "hundreds of thousands of articles); an existing index keeps the shards it has.")
+@_cluster_option
 @_wait_option
 @_index_option
 @_json_option
@@ -198,6 +208,7 @@ def add(
     exclude: tuple[str, ...],
     verbose: bool,
     shards: int | None,
+    cluster: str | None,
     wait: float,
     index_path: str,
     as_json: bool,
@@ -251,7 +262,7 @@ def add(
         elif outcome.status == "duplicate" and verbose:
             err.print(f"{_shown(outcome)}: duplicate of {outcome.duplicate_of}", markup=False)
 
-    with NewsIndex(index_path) as ni, _progress(err) as progress, _second_interrupt_explained():
+    with NewsIndex(index_path, cluster=cluster) as ni, _progress(err) as progress, _second_interrupt_explained():
         report = ni.add(
             paths,
             title=title,
@@ -361,6 +372,7 @@ def _review_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--explain", is_flag=True, help="Show why each hit ranks where it does: each word's score by field.")
 @click.option("--variants", is_flag=True, help="Match a city's other names too (Kiev and Київ for Kyiv).")
 @click.option("--exact-script", is_flag=True, help="Match words in their own script only (Kharkiv not Харків).")
+@_cluster_option
 @_index_option
 @_json_option
 def search(
@@ -376,6 +388,7 @@ def search(
     explain: bool,
     variants: bool,
     exact_script: bool,
+    cluster: str | None,
     index_path: str,
     as_json: bool,
     **filters: str | None,
@@ -405,7 +418,7 @@ def search(
       newsindex search Kyiv --variants
     """
     query = " ".join(words)  # `search Blair Brown` is the query "Blair Brown"
-    with NewsIndex(index_path) as ni:
+    with NewsIndex(index_path, cluster=cluster) as ni:
         results = ni.search(
             query, limit=limit, page=page, sort=sort, mode=mode or "auto", facets=facets, all_copies=all_copies,
             like=like, review_progress=review_progress, explain=explain, variants=variants,
@@ -824,8 +837,9 @@ def show(ref: str, index_path: str, as_json: bool) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+@_cluster_option
 @_index_option
-def serve(host: str, port: int, index_path: str) -> None:
+def serve(host: str, port: int, cluster: str | None, index_path: str) -> None:
     """Serve a search page and a JSON API over the index, read-only.
 
     The page works offline and without JavaScript; the API (GET /api/search,
@@ -842,7 +856,7 @@ def serve(host: str, port: int, index_path: str) -> None:
 
     from .web import create_app
 
-    app = create_app(index_path)
+    app = create_app(index_path, cluster=cluster)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"newsindex: warning: listening on {host}: the archive is readable by the network", err=True)
     shown = f"[{host}]" if ":" in host else host

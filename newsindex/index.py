@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,6 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.util.filelock import FileLock
 
 from ._whoosh import require_tested_whoosh
+from .cluster import check_address
 from .documents import current_digest, index_datetime, path_id, stored_article
 from .errors import (
     AmbiguousIdError,
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
 
     from .marks import MarkStore
     from .search.run import Filters
+    from .search.scope import DaskShards, Scope, ShardProcesses
     from .watches import WatchStore
     from .write.manifest import Entry, Manifest
     from .write.shards import ShardedManifest
@@ -89,13 +92,27 @@ class NewsIndex:
 
     Reading methods raise :class:`IndexNotFoundError` while nothing has been
     added; :meth:`add` creates the index.
+
+    A sharded index (``add(shards=N)``) is searched by a process per shard,
+    started by the first search and kept until :meth:`close`; with
+    ``parallel=False``, shard after shard in this process. With ``cluster``
+    (cluster.py: "local:N", or "tcp://host:port" of a Dask scheduler whose
+    workers see the same files), :meth:`add` reads the articles on the
+    cluster's workers, and a sharded index is searched by one Dask actor per
+    shard there.
     """
 
-    def __init__(self, path: str | os.PathLike[str] = DEFAULT_INDEX) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] = DEFAULT_INDEX, *, parallel: bool = True, cluster: str | None = None
+    ) -> None:
         require_tested_whoosh()
         self.path = os.fspath(path)
-        self._index: whoosh_index.Index | None = None
+        self.parallel = parallel
+        self.cluster = None if cluster is None else check_address(cluster)
+        self._client: Any = None
+        self._index: whoosh_index.Index | ShardSet | None = None
         self._searcher: Searcher | None = None
+        self._processes: ShardProcesses | DaskShards | None = None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -111,6 +128,15 @@ class NewsIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        if self._processes is not None:
+            self._processes.close()
+            self._processes = None
+        if self._client is not None:
+            from .cluster import close
+
+            assert self.cluster is not None
+            close(self.cluster)
+            self._client = None
         self._index = None
 
     def exists(self) -> bool:
@@ -202,14 +228,45 @@ class NewsIndex:
         if self._searcher is None:
             ix = self._open()
             try:
-                self._searcher = ix.searcher(weighting=weighting())
+                if isinstance(ix, ShardSet):
+                    from .search.scope import sharded_searcher
+
+                    self._searcher = sharded_searcher(ix, weighting())
+                else:
+                    self._searcher = ix.searcher(weighting=weighting())
             except Exception as exc:
                 raise IndexDamagedError(self.path, exc) from None
         return self._searcher
 
+    def _cluster_client(self) -> Any:
+        if self._client is None:
+            from .cluster import connect
+
+            assert self.cluster is not None
+            self._client = connect(self.cluster)
+        return self._client
+
     def _is_current(self, searcher: Searcher) -> bool:
         ix = self._open()
         return ix.is_current(searcher) if isinstance(ix, ShardSet) else searcher.up_to_date()
+
+    def _scope(self) -> Scope:
+        """Where a search's matches are found (search/scope.py): the whole
+        index, or each shard, in its own process when ``parallel``."""
+        from .search.scope import DaskShards, LocalShards, ShardProcesses, Whole
+
+        searcher = self._current_searcher()
+        if not isinstance(self._open(), ShardSet):
+            return Whole(searcher)
+        if not self.parallel:
+            return LocalShards(searcher)
+        if self._processes is None:
+            path = os.path.abspath(self.path)  # as the cluster's workers see it
+            self._processes = (ShardProcesses(path, searcher) if self.cluster is None
+                               else DaskShards(self._cluster_client(), path, searcher))
+        elif self._processes.searcher is not searcher:
+            self._processes = self._processes.with_searcher(searcher)
+        return self._processes
 
     @contextmanager
     def _write_lock(self, wait: float) -> Iterator[None]:
@@ -337,8 +394,9 @@ class NewsIndex:
                                     yield planned
 
                     use_schema(ix.schema)  # new articles are folded as the index's own
+                    cluster = self._cluster_client().get_executor(pure=False) if self.cluster else None
                     try:
-                        for ready in prepared(jobs(), total):
+                        for ready in prepared(jobs(), total, cluster):
                             outcome = batch.write(ready)
                             if outcome is not None:
                                 batch.tell(outcome)
@@ -476,16 +534,16 @@ class NewsIndex:
         searches each word in its own script only.
         """
         from .search.run import run_review, run_search
+        from .search.scope import StaleSearcher
 
         if limit < 1 or page < 1:
             raise InvalidValueError("command line", "limit" if limit < 1 else "page", "must be 1 or more")
-        searcher = self._current_searcher()
         marks = self._marks()
         given = {"outlet": outlet, "byline": byline, "since": since, "until": until, "lang": lang}
         filters = self._filters({**given, "marked": marked, "unseen": unseen}, marks)
-        results = run_search(
-            searcher,
-            query,
+        search = partial(
+            run_search,
+            query=query,
             limit=limit,
             page=page,
             sort=sort,
@@ -499,6 +557,11 @@ class NewsIndex:
             variants=variants,
             exact_script=exact_script,
         )
+        try:
+            results = search(self._scope())
+        except StaleSearcher:  # a shard committed meanwhile: once more, on the new commit
+            results = search(self._scope())
+        searcher = self._current_searcher()
         if review_progress:
             review = run_review(searcher, results.query, mode=mode, filters=self._filters(given), marks=marks)
             results = replace(results, review=review)

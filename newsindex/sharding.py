@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import InvalidValueError, NewsIndexError
 
@@ -97,22 +97,5 @@ class ShardSet:
     def latest_generation(self) -> tuple[int, ...]:
         return tuple(ix.latest_generation() for ix in self.indexes)
 
-    def searcher(self, weighting: Any) -> Searcher:
-        """A searcher over every shard's segments, as if they were one index's:
-        document frequencies, counts and field lengths are the whole archive's,
-        so articles score as they would in an index of one shard. Document
-        numbers run shard after shard."""
-        from whoosh.reading import MultiReader
-        from whoosh.searching import Searcher
-
-        generations = self.latest_generation()
-        leaves = []
-        for ix in self.indexes:
-            reader = ix.reader()
-            leaves.extend([reader] if reader.is_atomic() else [leaf for leaf, _offset in reader.leaf_readers()])
-        searcher = Searcher(MultiReader(leaves), weighting=weighting)
-        searcher._newsindex_generations = generations  # type: ignore[attr-defined]
-        return searcher
-
     def is_current(self, searcher: Searcher) -> bool:
-        return getattr(searcher, "_newsindex_generations", None) == self.latest_generation()
+        return getattr(searcher, "generations", None) == self.latest_generation()

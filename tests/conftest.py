@@ -73,3 +73,10 @@ def json_hits(text: str) -> tuple[list[dict], dict]:
     *hits, last = json_lines(text)
     assert all("summary" not in h for h in hits)
     return hits, last["summary"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The cluster tests run last: Dask's client leaves its event-loop thread
+    running in the test process, and an add forks its flush only in a process
+    of one thread (write/segments.py), which other tests check."""
+    items.sort(key=lambda item: item.path.name == "test_cluster.py")

@@ -103,6 +103,7 @@ def test_not_queries_split_into_words_and_exclusions_give_whooshs_hits(index, te
     out (skipping what cannot make the top), are Whoosh's own, in the same
     order, with the scores of ``a`` (Whoosh adds 1 for each NOT clause)."""
     from newsindex.search.run import _split_exclusions, _top
+    from newsindex.search.scope import Whole
 
     query = parse_query(text, index.schema)
     scored, left_out = _split_exclusions(query)
@@ -111,9 +112,9 @@ def test_not_queries_split_into_words_and_exclusions_give_whooshs_hits(index, te
     with index.searcher(weighting=weighting()) as searcher:
         for limit in (3, 10, 1000):
             expected = [(hit.docnum, hit.score - nots) for hit in searcher.search(query, limit=limit)]
-            top, total, _ = _top(searcher, scored, left_out, None, limit, fold_copies=False)
-            assert [hit.docnum for hit in top] == [docnum for docnum, _ in expected] and expected
-            assert [hit.score for hit in top] == pytest.approx([score for _, score in expected])
+            top, total, _ = _top(Whole(searcher), scored, left_out, None, limit, fold_copies=False)
+            assert [docnum for _, docnum in top] == [docnum for docnum, _ in expected] and expected
+            assert [score for score, _ in top] == pytest.approx([score for _, score in expected])
             assert total == len(searcher.search(query, limit=None))
 
 

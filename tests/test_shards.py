@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 from newsindex import NewsIndex
+from newsindex.errors import NewsIndexError
 from newsindex.models import Hit, SearchResults
 from newsindex.sharding import LAYOUT_FILE, read_layout
 
@@ -64,9 +67,10 @@ def _tied(x: Hit, y: Hit) -> bool:
     return math.isclose(x.score, y.score, rel_tol=0, abs_tol=1e-9)
 
 
-@pytest.mark.parametrize("sort", ["relevance", "newest"])
-def test_a_sharded_index_ranks_as_one_index(bbc_pair: tuple[Path, Path], sort: str) -> None:
-    with NewsIndex(bbc_pair[0]) as one, NewsIndex(bbc_pair[1]) as two:
+@pytest.mark.parametrize(("sort", "parallel"), [("relevance", True), ("newest", True), ("relevance", False)])
+def test_a_sharded_index_ranks_as_one_index(bbc_pair: tuple[Path, Path], sort: str, parallel: bool) -> None:
+    """By a process per shard, or shard after shard in this one."""
+    with NewsIndex(bbc_pair[0]) as one, NewsIndex(bbc_pair[1], parallel=parallel) as two:
         assert two.shards == 2 and one.shards == 1
         assert one.stats().articles == two.stats().articles
         for query in QUERIES:
@@ -115,14 +119,15 @@ def test_an_article_in_the_wrong_shard_is_a_problem_check_names(tmp_path: Path, 
         ni.add([seeds], shards=2)
     layout = read_layout(str(tmp_path / "index"))
     assert layout is not None
-    with NewsIndex(tmp_path / "stray") as stray:  # both seeds, in an index of their own, put in as shard 0
+    with NewsIndex(tmp_path / "stray") as stray:  # both seeds in an index of their own...
         stray.add([seeds])
-    first = layout.paths()[0]
-    shutil.rmtree(first)
-    shutil.copytree(tmp_path / "stray", first)
+        some_id = stray.search("*").hits[0].id
+    wrong = 1 - layout.shard_of(some_id)  # ...put in as the shard one of them does not belong to
+    shutil.rmtree(layout.paths()[wrong])
+    shutil.copytree(tmp_path / "stray", layout.paths()[wrong])
     with NewsIndex(tmp_path / "index") as ni:
         report = ni.check()
-    assert any(p.startswith("shard-00: ") and "belong to another shard" in p for p in report.problems)
+    assert any(p.startswith(f"shard-0{wrong}: ") and "belong to another shard" in p for p in report.problems)
 
 
 def test_rebuild_keeps_every_article_in_its_shard_and_its_copies(bbc_pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -146,3 +151,24 @@ def test_cli_creates_shards_and_refuses_another_count(run: Run, seeds: Path, ind
     assert refused.exit_code == 2
     assert "has 2, not 3" in refused.stderr and "Traceback" not in refused.stderr
     assert run("add", str(seeds), "--shards", "0").exit_code == 2
+
+
+def test_a_shard_process_killed_is_replaced_and_one_that_keeps_dying_fails_the_search(
+    bbc_pair: tuple[Path, Path]
+) -> None:
+    with NewsIndex(bbc_pair[1]) as ni:
+        expected = ni.search("oil prices")
+        processes = ni._processes
+        assert processes is not None
+        for pool in processes._pools:
+            for pid in list(pool._processes):
+                os.kill(pid, signal.SIGKILL)
+        again = ni.search("oil prices")  # new processes, the same hits
+        assert [h.id for h in again.hits] == [h.id for h in expected.hits] and again.total == expected.total
+        with pytest.raises(NewsIndexError, match=r"the process searching shard 0 of .* died twice"):
+            processes.map(_die)
+        assert ni.search("oil prices").total == expected.total
+
+
+def _die(searcher: object) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -33,6 +33,15 @@ SPARSE = 1 / 8
 def date_ordered(searcher: Searcher, query: Query, excluded: set[int] | None, newest: bool) -> Iterator[int]:
     """The (searcher-wide) numbers of the documents ``query`` matches, but
     ``excluded``, in date order, lazily: a page of hits reads what it takes."""
+    for _, doc in date_ordered_keys(searcher, query, excluded, newest):
+        yield doc
+
+
+def date_ordered_keys(
+    searcher: Searcher, query: Query, excluded: set[int] | None, newest: bool
+) -> Iterator[tuple[tuple[int, int, int], int]]:
+    """:func:`date_ordered`'s documents, each after its place in the order
+    (undated, date key, number): what the shards' orders are merged by."""
     streams = []
     leaves = searcher.leaf_searchers()
     for (docs, offset), (leaf, _) in zip(matching_docs(searcher, query), leaves, strict=True):
@@ -40,8 +49,7 @@ def date_ordered(searcher: Searcher, query: Query, excluded: set[int] | None, ne
             docs = {doc for doc in docs if offset + doc not in excluded}
         if docs:
             streams.append(_segment_order(leaf.reader(), docs, offset, newest))
-    for _, doc in heapq.merge(*streams):
-        yield doc
+    yield from heapq.merge(*streams)
 
 
 def _segment_order(

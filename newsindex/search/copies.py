@@ -27,6 +27,14 @@ def count_stories(
 ) -> tuple[int, int]:
     """How many articles match, and how many stories (clusters) they make;
     ``masks``: the documents left out, per segment."""
+    matched, stories = story_clusters(searcher, query, masks, clusters)
+    return matched, len(stories)
+
+
+def story_clusters(
+    searcher: Searcher, query: Query, masks: list[tuple[set[int], int]] | None, clusters: array
+) -> tuple[int, set[int]]:
+    """How many articles match, and the cluster keys of their stories."""
     matched = 0
     stories: set[int] = set()
     for segment, (docs, offset) in enumerate(matching_docs(searcher, query)):
@@ -34,7 +42,7 @@ def count_stories(
             docs -= masks[segment][0]
         matched += len(docs)
         stories.update(map(clusters.__getitem__, map(offset.__add__, docs)))
-    return matched, len(stories)
+    return matched, stories
 
 
 class StoryCounter(WrappingCollector):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 from whoosh.query import Query
 from whoosh.searching import Searcher
@@ -15,19 +16,41 @@ FACET_SIZE = 10
 
 
 def count_facets(searcher: Searcher, query: Query | None) -> Facets:
+    return merged_facets([facet_counts(searcher, query)])
+
+
+class FacetCounts(NamedTuple):
+    """Every value's count over the matches of the segments a searcher steps
+    through: what the shards' counts are added up from."""
+
+    outlet: Counter[str]
+    byline: Counter[str]
+    month: Counter[str]
+    language: Counter[str]
+
+
+def facet_counts(searcher: Searcher, query: Query | None) -> FacetCounts:
     assert query is not None
-    outlet_counts: Counter[str] = Counter()
-    byline_counts: Counter[str] = Counter()
-    month_counts: Counter[str] = Counter()
-    language_counts: Counter[str] = Counter()
+    counts = FacetCounts(Counter(), Counter(), Counter(), Counter())
     for reader, docs, _offset in matches_by_segment(searcher, query):
-        outlet_counts.update(map(reader.column_reader("outlet_key").__getitem__, docs))
-        month_counts.update(map(reader.column_reader("month").__getitem__, docs))
-        language_counts.update(map(reader.column_reader("lang").__getitem__, docs))
+        counts.outlet.update(map(reader.column_reader("outlet_key").__getitem__, docs))
+        counts.month.update(map(reader.column_reader("month").__getitem__, docs))
+        counts.language.update(map(reader.column_reader("lang").__getitem__, docs))
         bylines = reader.column_reader("byline_key")
         for authors in map(bylines.__getitem__, docs):
             if authors:
-                byline_counts.update(authors.split("\n"))
+                counts.byline.update(authors.split("\n"))
+    return counts
+
+
+def merged_facets(parts: list[FacetCounts]) -> Facets:
+    """The facets of the counts of every shard (of the one index)."""
+    outlet_counts, byline_counts, month_counts, language_counts = parts[0]
+    for part in parts[1:]:
+        outlet_counts.update(part.outlet)
+        byline_counts.update(part.byline)
+        month_counts.update(part.month)
+        language_counts.update(part.language)
     no_outlet = outlet_counts.pop("", 0)
     undated = month_counts.pop("", 0)
     byline_counts.pop("", None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from whoosh.query import And, AndMaybe, Or, Query, Term
 from whoosh.searching import Searcher
 
+from .scope import Scope
 from .scoring import scored_matches, top
 
 #: How many of the best matches are taken as relevant...
@@ -28,17 +29,28 @@ FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 0.25
 
 
-def with_feedback(searcher: Searcher, parsed: Query, restriction: Query | None) -> tuple[Query, tuple[str, ...]]:
+def with_feedback(scope: Scope, parsed: Query, restriction: Query | None) -> tuple[Query, tuple[str, ...]]:
     """``parsed``, with the feedback words' scores added to its matches; and
     the words added (none when the query matches nothing, is not scored in
-    bulk, or its matches have no words to give)."""
+    bulk, or its matches have no words to give). The best matches are each
+    shard's best, merged as :func:`scoring.top` ranks them."""
     first = parsed if restriction is None else And([parsed, restriction.with_boost(0.0)])
-    scores = scored_matches(searcher, first)
-    if not scores:
+    found = scope.map(best_matches, first, FEEDBACK_DOCS)
+    if all(best is None for best in found):
         return parsed, ()
-    best = [doc for _, doc in top(scores, FEEDBACK_DOCS)]
-    terms = searcher.key_terms(best, "body", numterms=FEEDBACK_TERMS, normalize=True)
+    ranked = sorted((hit for best in found if best for hit in best), key=lambda hit: (-hit[0], hit[1]))
+    best = [doc for _, doc in ranked[:FEEDBACK_DOCS]]
+    if not best:
+        return parsed, ()
+    terms = scope.searcher.key_terms(best, "body", numterms=FEEDBACK_TERMS, normalize=True)
     if not terms:
         return parsed, ()
     expansion = Or([Term("body", word, boost=FEEDBACK_WEIGHT * weight) for word, weight in terms])
     return AndMaybe(parsed, expansion), tuple(word for word, _ in terms)
+
+
+def best_matches(searcher: Searcher, query: Query, count: int) -> list[tuple[float, int]] | None:
+    """The ``count`` best (score, document) of ``query``, or None when it is
+    not scored in bulk."""
+    scores = scored_matches(searcher, query)
+    return None if scores is None else top(scores, count)

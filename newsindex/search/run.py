@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from whoosh.collectors import Collector, FilterCollector, TopCollector
@@ -31,13 +33,12 @@ from ..models import (
     Timeline,
     first_sentence,
 )
-from ..schema import weighting
-from .by_date import date_of, date_ordered
-from .copies import StoryCounter, cluster_copies, cluster_numbers, count_stories
+from .by_date import date_of, date_ordered, date_ordered_keys
+from .copies import StoryCounter, cluster_copies, cluster_numbers, cluster_sizes, count_stories, story_clusters
 from .counting import matches_by_segment, matching_docs, shared_postings
 from .daterange import ColumnDateRange
 from .dates import parse_bound
-from .facets import count_facets
+from .facets import count_facets, facet_counts, merged_facets
 from .feedback import with_feedback
 from .highlight import Highlighters, highlight_hit
 from .languages import language_code
@@ -53,6 +54,7 @@ from .parse import (
     without_clauses,
 )
 from .queries import AtLeast, DocSet
+from .scope import Scope, Whole
 from .scoring import scored_matches, top
 from .scripts import across_scripts
 from .stems import in_archive_languages
@@ -84,7 +86,7 @@ class Filters(NamedTuple):
 
 @shared_postings()
 def run_search(
-    searcher: Searcher,
+    scope: Scope,
     query: str,
     *,
     limit: int,
@@ -103,17 +105,21 @@ def run_search(
     """One page of hits. With ``like`` (a document number), hits rank by
     likeness to that article instead, and ``query`` (may be empty) only filters.
     ``variants``: words naming a city match its other names too (search/variants.py).
-    Words match their forms in other scripts (search/scripts.py) unless ``exact_script``."""
+    Words match their forms in other scripts (search/scripts.py) unless ``exact_script``.
+    The matches are found, scored and counted by ``scope`` (scope.py): on each
+    shard of a sharded index, merged here."""
     started = time.perf_counter()
     if sort not in SORTS:
         raise InvalidValueError("command line", "sort", f"{sort!r} is not one of {', '.join(SORTS)}")
+    searcher = scope.searcher
     parsed: Query | None = None
     question = False
     if like is None or query.strip():
         query, parsed = _parsed(searcher, query, mode, filters, widen=False)  # place names first
         question = like is None and is_question(parsed)
         if question:
-            searcher = _for_questions(searcher)
+            scope = scope.for_questions()
+            searcher = scope.searcher
     if searcher.doc_count_all() == 0:  # a new index before its first commit has no columns to read
         return SearchResults(query=query, total=0, hits=(), seconds=time.perf_counter() - started)
     names = _filter_queries(searcher, filters)
@@ -128,10 +134,10 @@ def run_search(
         parsed = _widened(searcher, parsed, exact_script)
         restriction = _and([*names, dates])
         if mode == "auto":
-            parsed, coverage = fewer_words(searcher, parsed, restriction)
+            parsed, coverage = fewer_words(scope, parsed, restriction)
         scored, mask = _split_exclusions(parsed)
         if mode == "auto" and sort == "relevance" and question:
-            scored, expansion = with_feedback(searcher, scored, restriction)
+            scored, expansion = with_feedback(scope, scored, restriction)
     else:
         scored, mask = _like(searcher, like)
         restriction = _and([parsed, *names, dates])
@@ -144,20 +150,21 @@ def run_search(
     # score every match of the words first.
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     by_date = None if sort == "relevance" else sort
-    top, total, folded = _top(searcher, searched, mask, by_date, offset + limit, fold_copies)
+    best, total, folded = _top(scope, searched, mask, by_date, offset + limit, fold_copies)
+    top = _whoosh_hits(searcher, searched, best[offset : offset + limit])
     highlighters = Highlighters.for_query(parsed if like is None else scored) if snippets else None
     hits = tuple(
         _hit(offset + rank, result, highlighters, searcher if fold_copies else None)
-        for rank, result in enumerate(top[offset : offset + limit], 1)
+        for rank, result in enumerate(top, 1)
     )
     if explain and by_date is None:
         from .explain import explain as explained
 
         hits = tuple(replace(hit, explanation=explained(searcher, scored, result.docnum))
-                     for hit, result in zip(hits, top[offset : offset + limit], strict=True))
+                     for hit, result in zip(hits, top, strict=True))
     excluded = None
     if parsed is not None and (dates is not None or _has_date_range(parsed)):
-        excluded = _count_undated(searcher, parsed, names)
+        excluded = sum(scope.map(_count_undated, parsed, names))
     suggestion = None
     if like is None and (total < SUGGEST_BELOW or coverage is not None):
         # With words missing from every article, a misspelling may be why.
@@ -172,7 +179,7 @@ def run_search(
         folded=folded,
         excluded_undated=excluded,
         like=None if like is None else searcher.stored_fields(like)["id"],
-        facets=count_facets(searcher, matching) if facets else None,
+        facets=merged_facets(scope.map(facet_counts, matching)) if facets else None,
         suggestion=suggestion,
         filter_suggestions=filter_suggestions,
         date_window=window,
@@ -212,30 +219,30 @@ def every_hit(
     query, parsed = _parsed(searcher, query, mode, filters, widen=False)
     if searcher.doc_count_all() == 0:
         return
+    scope: Scope = Whole(searcher)
     question = is_question(parsed)
     if question:
-        searcher = _for_questions(searcher)
+        scope = scope.for_questions()
+        searcher = scope.searcher
     parsed = _widened(searcher, parsed, exact_script=False)
     restriction = _restriction(searcher, filters)
     if mode == "auto":
-        parsed, _ = fewer_words(searcher, parsed, restriction)
+        parsed, _ = fewer_words(scope, parsed, restriction)
     scored, mask = _split_exclusions(parsed)
     if mode == "auto" and sort == "relevance" and question:
-        scored, _ = with_feedback(searcher, scored, restriction)
+        scored, _ = with_feedback(scope, scored, restriction)
     searched = scored if restriction is None else And([scored, restriction.with_boost(0.0)])
     by_date = None if sort == "relevance" else sort
-    top, _, _ = _top(searcher, searched, mask, by_date, searcher.doc_count_all(), fold_copies)
     # Only the order is kept: a Whoosh hit keeps the stored fields it read,
     # text and all, and an export holding every hit would hold the archive.
-    order = [(result.score, result.docnum) for result in top]
-    del top
+    order, _, _ = _top(scope, searched, mask, by_date, searcher.doc_count_all(), fold_copies)
     highlighters = Highlighters.for_query(parsed)
     for rank, scored_doc in enumerate(order, 1):
         (result,) = _whoosh_hits(searcher, searched, [scored_doc])
         yield _hit(rank, result, highlighters, searcher if fold_copies else None)
 
 
-def fewer_words(searcher: Searcher, parsed: Query, restriction: Query | None) -> tuple[Query, tuple[int, int] | None]:
+def fewer_words(scope: Scope, parsed: Query, restriction: Query | None) -> tuple[Query, tuple[int, int] | None]:
     """Graceful degradation, for a ranked search in "auto" mode: when no
     article (within ``restriction``) holds every plain word of the query, the
     most words any article holds, and the query asking for that many (when it
@@ -254,7 +261,7 @@ def fewer_words(searcher: Searcher, parsed: Query, restriction: Query | None) ->
         holding = And(list(words)) if held == len(words) else AtLeast(words, held)
         probe = _and([*others, holding, restriction])
         assert probe is not None
-        if any(docs for docs, _ in matching_docs(searcher, probe)):
+        if any(scope.map(_matches_any, probe)):
             break
     else:
         return parsed, None  # nothing holds any of them: the query stays as typed
@@ -265,18 +272,63 @@ def fewer_words(searcher: Searcher, parsed: Query, restriction: Query | None) ->
     return (And([*others, fewer]) if others else fewer), coverage
 
 
+class ShardTop(NamedTuple):
+    """What a shard's matches give a page of hits: its best as (order key,
+    score, document), in order, one a story when folding; how many articles
+    match; and their stories: those of one article counted, those of several
+    (whose copies may be in another shard) by cluster key."""
+
+    best: list[tuple[Any, float | None, int]]
+    matched: int
+    alone: int
+    shared: set[int]
+
+
 def _top(
+    scope: Scope,
+    scored: Query,
+    mask: Query | None,
+    by_date: str | None,
+    want: int,
+    fold_copies: bool,
+) -> tuple[list[tuple[float | None, int]], int, int]:
+    """The best ``want`` hits as (score, document), one per cluster of copies
+    when folding; how many hits there are in all (stories when folding,
+    articles otherwise); and how many matching articles were folded into
+    another hit. Each shard finds its best (:func:`_shard_top`); they are
+    merged here, in the shards' order: a story's best copy in any shard is
+    among that shard's best ``want``."""
+    tops = scope.map(_shard_top, scored, mask, by_date, want, fold_copies, scope.parts > 1)
+    clusters = cluster_numbers(scope.searcher) if fold_copies else None
+    picked: list[tuple[float | None, int]] = []
+    seen: set[int] = set()
+    for _key, score, doc in heapq.merge(*(shard.best for shard in tops), key=itemgetter(0)):
+        if clusters is not None:
+            if clusters[doc] in seen:
+                continue
+            seen.add(clusters[doc])
+        picked.append((score, doc))
+        if len(picked) == want:
+            break
+    matched = sum(shard.matched for shard in tops)
+    if not fold_copies:
+        return picked, matched, 0
+    stories = sum(shard.alone for shard in tops) + len(set().union(*(shard.shared for shard in tops)))
+    return picked, stories, matched - stories
+
+
+def _shard_top(
     searcher: Searcher,
     scored: Query,
     mask: Query | None,
     by_date: str | None,
     want: int,
     fold_copies: bool,
-) -> tuple[list[Any], int, int]:
-    """The best ``want`` hits, one per cluster of copies when folding; how many
-    hits there are in all (stories when folding, articles otherwise); and how
-    many matching articles were folded into another hit. (Whoosh's own
-    collapsing misses some copies.)
+    spread: bool,
+) -> ShardTop:
+    """The best ``want`` matches of the segments ``searcher`` steps through
+    (an index's, or a shard's), with the counts; ``spread``: other shards
+    hold matches too, so stories of several articles are told by key.
 
     Ranked by relevance, a query of words and phrases has every match scored
     in bulk (scoring.py), which gives the best hits and the counts at once;
@@ -284,14 +336,15 @@ def _top(
     cannot make the top (Whoosh's block quality) and count their matches in
     bulk (counting.py); the phrases of a query not scored in bulk are looked
     at in one pass that scores and counts. ``by_date`` ("newest", "oldest")
-    orders the matches by date instead (by_date.py)."""
+    orders the matches by date instead (by_date.py). (Whoosh's own
+    collapsing misses some copies.)"""
     masks = list(matching_docs(searcher, mask)) if mask is not None else None
     excluded = {offset + doc for docs, offset in masks for doc in docs} if masks is not None else None
     if by_date is not None:
-        return _top_by_date(searcher, scored, masks, excluded, by_date == "newest", want, fold_copies)
+        return _shard_top_by_date(searcher, scored, masks, excluded, by_date == "newest", want, fold_copies, spread)
     if not fold_copies:
         results = searcher.search(scored, mask=excluded, limit=want)
-        return list(results), len(results), 0
+        return ShardTop([((-r.score, r.docnum), r.score, r.docnum) for r in results], len(results), 0, set())
     clusters = cluster_numbers(searcher)
     fetch = want * 2 + 10
     scores = scored_matches(searcher, scored)
@@ -299,9 +352,9 @@ def _top(
     if scores is not None:
         for doc in excluded or ():
             scores.pop(doc, None)
-        matched, stories = len(scores), len(set(map(clusters.__getitem__, scores)))
+        matched, stories = len(scores), set(map(clusters.__getitem__, scores))
     elif two_pass:
-        matched, stories = count_stories(searcher, scored, masks, clusters)
+        matched, stories = story_clusters(searcher, scored, masks, clusters)
     while True:
         if scores is not None:
             results = Results(searcher, scored, top(scores, fetch))
@@ -312,7 +365,7 @@ def _top(
             collector = FilterCollector(counter, None, excluded) if excluded is not None else counter
             searcher.search_with_collector(scored, collector)
             results = collector.results()
-            matched, stories = counter.matched, len(counter.stories)
+            matched, stories = counter.matched, counter.stories
         seen: set[int] = set()
         picked = []
         for result in results:
@@ -323,11 +376,12 @@ def _top(
                 if len(picked) == want:
                     break
         if len(picked) == want or results.scored_length() < fetch:  # enough, or every match was looked at
-            return picked, stories, matched - stories
+            best = [((-r.score, r.docnum), r.score, r.docnum) for r in picked]
+            return ShardTop(best, matched, *_stories(searcher, stories, spread))
         fetch *= 4
 
 
-def _top_by_date(
+def _shard_top_by_date(
     searcher: Searcher,
     query: Query,
     masks: list[tuple[set[int], int]] | None,
@@ -335,25 +389,36 @@ def _top_by_date(
     newest: bool,
     want: int,
     fold_copies: bool,
-) -> tuple[list[Any], int, int]:
-    """What :func:`_top` gives, in date order (by_date.py): the first
-    ``want`` matches, one a cluster when folding, and the counts."""
+    spread: bool,
+) -> ShardTop:
+    """What :func:`_shard_top` gives, in date order (by_date.py)."""
     clusters = cluster_numbers(searcher)
-    matched, stories = count_stories(searcher, query, masks, clusters)
-    picked: list[int] = []
+    matched, stories = story_clusters(searcher, query, masks, clusters)
+    best: list[tuple[Any, float | None, int]] = []
     seen: set[int] = set()
-    for doc in date_ordered(searcher, query, excluded, newest):
+    for key, doc in date_ordered_keys(searcher, query, excluded, newest):
         if fold_copies:
             if clusters[doc] in seen:
                 continue
             seen.add(clusters[doc])
-        picked.append(doc)
-        if len(picked) == want:
+        best.append((key, None, doc))
+        if len(best) == want:
             break
-    hits = _whoosh_hits(searcher, query, [(None, doc) for doc in picked])
-    if not fold_copies:
-        return hits, matched, 0
-    return hits, stories, matched - stories
+    return ShardTop(best, matched, *_stories(searcher, stories, spread))
+
+
+def _stories(searcher: Searcher, stories: set[int], spread: bool) -> tuple[int, set[int]]:
+    """``stories`` (cluster keys) as :class:`ShardTop` tells them: those of a
+    single article counted, the others kept (all counted, when not ``spread``)."""
+    if not spread:
+        return len(stories), set()
+    sizes = cluster_sizes(searcher)
+    shared = {key for key in stories if sizes[key] > 1}
+    return len(stories) - len(shared), shared
+
+
+def _matches_any(searcher: Searcher, query: Query) -> bool:
+    return any(docs for docs, _ in matching_docs(searcher, query))
 
 
 def _split_exclusions(query: Query) -> tuple[Query, Query | None]:
@@ -608,14 +673,6 @@ def _parsed(searcher: Searcher, query: str, mode: str, filters: Filters, *, wide
     parsed = parse_query(query, searcher.schema, mode=mode)
     check_expansions(parsed, query, searcher.reader())
     return query, _widened(searcher, parsed, exact_script=False) if widen else parsed
-
-
-def _for_questions(searcher: Searcher) -> Searcher:
-    """A searcher over the same reader that ranks with BM25's parameters for
-    questions (schema.weighting); one per searcher, so that what is cached on
-    a searcher (copies' clusters) is read once for it too."""
-    return cached_on(searcher, "for_questions",
-                     lambda: Searcher(searcher.reader(), weighting=weighting(question=True), closereader=False))
 
 
 def _widened(searcher: Searcher, parsed: Query, exact_script: bool) -> Query:

@@ -60,13 +60,14 @@ class BadRequest(Exception):
     """A request parameter out of bounds or malformed: 400, with the reason."""
 
 
-def create_app(path: str | os.PathLike[str] = "index") -> Starlette:
-    """The web page and HTTP API over the index at ``path``, as an ASGI app."""
+def create_app(path: str | os.PathLike[str] = "index", *, cluster: str | None = None) -> Starlette:
+    """The web page and HTTP API over the index at ``path``, as an ASGI app;
+    a sharded index searched on the Dask ``cluster`` when given (cluster.py)."""
     index_path = os.fspath(path)
     # A few NewsIndex objects, each used by one request at a time (a Whoosh
     # searcher is not shared between threads): a searcher's caches are kept
     # once a core, not once a worker thread.
-    idle: list[NewsIndex] = [NewsIndex(index_path) for _ in range(INDEXES)]
+    idle: list[NewsIndex] = [NewsIndex(index_path, cluster=cluster) for _ in range(INDEXES)]
     free = asyncio.Semaphore(INDEXES)
 
     async def call(work: Callable[[NewsIndex], T]) -> T:

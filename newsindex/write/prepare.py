@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import Schema
 
@@ -33,10 +33,14 @@ from ..schema import PreAnalysableText, build_schema
 from ._processes import die_with_parent
 from .sources import FileDone, Job
 
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
 #: Below this many files to read, starting worker processes costs more than it saves.
 MIN_PARALLEL_FILES = 64
 #: Files handed to a worker at a time, and files submitted to the workers at once.
 CHUNK_FILES = 16
+CLUSTER_CHUNK_FILES = 256
 WINDOW_FILES = 256
 #: What the windows in flight may hold, jobs and results, in bytes as they
 #: travel (pickled; a result is two to three times its text): enough for the
@@ -152,11 +156,18 @@ def _fields() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, PreAnaly
     )
 
 
-def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | FileDone]:
+def prepared(
+    jobs: Iterable[Job | FileDone], count: int, cluster: Executor | None = None
+) -> Iterator[Prepared | FileDone]:
     """``prepare`` for every job, in order: in worker processes when there are
-    enough jobs and cores to gain from them, in this process otherwise."""
+    enough jobs and cores to gain from them, in this process otherwise; on
+    the workers of a Dask ``cluster`` (its concurrent.futures executor, of
+    tasks that are not pure: jobs of the same file are read again), when given,
+    which reruns elsewhere the tasks of a worker that dies."""
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if workers < 2 or count < MIN_PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
+    if cluster is None and (
+        workers < 2 or count < MIN_PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         yield from map(prepare, jobs)
         return
     # Imported here: an add of a few files reads them in this process, and
@@ -169,7 +180,9 @@ def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | 
     # times in an add), and takes the writer's CPU and GIL each time.
     # A worker that dies (killed for memory) breaks the pool, which raises,
     # where the Pool replaced it and waited for its results for ever.
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent)
+    pool = cluster or ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent)
+    # A cluster's task costs a millisecond of its scheduler's: one is a window's worth of files.
+    chunk = CLUSTER_CHUNK_FILES if cluster is not None else CHUNK_FILES
     try:
         windows: deque[_Window] = deque()
         jobs = iter(jobs)
@@ -182,20 +195,23 @@ def prepared(jobs: Iterable[Job | FileDone], count: int) -> Iterator[Prepared | 
                 if not window:
                     break
                 tasks = [pickle.dumps(job, pickle.HIGHEST_PROTOCOL) for job in window if isinstance(job, Job)]
-                results = pool.map(_prepare_pickled, tasks, chunksize=CHUNK_FILES)
+                chunks = [tasks[start : start + chunk] for start in range(0, len(tasks), chunk)]
+                results = itertools.chain.from_iterable(pool.map(_prepare_chunk, chunks))
                 windows.append(_Window(sum(map(len, tasks)), len(tasks), _in_order(window, results, received)))
             if not windows:
                 break
             yield from windows.popleft().results
     except BaseException as exc:  # an error, Ctrl-C, or the writer stopped reading: drop what waits, wait for nothing
-        pool.shutdown(wait=False, cancel_futures=True)
+        if cluster is None:
+            pool.shutdown(wait=False, cancel_futures=True)
         if isinstance(exc, BrokenProcessPool):
             raise NewsIndexError(
                 "a worker process reading the articles died (killed for lack of memory?): "
                 "the add stopped; the index still holds its last commit"
             ) from None
         raise
-    pool.shutdown()  # all done: the workers and the pool's threads end before the last commit, which may fork
+    if cluster is None:
+        pool.shutdown()  # all done: the workers and the pool's threads end before the last commit, which may fork
 
 
 @dataclass(frozen=True)
@@ -214,11 +230,11 @@ def _held(windows: Iterable[_Window], received: list[int]) -> float:
     return sum(w.job_bytes + w.jobs * mean for w in windows)
 
 
-def _prepare_pickled(task: bytes) -> bytes:
-    """``prepare`` of a pickled job, its result pickled by the worker: results
+def _prepare_chunk(tasks: list[bytes]) -> list[bytes]:
+    """``prepare`` of pickled jobs, their results pickled by the worker: results
     waiting for the writer stay bytes (a fifth of the room of the objects)
     until it takes them, and their size is known."""
-    return pickle.dumps(prepare(pickle.loads(task)), pickle.HIGHEST_PROTOCOL)
+    return [pickle.dumps(prepare(pickle.loads(task)), pickle.HIGHEST_PROTOCOL) for task in tasks]
 
 
 def _in_order(

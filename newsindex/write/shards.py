@@ -19,13 +19,13 @@ indexed twice, because an article can only ever be in the shard of its id.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import suppress
 from typing import Any
 
 from ..documents import path_id
 from ..sharding import Layout
 from .manifest import Entry, Manifest, Signature
 from .sources import article_id_of
-from .storage import cancel_quietly
 
 
 class ShardedWriter:
@@ -71,14 +71,16 @@ class ShardedWriter:
                 writer.commit(mergetype=mergetype)
             except BaseException:
                 for later in self.writers[number + 1 :]:
-                    cancel_quietly(later)
+                    with suppress(Exception):  # the error on its way up is the one to tell
+                        later.cancel()
                 raise
         if self.alongside is not None:
             self.alongside()
 
     def cancel(self) -> None:
         for writer in self.writers:
-            cancel_quietly(writer)
+            with suppress(Exception):  # as storage.cancel_quietly: cancel every shard's
+                writer.cancel()
 
 
 class ShardedManifest:
