@@ -142,6 +142,19 @@ def test_rebuild_keeps_every_article_in_its_shard_and_its_copies(bbc_pair: tuple
         assert ni.check().ok
 
 
+def test_remove_mark_and_watch_work_on_a_sharded_index(tmp_path: Path) -> None:
+    with NewsIndex(tmp_path / "index") as ni:
+        ni.add([corpus("bbc") / "business"], shards=2)
+        before = ni.stats().articles
+        hit = ni.search("oil").hits[0]
+        ni.mark(hit.id, "relevant")
+        ni.watch_add("oil", "oil")
+        assert ni.remove([hit.id]).removed == (hit.id,)
+        assert ni.stats().articles == before - 1 and ni.check().ok
+        assert hit.id not in {h.id for h in ni.search("oil", limit=200).hits}
+        assert ni.search("oil", marked="relevant").total == 0  # its mark outlives it, matching nothing
+
+
 def test_cli_creates_shards_and_refuses_another_count(run: Run, seeds: Path, index_path: Path) -> None:
     result = run("add", str(seeds), "--shards", "2")
     assert result.exit_code == 0, result.stderr

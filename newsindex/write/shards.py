@@ -64,11 +64,12 @@ class ShardedWriter:
     def new_segment_ids(self) -> set[str]:
         return set().union(*(writer.new_segment_ids() for writer in self.writers))
 
-    def commit(self, *, mergetype: Any) -> None:
-        """Commit each shard in turn; a failure cancels the shards not yet committed."""
+    def commit(self, **options: Any) -> None:
+        """Commit each shard in turn (with Whoosh's commit ``options``: the merge
+        policy); a failure cancels the shards not yet committed."""
         for number, writer in enumerate(self.writers):
             try:
-                writer.commit(mergetype=mergetype)
+                writer.commit(**options)
             except BaseException:
                 for later in self.writers[number + 1 :]:
                     with suppress(Exception):  # the error on its way up is the one to tell
