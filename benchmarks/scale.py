@@ -4,12 +4,14 @@
 
 Writes ``--articles`` synthetic articles (benchmarks/synthetic.py: real
 sentences, marked synthetic) under WORK/articles, once; builds them into
-WORK/one (an index of one shard) and WORK/two (``--shards 2``), each once,
-each by ``newsindex add`` in a process of its own timed from outside (peak
-memory by GNU time: the largest process of the add's tree); then, for each
-index, runs benchmarks.latency's queries in a process of its own, warm, and
-reads the peak memory (VmHWM) of that process and of every shard process it
-started. Steps whose output exists are not run again; ``--fresh`` runs them all.
+WORK/one (an index of one shard) and WORK/two (``--shards 2 --cluster
+local:2``: read by two Dask workers), each once, each by ``newsindex add`` in
+a process of its own timed from outside (peak memory by GNU time: the
+largest process of the add's tree, which does not see into the Dask
+workers, started apart); then, for each index, runs benchmarks.latency's
+queries in a process of its own, warm, and reads the peak memory (VmHWM) of
+that process and of every shard process it started. Steps whose output
+exists are not run again; ``--fresh`` runs them all.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ def _build(articles: Path, index: Path, shards: int) -> dict[str, float]:
     if (index / "build.json").exists():
         return json.loads((index / "build.json").read_text())
     shutil.rmtree(index, ignore_errors=True)
-    cmd = [sys.executable, "-m", "newsindex", "add", str(articles), "--index", str(index), "--json"]
-    measured = run(cmd + (["--shards", str(shards)] if shards > 1 else []))
+    cmd = [sys.executable, "-m", "newsindex", "add", str(articles), "--index", str(index)]
+    measured = run(cmd + (["--shards", str(shards), "--cluster", f"local:{shards}"] if shards > 1 else []))
     figures = {"add_seconds": measured.seconds, "add_peak_mb": measured.peak_mb, "index_bytes": folder_bytes(index)}
     (index / "build.json").write_text(json.dumps(figures))
     return figures

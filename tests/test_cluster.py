@@ -85,6 +85,22 @@ def test_a_worker_killed_between_or_during_searches_is_replaced(workers: object,
         _same_ranking(expected, two.search(QUERIES[1]))  # the shard's actor, started again on a worker up
 
 
+def test_the_web_app_searches_a_sharded_index_on_a_cluster(workers: object, archive: Path) -> None:
+    pytest.importorskip("httpx", reason="the web tests need httpx: pip install '.[test]'")
+    from starlette.testclient import TestClient
+
+    from newsindex.web import create_app
+
+    with NewsIndex(archive / "one") as one, NewsIndex(archive / "two", cluster=ADDRESS) as two:
+        if not two.exists():
+            two.add([archive / "articles"], shards=2)
+        expected = one.search("budget deficit")
+    with TestClient(create_app(archive / "two", cluster=ADDRESS)) as client:
+        answer = client.get("/api/search", params={"q": "budget deficit"}).json()
+    assert answer["summary"]["total"] == expected.total
+    assert [hit["id"] for hit in answer["hits"]] == [hit.id for hit in expected.hits]
+
+
 def test_cli_adds_and_searches_on_a_cluster(run: Run, seeds: Path) -> None:
     added = run("add", str(seeds), "--shards", "2", "--cluster", ADDRESS)
     assert added.exit_code == 0, added.stderr
