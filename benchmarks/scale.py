@@ -81,7 +81,7 @@ def _measure(index: str, articles: Path, seed: int) -> None:
         figures["search_peak_mb"] = _peak_mb(os.getpid())
         processes = ni._processes
         shard_peaks = [_peak_mb(pid) for pool in (processes._pools if processes else []) if pool
-                       for pid in pool._processes]
+                       for pid in pool._processes]  # the first shard's is the searching process
         figures["shard_process_peak_mb"] = max(shard_peaks) if shard_peaks else float("nan")
     print(json.dumps(figures))
 

@@ -62,8 +62,9 @@ class StoryCounter(WrappingCollector):
 
 
 def cluster_numbers(searcher: Searcher) -> array:
-    """Each document's cluster key, read once per searcher: folding and
-    counting copies then costs an array index per match."""
+    """Each document's cluster key, read once per reader (which the searchers
+    of questions and of each shard share): folding and counting copies then
+    costs an array index per match."""
 
     def read() -> array:
         numbers = array("Q")
@@ -71,14 +72,14 @@ def cluster_numbers(searcher: Searcher) -> array:
             numbers.extend(column_array(reader, "cluster_key"))
         return numbers
 
-    return cached_on(searcher, "clusters", read)
+    return cached_on(searcher.reader(), "clusters", read)
 
 
 def cluster_sizes(searcher: Searcher) -> Counter[int]:
     """How many documents (deleted ones too) each cluster key has, counted once
-    per searcher: most articles have no copy, and a lookup of the cluster's
+    per reader: most articles have no copy, and a lookup of the cluster's
     documents for each hit shown cost more than the search."""
-    return cached_on(searcher, "cluster_sizes", lambda: Counter(cluster_numbers(searcher)))
+    return cached_on(searcher.reader(), "cluster_sizes", lambda: Counter(cluster_numbers(searcher)))
 
 
 def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool | None]:

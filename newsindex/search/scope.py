@@ -139,7 +139,9 @@ class LocalShards:
 
 class ShardProcesses:
     """A sharded index searched by one process per shard, each keeping its
-    shard's view open between searches.
+    shard's view open between searches: the first shard by this process
+    (which has the whole index open, and would otherwise wait), each other
+    by a process of its own.
 
     Each process opens the whole index (for its statistics and document
     numbers) at the generations this process's searcher was opened at; a
@@ -182,9 +184,9 @@ class ShardProcesses:
                 self._pools[number] = None
                 return self._pool(number).submit(*job)
 
-        futures = [submit(number) for number in range(self.parts)]
-        results = []
-        for number, future in enumerate(futures):
+        futures = [submit(number) for number in range(1, self.parts)]
+        results = [task(cached_on(self.searcher, "first_shard", lambda: shard_view(self.searcher, 0)), *args)]
+        for number, future in enumerate(futures, 1):
             for last_try in (False, True):
                 try:
                     results.append(future.result())
