@@ -187,11 +187,24 @@ class NewsIndex:
             return ix
         from .schema import build_schema
 
-        if shards is None or shards == 1:
+        layout = read_layout(self.path)
+        if layout is None and (shards is None or shards == 1):
             self._index = create_index(self.path, build_schema())
-        else:
-            layout = write_layout(self.path, shards)
-            self._index = ShardSet(layout, [create_index(path, build_schema()) for path in layout.paths()])
+            return self._index
+        if layout is None:
+            layout = write_layout(self.path, shards or 1)
+        elif shards is not None and shards != layout.shards:
+            has = f"the index at {self.path} has {layout.shards}, not {shards}"
+            raise InvalidValueError("command line", "shards", has)
+        # Only the shards missing are created (a first add stopped midway, a
+        # shard's folder deleted): the others keep what they hold.
+        indexes = []
+        for path in layout.paths():
+            if not whoosh_index.exists_in(path):
+                os.makedirs(path, exist_ok=True)
+                create_index(path, build_schema())
+            indexes.append(_open_one(path))
+        self._index = ShardSet(layout, indexes)
         return self._index
 
     @contextmanager

@@ -155,6 +155,21 @@ def test_remove_mark_and_watch_work_on_a_sharded_index(tmp_path: Path) -> None:
         assert ni.search("oil", marked="relevant").total == 0  # its mark outlives it, matching nothing
 
 
+def test_a_shard_gone_is_created_again_without_touching_the_others(tmp_path: Path, seeds: Path) -> None:
+    with NewsIndex(tmp_path / "index") as ni:
+        ni.add([seeds], shards=2)
+    layout = read_layout(str(tmp_path / "index"))
+    assert layout is not None
+    with NewsIndex(tmp_path / "index") as ni:
+        kept = {hit.id for hit in ni.search("*").hits}
+    lost = {article_id for article_id in kept if layout.shard_of(article_id) == 1}
+    shutil.rmtree(layout.paths()[1])
+    with NewsIndex(tmp_path / "index") as ni:
+        report = ni.add([seeds])
+        assert {outcome.id for outcome in report.added} == lost and len(report.unchanged) == len(kept - lost)
+        assert {hit.id for hit in ni.search("*").hits} == kept
+
+
 def test_cli_creates_shards_and_refuses_another_count(run: Run, seeds: Path, index_path: Path) -> None:
     result = run("add", str(seeds), "--shards", "2")
     assert result.exit_code == 0, result.stderr
