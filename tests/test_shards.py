@@ -155,6 +155,22 @@ def test_remove_mark_and_watch_work_on_a_sharded_index(tmp_path: Path) -> None:
         assert ni.search("oil", marked="relevant").total == 0  # its mark outlives it, matching nothing
 
 
+def test_a_search_after_an_add_elsewhere_sees_the_new_articles_in_every_shard(tmp_path: Path, seeds: Path) -> None:
+    bbc = corpus("bbc")
+    with NewsIndex(tmp_path / "index") as writer:
+        writer.add([bbc / "tech"], shards=2)
+    with NewsIndex(tmp_path / "index") as reader:
+        before = reader.search("football").total  # the shards' processes open the index as it was
+        with NewsIndex(tmp_path / "index") as writer:
+            added = writer.add([bbc / "sport"])
+        with NewsIndex(tmp_path / "one") as one:
+            one.add([bbc / "tech", bbc / "sport"])
+            expected = one.search("football")
+        after = reader.search("football")
+        assert after.total == expected.total > before and len(added.added) > 100
+        assert [hit.id for hit in after.hits] == [hit.id for hit in expected.hits]
+
+
 def test_a_shard_gone_is_created_again_without_touching_the_others(tmp_path: Path, seeds: Path) -> None:
     with NewsIndex(tmp_path / "index") as ni:
         ni.add([seeds], shards=2)

@@ -267,7 +267,7 @@ class DaskShards:
                 try:
                     results.append(future.result())
                     break
-                except StaleSearcher:
+                except (StaleSearcher, NewsIndexError):  # the task's own answer, not a worker lost
                     raise
                 except Exception as exc:  # the worker, or the connection to it, is gone
                     self._actors[number] = None
@@ -323,14 +323,16 @@ def _run_on_shard(
     opened = _OPEN.get((path, number))
     if opened is None or opened[0].generations != generations:
         if opened is not None:
+            del _OPEN[(path, number)]
             opened[0].close()
         layout = read_layout(path)
-        assert layout is not None
+        if layout is None:
+            raise NewsIndexError(f"no sharded index at {path} as this worker sees it: workers must see the index "
+                                 "folder at the same path")
         shards = ShardSet(layout, [open_index(shard) for shard in layout.paths()])
         searcher = sharded_searcher(shards, weighting())
         if searcher.generations != generations:
             searcher.close()
-            _OPEN.pop((path, number), None)
             raise StaleSearcher(os.path.join(path, f"shard {number}"))
         opened = _OPEN[(path, number)] = (searcher, shard_view(searcher, number))
     searcher, view = opened
