@@ -171,6 +171,23 @@ def test_a_search_after_an_add_elsewhere_sees_the_new_articles_in_every_shard(tm
         assert [hit.id for hit in after.hits] == [hit.id for hit in expected.hits]
 
 
+def test_the_web_app_searches_a_sharded_index_from_its_threads(bbc_pair: tuple[Path, Path]) -> None:
+    """The app searches in worker threads: the shards' processes are then
+    started by a fork server (a fork of a threaded process is unsafe)."""
+    pytest.importorskip("httpx", reason="the web tests need httpx: pip install '.[test]'")
+    from starlette.testclient import TestClient
+
+    from newsindex.web import create_app
+
+    with NewsIndex(bbc_pair[0]) as one:
+        expected = one.search("budget deficit")
+    with TestClient(create_app(bbc_pair[1])) as client:
+        answer = client.get("/api/search", params={"q": "budget deficit"}).json()
+        again = client.get("/api/search", params={"q": "budget deficit"}).json()
+    assert answer["summary"]["total"] == again["summary"]["total"] == expected.total
+    assert [hit["id"] for hit in answer["hits"]] == [hit.id for hit in expected.hits]
+
+
 def test_a_shard_gone_is_created_again_without_touching_the_others(tmp_path: Path, seeds: Path) -> None:
     with NewsIndex(tmp_path / "index") as ni:
         ni.add([seeds], shards=2)
