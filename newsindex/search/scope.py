@@ -2,7 +2,7 @@
 
 A search reads statistics, parses and renders hits through one searcher over
 the whole index (for a sharded index, every shard's segments read as one:
-sharding.ShardSet.searcher), so it ranks as one index does. What grows with
+:func:`sharded_searcher`), so it ranks as one index does. What grows with
 the archive, finding and scoring every match, counting facets, is done by
 tasks: a function of a searcher and plain arguments, returning plain data.
 :meth:`Scope.map` runs a task once per shard, each on a view of the whole
@@ -11,9 +11,10 @@ the same statistics), and the caller merges what they return.
 
 :class:`Whole` runs a task once, on the whole index (an index of one shard).
 :class:`LocalShards` runs it for each shard in turn in this process.
-:class:`ShardProcesses` runs each shard's in a process of its own, which
-keeps that shard's view open between searches, so both cores of a machine
-work on one search.
+:class:`ShardProcesses` runs the first shard's here and each other's in a
+process of its own, which keeps that shard's view open between searches, so
+every core of a machine works on one search. :class:`DaskShards` runs each
+shard's on a Dask actor (cluster.py).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ T = TypeVar("T")
 
 class ShardedSearcher(Searcher):
     """A searcher over every shard's segments read as one index's
-    (sharding.ShardSet.searcher), which knows the generations of the shards
+    (:func:`sharded_searcher`), which knows the generations of the shards
     it read and which of its segments are each shard's."""
 
     def __init__(self, reader: Any, *, generations: tuple[int, ...] = (), shard_leaves: list[range] | None = None,
