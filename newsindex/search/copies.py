@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from whoosh.collectors import Collector, WrappingCollector
@@ -73,6 +74,43 @@ def cluster_numbers(searcher: Searcher) -> array:
         return numbers
 
     return cached_on(searcher.reader(), "clusters", read)
+
+
+#: From this many matches on, their stories are counted in numpy arrays (which
+#: a search of fewer does not import: a cold search stays quick).
+ARRAY_STORIES = 10_000
+
+
+def stories_of(searcher: Searcher, docs: Iterable[int], count: int) -> tuple[int, set[int]]:
+    """The stories of the ``count`` documents ``docs``: how many are of one
+    article (a document whose cluster has no other is a story of its own, and
+    needs no key looked at), and the cluster keys of the others, few as
+    articles with copies are. For ARRAY_STORIES documents and more, in numpy
+    arrays, once per reader: a common word matches hundreds of thousands."""
+    if count < ARRAY_STORIES:
+        clusters, sizes = cluster_numbers(searcher), cluster_sizes(searcher)
+        keys = set(map(clusters.__getitem__, docs))
+        shared = {key for key in keys if sizes[key] > 1}
+        return len(keys) - len(shared), shared
+    import numpy as np
+
+    keys, copied = _cluster_arrays(searcher)
+    numbers = np.fromiter(docs, np.int64, count)
+    with_copies = numbers[copied[numbers]]
+    return count - len(with_copies), set(np.unique(keys[with_copies]).tolist())
+
+
+def _cluster_arrays(searcher: Searcher) -> tuple[Any, Any]:
+    """Each document's cluster key, and whether its cluster has another document, as numpy arrays."""
+
+    def make() -> tuple[Any, Any]:
+        import numpy as np
+
+        keys = np.frombuffer(cluster_numbers(searcher), dtype=np.uint64)
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        return keys, counts[inverse] > 1
+
+    return cached_on(searcher.reader(), "cluster_arrays", make)
 
 
 def cluster_sizes(searcher: Searcher) -> Counter[int]:

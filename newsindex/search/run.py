@@ -34,7 +34,15 @@ from ..models import (
     first_sentence,
 )
 from .by_date import date_of, date_ordered, date_ordered_keys
-from .copies import StoryCounter, cluster_copies, cluster_numbers, cluster_sizes, count_stories, story_clusters
+from .copies import (
+    StoryCounter,
+    cluster_copies,
+    cluster_numbers,
+    cluster_sizes,
+    count_stories,
+    stories_of,
+    story_clusters,
+)
 from .counting import matches_by_segment, matching_docs, shared_postings
 from .daterange import ColumnDateRange
 from .dates import parse_bound
@@ -349,10 +357,11 @@ def _shard_top(
     fetch = want * 2 + 10
     scores = scored_matches(searcher, scored)
     two_pass = not any(isinstance(leaf, Phrase) for leaf in scored.leaves())
+    told: tuple[int, set[int]] | None = None  # (stories of one article, keys of the others)
     if scores is not None:
         for doc in excluded or ():
             scores.pop(doc, None)
-        matched, stories = len(scores), set(map(clusters.__getitem__, scores))
+        matched, told = len(scores), stories_of(searcher, scores, len(scores))
     elif two_pass:
         matched, stories = story_clusters(searcher, scored, masks, clusters)
     while True:
@@ -377,7 +386,7 @@ def _shard_top(
                     break
         if len(picked) == want or results.scored_length() < fetch:  # enough, or every match was looked at
             best = [((-r.score, r.docnum), r.score, r.docnum) for r in picked]
-            return ShardTop(best, matched, *_stories(searcher, stories, spread))
+            return ShardTop(best, matched, *(told or _stories(searcher, stories, spread)))
         fetch *= 4
 
 
