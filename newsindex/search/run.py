@@ -427,7 +427,11 @@ def _stories(searcher: Searcher, stories: set[int], spread: bool) -> tuple[int, 
 
 
 def _matches_any(searcher: Searcher, query: Query) -> bool:
-    return any(docs for docs, _ in matching_docs(searcher, query))
+    """Whether any document matches, found by each segment's matcher, which
+    stops at its first match and skips through the postings to it: reading
+    every posting of the words as sets (counting.py) costs as much as
+    scoring them when they are common."""
+    return any(query.matcher(leaf, leaf.boolean_context()).is_active() for leaf, _ in searcher.leaf_searchers())
 
 
 def _split_exclusions(query: Query) -> tuple[Query, Query | None]:
