@@ -93,9 +93,10 @@ class NewsIndex:
     Reading methods raise :class:`IndexNotFoundError` while nothing has been
     added; :meth:`add` creates the index.
 
-    A sharded index (``add(shards=N)``) is searched by a process per shard,
-    started by the first search and kept until :meth:`close`; with
-    ``parallel=False``, shard after shard in this process. With ``cluster``
+    A sharded index (``add(shards=N)``) is searched by a process per shard
+    (the first shard by this one), started by the first search and kept
+    until :meth:`close`; with ``parallel=False``, shard after shard in this
+    process. With ``cluster``
     (cluster.py: "local:N", or "tcp://host:port" of a Dask scheduler whose
     workers see the same files), :meth:`add` reads the articles on the
     cluster's workers, and a sharded index is searched by one Dask actor per
