@@ -50,19 +50,25 @@ def main() -> None:
     queries = queries_for(args.articles, args.seed)
     with NewsIndex(args.index) as ni:
         for snippets in (False, True):
-            for query in queries:  # warm-up
-                ni.search(query, snippets=snippets)
-            medians = []
-            for query in queries:
-                runs = []
-                for _ in range(3):
-                    started = time.perf_counter()
-                    ni.search(query, snippets=snippets)
-                    runs.append(time.perf_counter() - started)
-                medians.append(statistics.median(runs))
+            medians = warm_medians(ni, queries, snippets)
             label = "with snippets" if snippets else "no snippets"
             print(f"{len(queries)} queries, {label}: p50 {percentile(medians, 0.5) * 1000:.1f} ms, "
                   f"p95 {percentile(medians, 0.95) * 1000:.1f} ms")
+
+
+def warm_medians(ni: NewsIndex, queries: list[str], snippets: bool) -> list[float]:
+    """Each query's median of three warm runs, in seconds, after one run of each to warm up."""
+    for query in queries:
+        ni.search(query, snippets=snippets)
+    medians = []
+    for query in queries:
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            ni.search(query, snippets=snippets)
+            runs.append(time.perf_counter() - started)
+        medians.append(statistics.median(runs))
+    return medians
 
 
 if __name__ == "__main__":

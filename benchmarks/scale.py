@@ -20,10 +20,8 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from benchmarks.speed import folder_bytes, run
@@ -58,23 +56,14 @@ def _peak_mb(pid: int) -> float:
 
 
 def _measure(index: str, articles: Path, seed: int) -> None:
-    from benchmarks.latency import percentile, queries_for
+    from benchmarks.latency import percentile, queries_for, warm_medians
     from newsindex import NewsIndex
 
     queries = queries_for(articles, seed)
     figures: dict[str, float] = {"queries": len(queries)}
     with NewsIndex(index) as ni:
         for snippets in (False, True):
-            for query in queries:  # warm-up: each query once
-                ni.search(query, snippets=snippets)
-            medians = []
-            for query in queries:
-                runs = []
-                for _ in range(3):
-                    started = time.perf_counter()
-                    ni.search(query, snippets=snippets)
-                    runs.append(time.perf_counter() - started)
-                medians.append(statistics.median(runs))
+            medians = warm_medians(ni, queries, snippets)
             label = "snippets" if snippets else "plain"
             figures[f"{label}_p50_ms"] = percentile(medians, 0.5) * 1000
             figures[f"{label}_p95_ms"] = percentile(medians, 0.95) * 1000
