@@ -88,16 +88,20 @@ def stories_of(searcher: Searcher, docs: Iterable[int], count: int) -> tuple[int
     articles with copies are. For ARRAY_STORIES documents and more, in numpy
     arrays, once per reader: a common word matches hundreds of thousands."""
     if count < ARRAY_STORIES:
-        clusters, sizes = cluster_numbers(searcher), cluster_sizes(searcher)
-        keys = set(map(clusters.__getitem__, docs))
-        shared = {key for key in keys if sizes[key] > 1}
-        return len(keys) - len(shared), shared
+        return split_stories(searcher, set(map(cluster_numbers(searcher).__getitem__, docs)))
     import numpy as np
 
     keys, copied = _cluster_arrays(searcher)
     numbers = np.fromiter(docs, np.int64, count)
     with_copies = numbers[copied[numbers]]
     return count - len(with_copies), set(np.unique(keys[with_copies]).tolist())
+
+
+def split_stories(searcher: Searcher, keys: set[int]) -> tuple[int, set[int]]:
+    """Stories given by cluster key, as :func:`stories_of` tells them."""
+    sizes = cluster_sizes(searcher)
+    shared = {key for key in keys if sizes[key] > 1}
+    return len(keys) - len(shared), shared
 
 
 def _cluster_arrays(searcher: Searcher) -> tuple[Any, Any]:

@@ -38,8 +38,8 @@ from .copies import (
     StoryCounter,
     cluster_copies,
     cluster_numbers,
-    cluster_sizes,
     count_stories,
+    split_stories,
     stories_of,
     story_clusters,
 )
@@ -419,11 +419,7 @@ def _shard_top_by_date(
 def _stories(searcher: Searcher, stories: set[int], spread: bool) -> tuple[int, set[int]]:
     """``stories`` (cluster keys) as :class:`ShardTop` tells them: those of a
     single article counted, the others kept (all counted, when not ``spread``)."""
-    if not spread:
-        return len(stories), set()
-    sizes = cluster_sizes(searcher)
-    shared = {key for key in stories if sizes[key] > 1}
-    return len(stories) - len(shared), shared
+    return split_stories(searcher, stories) if spread else (len(stories), set())
 
 
 def _matches_any(searcher: Searcher, query: Query) -> bool:
