@@ -238,3 +238,44 @@ def test_a_commit_that_fails_after_the_manifest_was_written_keeps_the_last_commi
         assert ni.search("harbour").total == 0 and ni.search("Dnipro bridge").total == 2
         assert len(ni.add([folder]).added) == 12
         assert ni.search("harbour").total == 12
+
+
+def test_an_add_that_fails_leaves_no_worker_or_pool_thread_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The workers' pool is gone, threads and processes, by the time a failed
+    add raises: a pool left to shut down while the interpreter exits races
+    its exit (Python 3.11 then prints an "Exception ignored" traceback after
+    the add's one-line error)."""
+    import multiprocessing
+    import threading
+
+    import newsindex.write.prepare as prepare_module
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"story-{i:03d}.txt").write_text(f"Headline {i}\n\nA story about the harbour, number {i}.\n")
+    real = prepare_module.prepare
+
+    def slow_after_the_first_hundred(job):
+        if getattr(job, "path", "") > str(folder / "story-110"):
+            time.sleep(0.02)  # in the worker: it is busy when the add fails
+        return real(job)
+
+    class Stop(Exception):
+        pass
+
+    def stop_early(done: int, total: int) -> None:
+        if done == 100:
+            raise Stop
+
+    monkeypatch.setattr(prepare_module, "prepare", slow_after_the_first_hundred)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)  # two workers, even on one core
+    threads_before = threading.active_count()
+    with NewsIndex(tmp_path / "index") as ni:
+        with pytest.raises(Stop):
+            ni.add([folder], progress=stop_early)
+        assert threading.active_count() == threads_before
+        assert multiprocessing.active_children() == []
+        assert ni.stats().articles == 0

@@ -234,3 +234,17 @@ def test_a_shard_process_killed_is_replaced_and_one_that_keeps_dying_fails_the_s
 def _die(searcher: object, spared: int) -> None:
     if os.getpid() != spared:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_closing_the_index_stops_its_shard_processes(bbc_pair: tuple[Path, Path]) -> None:
+    """Closed, an index leaves no shard process or pool thread running: one
+    still stopping as the interpreter exits races its exit handler."""
+    import multiprocessing
+    import threading
+
+    threads_before = threading.active_count()
+    with NewsIndex(bbc_pair[1]) as ni:
+        assert ni.search("oil prices").total > 0
+        assert multiprocessing.active_children()
+    assert multiprocessing.active_children() == []
+    assert threading.active_count() == threads_before

@@ -214,9 +214,12 @@ class ShardProcesses:
         return self._pools[number]
 
     def close(self) -> None:
+        """Stop the shard processes and wait for them: a pool still stopping
+        when the interpreter exits races its exit handler (Python 3.11
+        prints an "Exception ignored" traceback)."""
         for number, pool in enumerate(self._pools):
             if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=True, cancel_futures=True)
                 self._pools[number] = None
 
 

@@ -201,9 +201,12 @@ def prepared(
             if not windows:
                 break
             yield from windows.popleft().results
-    except BaseException as exc:  # an error, Ctrl-C, or the writer stopped reading: drop what waits, wait for nothing
+    except BaseException as exc:  # an error, Ctrl-C, or the writer stopped reading: drop what waits
         if cluster is None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Waits for the chunks the workers hold, no more: a pool still
+            # stopping when the interpreter exits races its exit handler
+            # (Python 3.11 prints an "Exception ignored" traceback).
+            pool.shutdown(wait=True, cancel_futures=True)
         if isinstance(exc, BrokenProcessPool):
             raise NewsIndexError(
                 "a worker process reading the articles died (killed for lack of memory?): "
