@@ -118,6 +118,35 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float
         matcher._next_block()
 
 
+def posting_arrays(matcher: Any) -> tuple[Any, Any]:
+    """A term's postings as two numpy arrays, document numbers (int64) and
+    weights (float64, each as the matcher gives it), decoded a block at a
+    time with no Python step per posting: for the words with many postings
+    (scoring.py). ``matcher`` is a term's raw matcher."""
+    import numpy as np
+
+    if isinstance(matcher, ListMatcher):  # inlined in the term entry
+        ids = np.asarray(matcher._ids, dtype=np.int64)
+        weights = matcher._weights
+        return ids, np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=np.float64)
+    assert isinstance(matcher, W3LeafMatcher)
+    ids_by_block, weights_by_block = [], []
+    while True:
+        matcher._read_data()
+        gaps, weights = matcher._data[0], matcher._data[1]
+        ids_by_block.append(np.cumsum(gaps, dtype=np.int64))  # stored as gaps
+        if weights is None:
+            weights_by_block.append(np.ones(len(gaps)))
+        elif isinstance(weights, float):  # the block's one weight, in single precision as W3's _read_weights has it
+            weights_by_block.append(np.full(len(gaps), np.float32(weights), dtype=np.float64))
+        else:
+            weights_by_block.append(np.asarray(weights, dtype=np.float64))
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    return np.concatenate(ids_by_block), np.concatenate(weights_by_block)
+
+
 def posting_ids(matcher: Any) -> Iterator[Iterable[int]]:
     """Only the document numbers of :func:`posting_blocks`, decoded in C."""
     if isinstance(matcher, ListMatcher):

@@ -5,6 +5,7 @@ as Whoosh's BM25F, in every segment, deleted documents left out."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from whoosh.query import Not
@@ -125,34 +126,45 @@ SCORED_IN_BULK = {
 }
 
 
+def _as_dict(scores: Any) -> dict[int, float]:
+    """scoring.Scores as document: score, in Python numbers."""
+    listed = [values if isinstance(values, list) else values.tolist() for values in (scores.docs, scores.values)]
+    return dict(zip(*listed, strict=True))
+
+
+@pytest.mark.parametrize("array_postings", [0, 10**9])
 @pytest.mark.parametrize("bulk_ratio", [1, 64, 10**9])
 @pytest.mark.parametrize("text", QUERIES)
-def test_bulk_scores_are_whooshs_scores(index, text: str, bulk_ratio: int, monkeypatch) -> None:
+def test_bulk_scores_are_whooshs_scores(index, text: str, bulk_ratio: int, array_postings: int, monkeypatch) -> None:
     """Queries of words and phrases are scored in bulk (search/scoring.py): every
     match with Whoosh's score (up to the order of floating-point sums), and
     the same best hits in the same order, a restriction joined unscored or
     not; anything else is left to Whoosh. Phrases are found from their words'
     postings or stepped through, as their words' frequencies decide (both
-    ways tested by moving the ratio that decides)."""
+    ways tested by moving the ratio that decides); scores are kept in arrays
+    or dictionaries, as the postings' count decides (both ways tested)."""
     from whoosh.query import And, Term
 
     from newsindex.search import queries as matching
-    from newsindex.search.scoring import scored_matches, top
+    from newsindex.search import scoring
+    from newsindex.search.scoring import scored_matches
 
     monkeypatch.setattr(matching, "BULK_RATIO", bulk_ratio)
+    monkeypatch.setattr(scoring, "ARRAY_POSTINGS", array_postings)
     query = parse_query(text, index.schema)
     restricted = And([query, Term("outlet_key", "BBC").with_boost(0.0)])
     with index.searcher(weighting=weighting()) as searcher:
         for q in (query, restricted):
-            scores = scored_matches(searcher, q)
+            found = scored_matches(searcher, q)
             if text not in SCORED_IN_BULK:
-                assert scores is None
+                assert found is None
                 continue
-            assert scores is not None
+            assert found is not None
+            scores = _as_dict(found)
             expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
             assert scores.keys() == expected.keys() and (expected or q is restricted or text == "nosuchword")
             assert all(scores[doc] == pytest.approx(expected[doc], rel=1e-12) for doc in expected)
-            ours = top(scores, 10)
+            ours = found.best(10)
             best = [hit.docnum for hit in searcher.search(q, limit=10)]
             assert [doc for _, doc in ours] == best or _near_ties(ours)
 
@@ -183,21 +195,26 @@ def test_every_query_type_the_parser_makes_says_how_each_interpreter_covers_it()
     assert not missing, f"query types missing from newsindex.search.COVERAGE: {missing}"
 
 
-def test_feedback_scores_in_bulk_are_whooshs(index) -> None:
+@pytest.mark.parametrize("array_postings", [0, 10**9])
+def test_feedback_scores_in_bulk_are_whooshs(index, array_postings: int, monkeypatch) -> None:
     """A long query's feedback (AndMaybe: the query's matches, with the
     feedback words' scores added where they occur) scored in bulk as Whoosh's
     AndMaybe matcher scores it, and counted as its first query."""
     from whoosh.query import AndMaybe, Or, Term
 
+    from newsindex.search import scoring
     from newsindex.search.counting import matching_docs
     from newsindex.search.scoring import scored_matches
 
+    monkeypatch.setattr(scoring, "ARRAY_POSTINGS", array_postings)
     query = AndMaybe(parse_query("bridge kyiv", index.schema),
                      Or([Term("body", "grain", boost=0.3), Term("body", "port", boost=0.2)]))
     with index.searcher(weighting=weighting()) as searcher:
-        scores = scored_matches(searcher, query)
+        found = scored_matches(searcher, query)
+        assert found is not None
+        scores = _as_dict(found)
         expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
-        assert scores is not None and scores.keys() == expected.keys() and expected
+        assert scores.keys() == expected.keys() and expected
         assert all(scores[doc] == pytest.approx(expected[doc], rel=1e-12) for doc in expected)
         counted = {offset + doc for docs, offset in matching_docs(searcher, query) for doc in docs}
         assert counted == set(expected)

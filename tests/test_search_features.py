@@ -123,7 +123,18 @@ def test_a_long_query_is_ranked_with_words_of_its_best_matches_and_keeps_its_hit
     assert ni.search("Kherson bridge").expansion == ()  # short queries: none
 
 
-def test_long_queries_need_a_share_of_their_words(ni: NewsIndex):
+@pytest.fixture(params=["dictionaries", "arrays"])
+def scores_kept_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Scores and words held counted in dictionaries and matchers (few
+    postings), or in arrays (many: search/scoring.py), as postings decide."""
+    from newsindex.search import scoring
+
+    if request.param == "arrays":
+        monkeypatch.setattr(scoring, "ARRAY_POSTINGS", 0)
+    return request.param
+
+
+def test_long_queries_need_a_share_of_their_words(ni: NewsIndex, scores_kept_in: str):
     question = "what happened to the bridge over the dnipro river near kherson"
     auto = names(ni.search(question, limit=20))
     assert set(auto[:2]) == {"a1", "a7"}  # the two holding five of its eight words
@@ -134,7 +145,7 @@ def test_long_queries_need_a_share_of_their_words(ni: NewsIndex):
     assert ni.search("bridge grain", mode="all").total == 0
 
 
-def test_a_word_no_article_holds_with_the_others_degrades_gracefully(ni: NewsIndex):
+def test_a_word_no_article_holds_with_the_others_degrades_gracefully(ni: NewsIndex, scores_kept_in: str):
     # Both words, where some article holds both: only those.
     both = ni.search("Kherson bridge")
     assert both.words_held is None and set(names(both)) == {"a1", "a6"}

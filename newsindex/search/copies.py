@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from whoosh.collectors import Collector, WrappingCollector
@@ -81,20 +81,20 @@ def cluster_numbers(searcher: Searcher) -> array:
 ARRAY_STORIES = 10_000
 
 
-def stories_of(searcher: Searcher, docs: Iterable[int], count: int) -> tuple[int, set[int]]:
-    """The stories of the ``count`` documents ``docs``: how many are of one
+def stories_of(searcher: Searcher, docs: Sequence[int]) -> tuple[int, set[int]]:
+    """The stories of the documents ``docs`` (a list or a numpy array): how many are of one
     article (a document whose cluster has no other is a story of its own, and
     needs no key looked at), and the cluster keys of the others, few as
     articles with copies are. For ARRAY_STORIES documents and more, in numpy
     arrays, once per reader: a common word matches hundreds of thousands."""
-    if count < ARRAY_STORIES:
+    if len(docs) < ARRAY_STORIES:
         return split_stories(searcher, set(map(cluster_numbers(searcher).__getitem__, docs)))
     import numpy as np
 
     keys, copied = _cluster_arrays(searcher)
-    numbers = np.fromiter(docs, np.int64, count)
+    numbers = np.asarray(docs, np.int64)
     with_copies = numbers[copied[numbers]]
-    return count - len(with_copies), set(np.unique(keys[with_copies]).tolist())
+    return len(numbers) - len(with_copies), set(np.unique(keys[with_copies]).tolist())
 
 
 def split_stories(searcher: Searcher, keys: set[int]) -> tuple[int, set[int]]:

@@ -9,11 +9,13 @@ which query types are done so; the rest are left to Whoosh's matchers.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
@@ -21,6 +23,8 @@ from whoosh.searching import Searcher
 from .._whoosh import posting_ids, raw_term_matcher
 from .daterange import ColumnDateRange
 from .queries import AtLeast
+
+T = TypeVar("T")
 
 
 def matching_docs(searcher: Searcher, query: Query) -> Iterator[tuple[set[int], int]]:
@@ -71,38 +75,69 @@ def _is_everything(query: Query) -> bool:
 def _term_docs(reader: Any, fieldname: str, text: str | bytes) -> set[int]:
     field = reader.schema[fieldname]
     btext = field.to_bytes(text) if isinstance(text, str) else text
-    shared = _SHARED.get()
-    key = (id(reader), fieldname, btext)
-    if shared is not None and key in shared:
-        return set(shared[key])
     if (fieldname, btext) not in reader:
         return set()
-    docs: set[int] = set()
-    for ids in posting_ids(raw_term_matcher(reader, fieldname, btext, field.format)):
-        docs.update(ids)
-    if reader.has_deletions():
-        docs -= reader.deleted_docs_set
-    if shared is not None:
-        shared[key] = frozenset(docs)
-    return docs
+
+    def read() -> frozenset[int]:
+        docs: set[int] = set()
+        for ids in posting_ids(raw_term_matcher(reader, fieldname, btext, field.format)):
+            docs.update(ids)
+        if reader.has_deletions():
+            docs -= reader.deleted_docs_set
+        return frozenset(docs)
+
+    return set(shared_read(("docs", id(reader), fieldname, btext), read))
 
 
-#: Within shared_postings(): each term's documents, by (segment reader, field, term).
-_SHARED: ContextVar[dict[tuple[int, str, bytes], frozenset[int]] | None] = ContextVar("shared", default=None)
+#: Within shared_postings(): what was read of each term's postings, by
+#: (what, segment reader, field, term): its documents as a set ("docs"), or
+#: as numpy arrays with their weights ("arrays", scoring.py).
+_SHARED: ContextVar[dict[tuple[str, int, str, bytes], Any] | None] = ContextVar("shared", default=None)
+#: Within shared_postings(): the key of the search in progress, which its
+#: tasks on other processes' shards carry (search/scope.py).
+_SEARCH: ContextVar[tuple[int, int] | None] = ContextVar("search", default=None)
+_SEARCHES = itertools.count()
+#: In a process searching a shard for others: the last search's key, and what it read.
+_LAST_SEARCH: list[Any] = [None, None]
 
 
 @contextmanager
-def shared_postings() -> Iterator[None]:
-    """Within it (or a function it decorates), each term's documents are read
-    from its postings once: one search counts its matches, probes how many of
-    its words an article holds and checks a spelling, each over the same
-    words. Only for the length of a search, so that what is kept does not
-    grow with the searches."""
-    token = _SHARED.set({})
+def shared_postings(search: tuple[int, int] | None = None) -> Iterator[None]:
+    """Within it (or a function it decorates), each term's postings are read
+    once: one search counts its matches, probes how many of its words an
+    article holds, scores them and checks a spelling, each over the same
+    words. ``search``: the key (:func:`search_key`) of the search whose task
+    this process runs on its shard: its tasks share what they read there.
+    Only for the length of a search, so that what is kept does not grow with
+    the searches, and a search run again reads again."""
+    if search is None:
+        shared: dict[Any, Any] = {}
+        search = (os.getpid(), next(_SEARCHES))
+    else:
+        if _LAST_SEARCH[0] != search:
+            _LAST_SEARCH[:] = [search, {}]
+        shared = _LAST_SEARCH[1]
+    tokens = _SHARED.set(shared), _SEARCH.set(search)
     try:
         yield
     finally:
-        _SHARED.reset(token)
+        _SHARED.reset(tokens[0])
+        _SEARCH.reset(tokens[1])
+
+
+def search_key() -> tuple[int, int] | None:
+    """The key of the search in progress, for its tasks on other processes."""
+    return _SEARCH.get()
+
+
+def shared_read(key: tuple[str, int, str, bytes], read: Callable[[], T]) -> T:
+    """``read()``, kept for the rest of the search (within shared_postings())."""
+    shared = _SHARED.get()
+    if shared is None:
+        return read()
+    if key not in shared:
+        shared[key] = read()
+    return shared[key]  # type: ignore[no-any-return]
 
 
 def _all_docs(reader: Any) -> set[int]:

@@ -19,7 +19,7 @@ from whoosh.query import And, AndMaybe, Or, Query, Term
 from whoosh.searching import Searcher
 
 from .scope import Scope
-from .scoring import scored_matches, top
+from .scoring import scored_matches
 
 #: How many of the best matches are taken as relevant...
 FEEDBACK_DOCS = 5
@@ -33,7 +33,7 @@ def with_feedback(scope: Scope, parsed: Query, restriction: Query | None) -> tup
     """``parsed``, with the feedback words' scores added to its matches; and
     the words added (none when the query matches nothing, is not scored in
     bulk, or its matches have no words to give). The best matches are each
-    shard's best, merged as :func:`scoring.top` ranks them."""
+    shard's best, merged as :meth:`scoring.Scores.best` ranks them."""
     first = parsed if restriction is None else And([parsed, restriction.with_boost(0.0)])
     found = scope.map(best_matches, first, FEEDBACK_DOCS)
     if all(best is None for best in found):
@@ -53,4 +53,4 @@ def best_matches(searcher: Searcher, query: Query, count: int) -> list[tuple[flo
     """The ``count`` best (score, document) of ``query``, or None when it is
     not scored in bulk."""
     scores = scored_matches(searcher, query)
-    return None if scores is None else top(scores, count)
+    return None if scores is None else scores.best(count)

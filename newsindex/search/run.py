@@ -63,7 +63,7 @@ from .parse import (
 )
 from .queries import AtLeast, DocSet
 from .scope import Scope, Whole
-from .scoring import scored_matches, top
+from .scoring import most_words_held, scored_matches
 from .scripts import across_scripts
 from .stems import in_archive_languages
 from .suggest import SUGGEST_BELOW
@@ -265,13 +265,8 @@ def fewer_words(scope: Scope, parsed: Query, restriction: Query | None) -> tuple
         return parsed, None
     others = [c for c in clauses if c is not relaxed and c not in words]
     required = relaxed.k if relaxed is not None else len(words)
-    for held in range(len(words), 0, -1):
-        holding = And(list(words)) if held == len(words) else AtLeast(words, held)
-        probe = _and([*others, holding, restriction])
-        assert probe is not None
-        if any(scope.map(_matches_any, probe)):
-            break
-    else:
+    held = max(scope.map(_most_words_held, words, _and([*others, restriction])))
+    if held == 0:
         return parsed, None  # nothing holds any of them: the query stays as typed
     coverage = None if held == len(words) else (held, len(words))
     if held >= required:
@@ -359,14 +354,13 @@ def _shard_top(
     two_pass = not any(isinstance(leaf, Phrase) for leaf in scored.leaves())
     told: tuple[int, set[int]] | None = None  # (stories of one article, keys of the others)
     if scores is not None:
-        for doc in excluded or ():
-            scores.pop(doc, None)
-        matched, told = len(scores), stories_of(searcher, scores, len(scores))
+        scores = scores.without(excluded)
+        matched, told = len(scores), stories_of(searcher, scores.docs)
     elif two_pass:
         matched, stories = story_clusters(searcher, scored, masks, clusters)
     while True:
         if scores is not None:
-            results = Results(searcher, scored, top(scores, fetch))
+            results = Results(searcher, scored, scores.best(fetch))
         elif two_pass:
             results = searcher.search(scored, mask=excluded, limit=fetch)
         else:
@@ -420,6 +414,23 @@ def _stories(searcher: Searcher, stories: set[int], spread: bool) -> tuple[int, 
     """``stories`` (cluster keys) as :class:`ShardTop` tells them: those of a
     single article counted, the others kept (all counted, when not ``spread``)."""
     return split_stories(searcher, stories) if spread else (len(stories), set())
+
+
+def _most_words_held(searcher: Searcher, words: list[Query], within: Query | None) -> int:
+    """The most of ``words`` any document (of those ``within`` matches)
+    holds: counted in arrays when the words have many postings
+    (scoring.most_words_held), else asked of matchers, all the words first,
+    then one fewer, and so on."""
+    held = most_words_held(searcher, words, within)
+    if held is not None:
+        return held
+    for held in range(len(words), 0, -1):
+        holding = And(list(words)) if held == len(words) else AtLeast(words, held)
+        probe = _and([within, holding])
+        assert probe is not None
+        if _matches_any(searcher, probe):
+            return held
+    return 0
 
 
 def _matches_any(searcher: Searcher, query: Query) -> bool:

@@ -175,10 +175,13 @@ class ShardProcesses:
         since the last search) is given to a new process, once."""
         from concurrent.futures.process import BrokenProcessPool
 
+        from .counting import search_key
+
         generations = self.searcher.generations
+        search = search_key()
 
         def submit(number: int) -> Any:
-            job = (_run_on_shard, self.path, number, generations, self.question, task, args)
+            job = (_run_on_shard, self.path, number, generations, self.question, search, task, args)
             try:
                 return self._pool(number).submit(*job)
             except BrokenProcessPool:  # it died after the last search
@@ -230,8 +233,9 @@ class ShardActor:
         self.path = path
         self.number = number
 
-    def run(self, generations: tuple[int, ...], question: bool, task: Callable[..., T], args: Any) -> T:
-        return _run_on_shard(self.path, self.number, generations, question, task, args)
+    def run(self, generations: tuple[int, ...], question: bool, search: tuple[int, int] | None,
+            task: Callable[..., T], args: Any) -> T:
+        return _run_on_shard(self.path, self.number, generations, question, search, task, args)
 
 
 class DaskShards:
@@ -259,10 +263,13 @@ class DaskShards:
         return DaskShards(self.client, self.path, searcher, question=self.question, actors=self._actors)
 
     def map(self, task: Callable[..., T], *args: Any) -> list[T]:
+        from .counting import search_key
+
         generations = self.searcher.generations
+        search = search_key()
 
         def call(number: int) -> Any:
-            return self._actor(number).run(generations, self.question, task, args)
+            return self._actor(number).run(generations, self.question, search, task, args)
 
         futures = [call(number) for number in range(self.parts)]
         results = []
@@ -318,7 +325,8 @@ _OPEN: dict[tuple[str, int], tuple[Searcher, Searcher]] = {}
 
 
 def _run_on_shard(
-    path: str, number: int, generations: tuple[int, ...], question: bool, task: Callable[..., T], args: Any
+    path: str, number: int, generations: tuple[int, ...], question: bool, search: tuple[int, int] | None,
+    task: Callable[..., T], args: Any
 ) -> T:
     from ..schema import weighting
     from ..write.storage import open_index
@@ -342,5 +350,5 @@ def _run_on_shard(
     searcher, view = opened
     if question:
         view = cached_on(searcher, "shard_view_for_questions", lambda: shard_view(for_questions(searcher), number))
-    with shared_postings():
+    with shared_postings(search):
         return task(view, *args)

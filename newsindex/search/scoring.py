@@ -14,69 +14,377 @@ place (tested). A phrase scores as Whoosh scores it, the sum of its words'
 scores, over the articles :func:`queries.phrase_postings` finds (or, for a
 phrase of a rare word, its matcher steps to). Anything else (wildcards, date
 ranges as scored clauses...) returns None: Whoosh's matchers then.
+
+Scores are kept in one of two forms, with the same expressions per
+document: in a segment where the query's words have ARRAY_POSTINGS postings
+or more, in numpy arrays as long as the segment (an array operation per
+word, not a Python step per posting); in fewer, in dictionaries, so that a
+search of rare words neither imports numpy nor walks arrays of a whole
+segment.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
 
 from whoosh.query import And, AndMaybe, Every, Not, Or, Phrase, Query, Term
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .._whoosh import posting_blocks, raw_term_matcher
+from .._whoosh import posting_arrays, posting_blocks, raw_term_matcher
 from ..schema import length_bytes
-from .counting import segment_docs
+from .counting import segment_docs, shared_read
 from .queries import AtLeast, ExactPhrase, phrase_postings
+
+#: From this many postings of its words in a segment, a query is scored there in arrays.
+ARRAY_POSTINGS = 20_000
 
 
 class _NotWords(Exception):
     """The query holds something other than words: scored by Whoosh's matchers."""
 
 
-def scored_matches(searcher: Searcher, query: Query) -> dict[int, float] | None:
+class Scores:
+    """Every match of a query, by document number in the whole index, with
+    its score: in lists, or for many matches in numpy arrays."""
+
+    def __init__(self, docs: Sequence[int], values: Sequence[float]) -> None:
+        self.docs = docs
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def without(self, excluded: set[int] | None) -> Scores:
+        """These scores less those of the documents ``excluded``."""
+        if not excluded:
+            return self
+        if isinstance(self.docs, list):
+            kept = [(doc, value) for doc, value in zip(self.docs, self.values, strict=True) if doc not in excluded]
+            return Scores([doc for doc, _ in kept], [value for _, value in kept])
+        import numpy as np
+
+        keep = ~np.isin(self.docs, np.fromiter(excluded, np.int64, len(excluded)))
+        return Scores(self.docs[keep], self.values[keep])  # type: ignore[call-overload]
+
+    def best(self, count: int) -> list[tuple[float, int]]:
+        """The ``count`` best (score, document), as Whoosh's TopCollector ranks
+        them: highest score first, the lower document number first on a tie.
+        The count-th best score is found from the scores alone, then the few
+        documents at or above it are ranked: not a tuple per match."""
+        if len(self) > count and count > 0:
+            if isinstance(self.values, list):
+                least = heapq.nlargest(count, self.values)[-1]
+                contenders = [(s, d) for d, s in zip(self.docs, self.values, strict=True) if s >= least]
+            else:
+                import numpy as np
+
+                values = self.values
+                least = np.partition(values, len(values) - count)[len(values) - count]
+                at_least = np.flatnonzero(values >= least)
+                contenders = list(zip(values[at_least].tolist(), self.docs[at_least].tolist(), strict=True))  # type: ignore[call-overload]
+        else:
+            contenders = list(zip(_listed(self.values), _listed(self.docs), strict=True))
+        contenders.sort(key=lambda hit: (-hit[0], hit[1]))
+        return contenders[:count]
+
+
+def _listed(values: Sequence[Any]) -> list[Any]:
+    return values if isinstance(values, list) else values.tolist()  # type: ignore[attr-defined]
+
+
+def scored_matches(searcher: Searcher, query: Query) -> Scores | None:
     """Every document ``query`` matches (numbered in the whole index, deleted
     ones left out) with its score, or None when the query is not made of words."""
-    scores: dict[int, float] = {}
+    parts = []
     try:
         for leaf, offset in searcher.leaf_searchers():
-            found = _scores(query, leaf)
-            scores.update(((offset + doc, score) for doc, score in found.items()) if offset else found)
+            reader = leaf.reader()
+            many = _postings(query, reader) >= ARRAY_POSTINGS
+            algebra: _Algebra[Any] = _Arrays(reader.doc_count_all()) if many else _DICTS
+            docs, values = algebra.listed(_scores(query, leaf, algebra))
+            parts.append((docs, values, offset))
     except _NotWords:
         return None
-    return scores
+    if all(isinstance(docs, list) for docs, _, _ in parts):
+        return Scores([offset + doc for docs, _, offset in parts for doc in docs],
+                      [value for _, values, _ in parts for value in values])
+    import numpy as np
+
+    return Scores(np.concatenate([np.asarray(docs, np.int64) + offset for docs, _, offset in parts]),
+                  np.concatenate([np.asarray(values, np.float64) for _, values, _ in parts]))
 
 
-def _scores(query: Query, searcher: Searcher) -> dict[int, float]:
-    if query.boost == 0.0:  # a restriction joined to the query, unscored: it only filters
-        return dict.fromkeys(segment_docs(query, searcher), 0.0)
-    kind = type(query)
-    if kind is Term:
-        found = _term_scores(query, searcher)
-    elif isinstance(query, Phrase):
-        return _phrase_scores(query, searcher)
-    elif isinstance(query, AtLeast):
-        found = _at_least([_scores(sub, searcher) for sub in query.subqueries], query, searcher)
-    elif isinstance(query, Or) and not query.scale and not query.minmatch:
-        found = _union([_scores(sub, searcher) for sub in query.subqueries])
-    elif kind is And:
-        found = _filtered_intersection(query.subqueries, searcher)
-    elif kind is AndMaybe:  # the matches of a, each with b's score added where b matches too
-        found = _scores(query.a, searcher)
-        extra = _scores(query.b, searcher)
+def most_words_held(searcher: Searcher, words: Sequence[Query], within: Query | None) -> int | None:
+    """The most of ``words`` any document (of those ``within`` matches, when
+    given) holds, counted in arrays in each segment where the words have
+    ARRAY_POSTINGS postings or more; None when they have fewer in some
+    segment (a matcher stepping to the first match costs less then), or are
+    not all words."""
+    held = 0
+    try:
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if sum(_postings(word, reader) for word in words) < ARRAY_POSTINGS:
+                return None
+            arrays = _Arrays(reader.doc_count_all())
+            count = sum(_scores(word, leaf, arrays)[1].astype(arrays.np.int32) for word in words)
+            if within is not None:
+                count = count[arrays.given(segment_docs(within, leaf))[1]]
+            held = max(held, int(count.max(initial=0)))
+    except _NotWords:
+        return None
+    return held
+
+
+def _postings(query: Query, reader: Any) -> int:
+    """How many postings the query's words have in the segment."""
+    return sum(reader.doc_frequency(name, text) for name, text in query.iter_all_terms(phrases=True))
+
+
+S = TypeVar("S")
+
+
+class _Algebra(Generic[S]):
+    """Scores of a segment's documents, of type S, and what a query makes of them."""
+
+    def term(self, reader: Any, name: str, text: bytes, bm25: _BM25, boost: float) -> S:
+        raise NotImplementedError
+
+    def given(self, docs: set[int]) -> S:
+        """Unscored documents (a restriction): score 0."""
+        raise NotImplementedError
+
+    def of(self, found: dict[int, float]) -> S:
+        raise NotImplementedError
+
+    def boosted(self, found: S, boost: float) -> S:
+        raise NotImplementedError
+
+    def union(self, children: list[S]) -> S:
+        raise NotImplementedError
+
+    def intersection(self, children: list[S], kept: list[set[int]], left_out: set[int]) -> S:
+        """The documents in every child (and every set of ``kept``, and not in ``left_out``), scores summed."""
+        raise NotImplementedError
+
+    def with_extra(self, found: S, extra: S) -> S:
+        """``found``, with ``extra``'s scores added where both match."""
+        raise NotImplementedError
+
+    def at_least(self, children: list[S], k: int, weights: list[float] | None, coordination: float) -> S:
+        raise NotImplementedError
+
+    def listed(self, found: S) -> tuple[Sequence[int], Sequence[float]]:
+        """The documents matched and their scores."""
+        raise NotImplementedError
+
+
+class _Dicts(_Algebra[dict[int, float]]):
+    """Scores in a dictionary, document: score."""
+
+    def term(self, reader: Any, name: str, text: bytes, bm25: _BM25, boost: float) -> dict[int, float]:
+        found: dict[int, float] = {}
+        for ids, weights, _ in posting_blocks(raw_term_matcher(reader, name, text, reader.schema[name].format)):
+            scores = _scores_of(bm25, ids, weights)
+            if boost != 1.0:
+                scores = [score * boost for score in scores]
+            found.update(zip(ids, scores, strict=True))
+        if reader.has_deletions():
+            for doc in reader.deleted_docs_set.intersection(found):
+                del found[doc]
+        return found
+
+    def given(self, docs: set[int]) -> dict[int, float]:
+        return dict.fromkeys(docs, 0.0)
+
+    def of(self, found: dict[int, float]) -> dict[int, float]:
+        return found
+
+    def boosted(self, found: dict[int, float], boost: float) -> dict[int, float]:
+        return {doc: score * boost for doc, score in found.items()}
+
+    def union(self, children: list[dict[int, float]]) -> dict[int, float]:
+        if not children:
+            return {}
+        # The largest taken as it is (each child is built for its parent alone), not stepped through.
+        children = sorted(children, key=len, reverse=True)
+        found = children[0]
+        for child in children[1:]:
+            for doc, score in child.items():
+                found[doc] = found[doc] + score if doc in found else score
+        return found
+
+    def intersection(
+        self, children: list[dict[int, float]], kept: list[set[int]], left_out: set[int]
+    ) -> dict[int, float]:
+        if len(children) < 2:
+            found = children[0]
+        else:
+            common = set(children[0]).intersection(*children[1:])
+            found = {doc: sum(child[doc] for child in children) for doc in common}
+        if kept or left_out:
+            found = {doc: score for doc, score in found.items()
+                     if doc not in left_out and all(doc in docs for docs in kept)}
+        return found
+
+    def with_extra(self, found: dict[int, float], extra: dict[int, float]) -> dict[int, float]:
         for doc in found.keys() & extra.keys():
             found[doc] += extra[doc]
+        return found
+
+    def at_least(
+        self, children: list[dict[int, float]], k: int, weights: list[float] | None, coordination: float
+    ) -> dict[int, float]:
+        """Summed in arrays as long as the segment: a query of a few common
+        words has tens of thousands of matches a word, too many to add up one
+        at a time. (numpy is imported here, by the queries that need it.)"""
+        import numpy as np
+
+        present = [child for child in children if child]
+        if not present:
+            return {}
+        size = max(max(child) for child in present) + 1
+        arrays = _Arrays(size)
+        as_arrays = [arrays.of(child) for child in children]
+        docs, scores = arrays.listed(arrays.at_least(as_arrays, k, weights, coordination))
+        return dict(zip(np.asarray(docs).tolist(), np.asarray(scores).tolist(), strict=True))
+
+    def listed(self, found: dict[int, float]) -> tuple[list[int], list[float]]:
+        return list(found), list(found.values())
+
+
+_DICTS = _Dicts()
+
+_Dense = tuple[Any, Any]  # each document's score (0 where it does not match), and whether it matches
+
+
+class _Arrays(_Algebra[_Dense]):
+    """Scores in two numpy arrays as long as the segment: each document's
+    score, 0 where it does not match, and whether it matches."""
+
+    def __init__(self, size: int) -> None:
+        import numpy as np
+
+        self.np = np
+        self.size = size
+
+    def _empty(self) -> _Dense:
+        return self.np.zeros(self.size), self.np.zeros(self.size, bool)
+
+    def term(self, reader: Any, name: str, text: bytes, bm25: _BM25, boost: float) -> _Dense:
+        np = self.np
+        ids, weights = shared_read(
+            ("arrays", id(reader), name, text),
+            lambda: posting_arrays(raw_term_matcher(reader, name, text, reader.schema[name].format)))
+        idf, k1_plus_1, rest, lengths = bm25
+        rests = np.asarray(rest)[np.frombuffer(lengths, np.uint8)[ids]]
+        scores = idf * ((weights * k1_plus_1) / (weights + rests))  # _scores_of's expression
+        if boost != 1.0:
+            scores = scores * boost
+        total, present = self._empty()
+        total[ids] = scores
+        present[ids] = True
+        if reader.has_deletions():
+            deleted = np.fromiter(reader.deleted_docs_set, np.int64)
+            total[deleted], present[deleted] = 0.0, False
+        return total, present
+
+    def _mask(self, docs: set[int]) -> Any:
+        mask = self.np.zeros(self.size, bool)
+        mask[self.np.fromiter(docs, self.np.int64, len(docs))] = True
+        return mask
+
+    def given(self, docs: set[int]) -> _Dense:
+        return self.np.zeros(self.size), self._mask(docs)
+
+    def of(self, found: dict[int, float]) -> _Dense:
+        np = self.np
+        total, present = self._empty()
+        ids = np.fromiter(found, np.int64, len(found))
+        total[ids] = np.fromiter(found.values(), np.float64, len(found))
+        present[ids] = True
+        return total, present
+
+    def boosted(self, found: _Dense, boost: float) -> _Dense:
+        return found[0] * boost, found[1]
+
+    def union(self, children: list[_Dense]) -> _Dense:
+        if not children:
+            return self._empty()
+        # Added in _Dicts.union's order: the same sums.
+        children = sorted(children, key=lambda child: int(child[1].sum()), reverse=True)
+        total, present = children[0][0].copy(), children[0][1].copy()
+        for child_total, child_present in children[1:]:
+            total += child_total
+            present |= child_present
+        return total, present
+
+    def intersection(self, children: list[_Dense], kept: list[set[int]], left_out: set[int]) -> _Dense:
+        total, present = children[0][0].copy(), children[0][1].copy()
+        for child_total, child_present in children[1:]:
+            total += child_total
+            present &= child_present
+        for docs in kept:
+            present &= self._mask(docs)
+        if left_out:
+            present &= ~self._mask(left_out)
+        return self.np.where(present, total, 0.0), present
+
+    def with_extra(self, found: _Dense, extra: _Dense) -> _Dense:
+        total, present = found
+        return self.np.where(present, total + extra[0], 0.0), present
+
+    def at_least(self, children: list[_Dense], k: int, weights: list[float] | None, coordination: float) -> _Dense:
+        np = self.np
+        total = np.zeros(self.size)
+        count = np.zeros(self.size, np.int32)
+        held = np.zeros(self.size) if weights is not None else None
+        for number, (child_total, child_present) in enumerate(children):
+            total += child_total
+            count += child_present
+            if held is not None and weights is not None:
+                held[child_present] += weights[number]
+        present = count >= k
+        if held is not None and weights is not None:
+            share = held / sum(weights)
+            total = np.where(share < 1.0, total * share**coordination, total)
+        return np.where(present, total, 0.0), present
+
+    def listed(self, found: _Dense) -> tuple[Any, Any]:
+        docs = self.np.flatnonzero(found[1])
+        return docs, found[0][docs]
+
+
+def _scores(query: Query, searcher: Searcher, algebra: _Algebra[S]) -> S:
+    if query.boost == 0.0:  # a restriction joined to the query, unscored: it only filters
+        return algebra.given(segment_docs(query, searcher))
+    kind = type(query)
+    if kind is Term:
+        found = _term_scores(query, searcher, algebra)
+    elif isinstance(query, Phrase):
+        return algebra.of(_phrase_scores(query, searcher))
+    elif isinstance(query, AtLeast):
+        weights = query.weights(searcher) if query.coordination else None
+        children = [_scores(sub, searcher, algebra) for sub in query.subqueries]
+        found = algebra.at_least(children, query.k, weights, query.coordination)
+    elif isinstance(query, Or) and not query.scale and not query.minmatch:
+        found = algebra.union([_scores(sub, searcher, algebra) for sub in query.subqueries])
+    elif kind is And:
+        found = _filtered_intersection(query.subqueries, searcher, algebra)
+    elif kind is AndMaybe:  # the matches of a, each with b's score added where b matches too
+        found = algebra.with_extra(_scores(query.a, searcher, algebra), _scores(query.b, searcher, algebra))
     else:
         raise _NotWords
     if query.boost != 1.0 and kind is not Term:
-        boost = query.boost
-        found = {doc: score * boost for doc, score in found.items()}
+        found = algebra.boosted(found, query.boost)
     return found
 
 
-def _term_scores(query: Term, searcher: Searcher) -> dict[int, float]:
+def _term_scores(query: Term, searcher: Searcher, algebra: _Algebra[S]) -> S:
     reader = searcher.reader()
     name = query.fieldname
     field = reader.schema[name] if name in reader.schema else None
@@ -84,19 +392,8 @@ def _term_scores(query: Term, searcher: Searcher) -> dict[int, float]:
         raise _NotWords
     text = field.to_bytes(query.text) if isinstance(query.text, str) else query.text
     if (name, text) not in reader:
-        return {}
-    bm25 = _bm25(searcher, name, text)
-    boost = query.boost
-    found: dict[int, float] = {}
-    for ids, weights, _ in posting_blocks(raw_term_matcher(reader, name, text, field.format)):
-        scores = _scores_of(bm25, ids, weights)
-        if boost != 1.0:
-            scores = [score * boost for score in scores]
-        found.update(zip(ids, scores, strict=True))
-    if reader.has_deletions():
-        for doc in reader.deleted_docs_set.intersection(found):
-            del found[doc]
-    return found
+        return algebra.given(set())
+    return algebra.term(reader, name, text, _bm25(searcher, name, text), query.boost)
 
 
 _BM25 = tuple[float, float, list[float], bytes]  # idf, k1 + 1, rest by length byte, length bytes
@@ -157,26 +454,7 @@ def _phrase_scores(query: Phrase, searcher: Searcher) -> dict[int, float]:
     return found
 
 
-def _union(children: list[dict[int, float]]) -> dict[int, float]:
-    if not children:
-        return {}
-    # The largest taken as it is (each child is built for its parent alone), not stepped through.
-    children = sorted(children, key=len, reverse=True)
-    found = children[0]
-    for child in children[1:]:
-        for doc, score in child.items():
-            found[doc] = found[doc] + score if doc in found else score
-    return found
-
-
-def _intersection(children: list[dict[int, float]]) -> dict[int, float]:
-    if len(children) < 2:
-        return children[0] if children else {}
-    common = set(children[0]).intersection(*children[1:])
-    return {doc: sum(child[doc] for child in children) for doc in common}
-
-
-def _filtered_intersection(subqueries: list[Query], searcher: Searcher) -> dict[int, float]:
+def _filtered_intersection(subqueries: list[Query], searcher: Searcher, algebra: _Algebra[S]) -> S:
     """The intersection of the scored subqueries, kept to the documents of the
     unscored ones (restrictions, boost 0) as sets; an unscored ``Not`` (as
     --unseen is) by the few documents it leaves out, not the many it keeps."""
@@ -185,64 +463,12 @@ def _filtered_intersection(subqueries: list[Query], searcher: Searcher) -> dict[
     scored = []
     for sub in subqueries:
         if sub.boost != 0.0:
-            scored.append(_scores(sub, searcher))
+            scored.append(_scores(sub, searcher, algebra))
         elif isinstance(sub, Not):
             left_out |= segment_docs(sub.query, searcher)
         else:
             kept.append(segment_docs(sub, searcher))
     if not scored:
         docs = set.intersection(*kept) if kept else segment_docs(Every(), searcher)
-        return dict.fromkeys(docs - left_out, 0.0)
-    found = _intersection(scored)
-    if kept or left_out:
-        found = {doc: score for doc, score in found.items()
-                 if doc not in left_out and all(doc in docs for docs in kept)}
-    return found
-
-
-def _at_least(children: list[dict[int, float]], query: AtLeast, searcher: Searcher) -> dict[int, float]:
-    """The documents in at least ``query.k`` of ``children``, each with the
-    sum of its scores there, coordinated (AtLeast.coordinated). Summed in
-    arrays as long as the segment: a query of a few common words has tens of
-    thousands of matches a word, too many to add up one at a time. (numpy is
-    imported here, by the queries that need it: a cold search of a word or
-    two does not pay for it.)"""
-    import numpy as np
-
-    present = [child for child in children if child]
-    if not present:
-        return {}
-    size = max(max(child) for child in present) + 1
-    total = np.zeros(size)
-    count = np.zeros(size, np.int32)
-    weights = query.weights(searcher) if query.coordination else None
-    held = np.zeros(size) if weights is not None else None
-    for number, child in enumerate(children):
-        if not child:
-            continue
-        ids = np.fromiter(child.keys(), np.int64, len(child))
-        total[ids] += np.fromiter(child.values(), np.float64, len(child))
-        count[ids] += 1
-        if held is not None and weights is not None:
-            held[ids] += weights[number]
-    docs = np.flatnonzero(count >= query.k)
-    scores = total[docs]
-    if held is not None and weights is not None:
-        share = held[docs] / sum(weights)
-        scores = np.where(share < 1.0, scores * share**query.coordination, scores)
-    return dict(zip(docs.tolist(), scores.tolist(), strict=True))
-
-
-def top(scores: dict[int, float], count: int) -> list[tuple[float, int]]:
-    """The ``count`` best (score, document), as Whoosh's TopCollector ranks
-    them: highest score first, the lower document number first on a tie."""
-    if len(scores) > count:
-        # The count-th best score, from the scores alone (compared in C), then
-        # the few documents at or above it ranked: not a tuple per match.
-        least = heapq.nlargest(count, scores.values())[-1]
-        contenders = [(score, doc) for doc, score in scores.items() if score >= least]
-    else:
-        contenders = [(score, doc) for doc, score in scores.items()]
-    contenders.sort(key=lambda hit: (-hit[0], hit[1]))
-    return contenders[:count]
-
+        return algebra.given(docs - left_out)
+    return algebra.intersection(scored, kept, left_out)
