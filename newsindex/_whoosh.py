@@ -42,7 +42,10 @@ range, for any version outside ``TESTED_WHOOSH``, unless
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
+import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
@@ -54,6 +57,7 @@ from whoosh.codec.whoosh3 import W3FieldWriter, W3LeafMatcher, W3PerDocReader, W
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.matching import ListMatcher
 from whoosh.query import Or, SpanNear2
+from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numlists import GrowableArray
 from whoosh.writing import SegmentWriter
 
@@ -120,9 +124,10 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float
 
 def posting_arrays(matcher: Any) -> tuple[Any, Any]:
     """A term's postings as two numpy arrays, document numbers (int64) and
-    weights (float64, each as the matcher gives it), decoded a block at a
-    time with no Python step per posting: for the words with many postings
-    (scoring.py). ``matcher`` is a term's raw matcher."""
+    weights (float64, each as the matcher gives it), with no Python step per
+    posting and none of the matcher's per block but unpickling: for the
+    words with many postings (scoring.py). ``matcher`` is a term's raw
+    matcher."""
     import numpy as np
 
     if isinstance(matcher, ListMatcher):  # inlined in the term entry
@@ -130,21 +135,55 @@ def posting_arrays(matcher: Any) -> tuple[Any, Any]:
         weights = matcher._weights
         return ids, np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=np.float64)
     assert isinstance(matcher, W3LeafMatcher)
-    ids_by_block, weights_by_block = [], []
-    while True:
-        matcher._read_data()
-        gaps, weights = matcher._data[0], matcher._data[1]
-        ids_by_block.append(np.cumsum(gaps, dtype=np.int64))  # stored as gaps
-        if weights is None:
-            weights_by_block.append(np.ones(len(gaps)))
-        elif isinstance(weights, float):  # the block's one weight, in single precision as W3's _read_weights has it
-            weights_by_block.append(np.full(len(gaps), np.float32(weights), dtype=np.float64))
+    gaps, weights, sizes = array("q"), array("d"), array("q")
+    for block_gaps, block_weights, _ in _blocks_data(matcher):
+        gaps.extend(block_gaps)
+        sizes.append(len(block_gaps))
+        if block_weights is None:
+            weights.extend([1.0] * len(block_gaps))
+        elif isinstance(block_weights, float):  # the block's one weight, single precision as _read_weights makes it
+            weights.extend([float(np.float32(block_weights))] * len(block_gaps))
         else:
-            weights_by_block.append(np.asarray(weights, dtype=np.float64))
-        if matcher._lastblock:
-            break
-        matcher._next_block()
-    return np.concatenate(ids_by_block), np.concatenate(weights_by_block)
+            weights.extend(block_weights)
+    # Each block's first number is stored whole, the others as gaps: a
+    # running sum, less its value before each block.
+    all_gaps = np.frombuffer(gaps, np.int64)
+    sums = np.cumsum(all_gaps)
+    counts = np.frombuffer(sizes, np.int64)
+    firsts = np.cumsum(counts) - counts
+    return sums - np.repeat(sums[firsts] - all_gaps[firsts], counts), np.frombuffer(weights, np.float64)
+
+
+#: How much of a postings file is read at once when reading a term's blocks in turn.
+POSTINGS_READ = 1 << 18
+
+
+def _blocks_data(matcher: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """Each posting block's data as W3 stores it (the gaps between document
+    numbers, the weights, the values, minified), read a large piece of the
+    file at a time and parsed in memory, where the matcher reads each block's
+    length, header and data apart (W3LeafMatcher._goto, _read_data)."""
+    postfile = matcher._postfile
+    position = matcher._baseoffset
+    chunk, at = b"", position  # a piece of the file, and where it starts
+    while True:
+        offset = position - at
+        if offset + _INT_SIZE > len(chunk):
+            chunk, at, offset = postfile.get(position, POSTINGS_READ), position, 0
+        length = unpack_int(chunk[offset : offset + _INT_SIZE])[0]
+        last = length < 0  # the last block's length is stored negative
+        end = offset + _INT_SIZE + abs(length)
+        if end > len(chunk):
+            chunk, at = postfile.get(position, max(POSTINGS_READ, end - offset)), position
+            offset, end = 0, end - offset
+        reader = io.BytesIO(chunk)
+        reader.seek(offset + _INT_SIZE)
+        info = pickle.load(reader)  # (postings, last id, highest weight, compression, shortest, longest)
+        data = memoryview(chunk)[reader.tell() : end]
+        yield pickle.loads(zlib.decompress(data) if info[3] else data)
+        if last:
+            return
+        position = at + end
 
 
 def posting_ids(matcher: Any) -> Iterator[Iterable[int]]:

@@ -72,6 +72,23 @@ def test_positions_far_apart_are_stored_as_whoosh_reads_them() -> None:
     assert sorted(SCHEMA["body"].index(index_postings(SCHEMA["body"], text))) == whoosh_postings("body", text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 200_000), min_size=1, max_size=12, unique=True), min_size=1, max_size=30))
+def test_positions_in_bulk_are_each_postings_decoded(lists: list[list[int]]) -> None:
+    """CompactPositions.positions_in_bulk (the phrases of common words,
+    search/queries.py) gives every posting's positions as decode_positions
+    does: gaps of one, two and four bytes, alone or mixed."""
+    from newsindex.postings import CompactPositions
+
+    format_ = CompactPositions()
+    values = [format_.encode(sorted(positions)) for positions in lists]
+    numbers, positions = format_.positions_in_bulk(values)
+    got: dict[int, list[int]] = {}
+    for number, position in zip(numbers.tolist(), positions.tolist(), strict=True):
+        got.setdefault(number, []).append(position)
+    assert {n: sorted(p) for n, p in got.items()} == {n: format_.decode_positions(v) for n, v in enumerate(values)}
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet="aB.*_ é-£’\u212a", max_size=40), name=st.sampled_from(FIELDS))
 def test_words_joined_by_dots_and_stars_are_cut_as_whoosh_cuts_them(text: str, name: str) -> None:

@@ -141,8 +141,9 @@ def test_bulk_scores_are_whooshs_scores(index, text: str, bulk_ratio: int, array
     the same best hits in the same order, a restriction joined unscored or
     not; anything else is left to Whoosh. Phrases are found from their words'
     postings or stepped through, as their words' frequencies decide (both
-    ways tested by moving the ratio that decides); scores are kept in arrays
-    or dictionaries, as the postings' count decides (both ways tested)."""
+    ways tested by moving the ratio that decides); scores are kept, and a
+    phrase's positions compared, in arrays or in dictionaries, as the
+    postings' count decides (both ways tested)."""
     from whoosh.query import And, Term
 
     from newsindex.search import queries as matching
@@ -151,6 +152,8 @@ def test_bulk_scores_are_whooshs_scores(index, text: str, bulk_ratio: int, array
 
     monkeypatch.setattr(matching, "BULK_RATIO", bulk_ratio)
     monkeypatch.setattr(scoring, "ARRAY_POSTINGS", array_postings)
+    monkeypatch.setattr(matching, "ARRAY_PHRASE_DOCS", array_postings)
+    monkeypatch.setattr(matching, "ARRAY_PHRASE_DOCS", array_postings)
     query = parse_query(text, index.schema)
     restricted = And([query, Term("outlet_key", "BBC").with_boost(0.0)])
     with index.searcher(weighting=weighting()) as searcher:

@@ -127,10 +127,11 @@ def test_a_long_query_is_ranked_with_words_of_its_best_matches_and_keeps_its_hit
 def scores_kept_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Scores and words held counted in dictionaries and matchers (few
     postings), or in arrays (many: search/scoring.py), as postings decide."""
-    from newsindex.search import scoring
+    from newsindex.search import queries, scoring
 
     if request.param == "arrays":
         monkeypatch.setattr(scoring, "ARRAY_POSTINGS", 0)
+        monkeypatch.setattr(queries, "ARRAY_PHRASE_DOCS", 0)
     return request.param
 
 

@@ -35,6 +35,7 @@ from whoosh.query.spans import Span
 from whoosh.util import make_binary_tree
 
 from .._whoosh import OrBase, SpanNearMatcherBase, posting_blocks, raw_term_matcher, words_context
+from ..postings import CompactPositions
 
 
 class DocSet(Query):
@@ -344,6 +345,8 @@ def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[li
     assert candidates is not None
     if reader.has_deletions():
         candidates -= reader.deleted_docs_set
+    if len(candidates) >= ARRAY_PHRASE_DOCS and isinstance(format_, CompactPositions):
+        return _adjacent_in_arrays(format_, sorted(candidates), words, values), values
     decode = format_.decode_positions
     first, rest = values[words[0]], [(values[word], offset) for offset, word in enumerate(words[1:], 1)]
     matched = []
@@ -362,6 +365,30 @@ def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[li
         else:
             matched.append(doc)
     return matched, values
+
+
+#: From this many articles holding every word of a phrase, their positions
+#: are compared in numpy arrays, not an article at a time.
+ARRAY_PHRASE_DOCS = 2_000
+
+
+def _adjacent_in_arrays(
+    format_: CompactPositions, docs: list[int], words: list[bytes], values: dict[bytes, dict[int, bytes]]
+) -> list[int]:
+    """Which of ``docs`` hold ``words`` one after the other: each word's
+    (article, position less the word's place in the phrase) as one number,
+    the phrase's starts being the numbers every word has."""
+    import numpy as np
+
+    starts: Any = None
+    for offset, word in enumerate(words):
+        column = values[word]
+        numbers, positions = format_.positions_in_bulk([column[doc] for doc in docs])
+        keys = (numbers << 32) + (positions + (len(words) - offset))  # kept above 0
+        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+        if not len(starts):
+            return []
+    return [docs[number] for number in np.unique(starts >> 32).tolist()]
 
 
 class FoundPhraseMatcher(WrappingMatcher):
