@@ -111,15 +111,19 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float
         yield matcher._ids, matcher._weights, matcher._values
         return
     assert isinstance(matcher, W3LeafMatcher)
-    while True:
-        matcher._read_data()
-        matcher._ids = list(accumulate(matcher._data[0]))  # W3's _read_ids undoes the gaps in Python
-        matcher._read_weights()
-        matcher._read_values()
-        yield matcher._ids, matcher._weights, matcher._values
-        if matcher._lastblock:
-            return
-        matcher._next_block()
+    fixed = matcher._fixedsize
+    for gaps, weights, values in _blocks_data(matcher):
+        # De-minified as W3LeafMatcher's _read_ids, _read_weights and _read_values do.
+        count = len(gaps)
+        if weights is None:
+            weights = array("f", [1.0]) * count
+        elif isinstance(weights, float):
+            weights = array("f", [weights]) * count
+        if fixed == 0:
+            values = (None,) * count
+        elif fixed is not None and fixed > 0:
+            values = tuple(values[i : i + fixed] for i in range(0, len(values), fixed))
+        yield list(accumulate(gaps)), weights, values
 
 
 def posting_arrays(matcher: Any) -> tuple[Any, Any]:
@@ -158,29 +162,46 @@ def posting_arrays(matcher: Any) -> tuple[Any, Any]:
 POSTINGS_READ = 1 << 18
 
 
+def w3_block(stream: io.BytesIO, data: bytes, offset: int) -> tuple[int, bool, int, Any] | None:
+    """The posting block at ``offset`` of ``data`` (``stream`` reads
+    ``data``), laid out as W3 writes it: its length (negative for a term's
+    last block), a pickled header, then its data pickled, maybe compressed.
+    Returns where it ends, whether it is the last, its count of postings and
+    its data as stored (the gaps between document numbers, the weights and
+    the values, minified); or None when ``data`` ends before the block does."""
+    if offset + _INT_SIZE > len(data):
+        return None
+    (size,) = unpack_int(data[offset : offset + _INT_SIZE])
+    end = offset + _INT_SIZE + abs(size)
+    if end > len(data):
+        return None
+    stream.seek(offset + _INT_SIZE)
+    count, _, _, compression, _, _ = pickle.load(stream)
+    block = memoryview(data)[stream.tell() : end]
+    return end, size < 0, count, pickle.loads(zlib.decompress(block) if compression else block)
+
+
 def _blocks_data(matcher: Any) -> Iterator[tuple[Any, Any, Any]]:
-    """Each posting block's data as W3 stores it (the gaps between document
-    numbers, the weights, the values, minified), read a large piece of the
-    file at a time and parsed in memory, where the matcher reads each block's
-    length, header and data apart (W3LeafMatcher._goto, _read_data)."""
+    """Each posting block's data as W3 stores it (:func:`w3_block`), read a
+    large piece of the file at a time and parsed in memory, where the
+    matcher reads each block's length, header and data apart
+    (W3LeafMatcher._goto, _read_data)."""
     postfile = matcher._postfile
     position = matcher._baseoffset
-    chunk, at = b"", position  # a piece of the file, and where it starts
+    data, at = b"", position  # a piece of the file, and where it starts
+    stream = io.BytesIO(data)
     while True:
-        offset = position - at
-        if offset + _INT_SIZE > len(chunk):
-            chunk, at, offset = postfile.get(position, POSTINGS_READ), position, 0
-        length = unpack_int(chunk[offset : offset + _INT_SIZE])[0]
-        last = length < 0  # the last block's length is stored negative
-        end = offset + _INT_SIZE + abs(length)
-        if end > len(chunk):
-            chunk, at = postfile.get(position, max(POSTINGS_READ, end - offset)), position
-            offset, end = 0, end - offset
-        reader = io.BytesIO(chunk)
-        reader.seek(offset + _INT_SIZE)
-        info = pickle.load(reader)  # (postings, last id, highest weight, compression, shortest, longest)
-        data = memoryview(chunk)[reader.tell() : end]
-        yield pickle.loads(zlib.decompress(data) if info[3] else data)
+        found = w3_block(stream, data, position - at)
+        if found is None:  # the block runs past the piece: a piece from it, as long as the block at least
+            data, at = postfile.get(position, POSTINGS_READ), position
+            (size,) = unpack_int(data[:_INT_SIZE])
+            if _INT_SIZE + abs(size) > len(data):
+                data = postfile.get(position, _INT_SIZE + abs(size))
+            stream = io.BytesIO(data)
+            found = w3_block(stream, data, 0)
+            assert found is not None
+        end, last, _, block = found
+        yield block
         if last:
             return
         position = at + end
@@ -192,12 +213,8 @@ def posting_ids(matcher: Any) -> Iterator[Iterable[int]]:
         yield matcher._ids
         return
     assert isinstance(matcher, W3LeafMatcher)
-    while True:
-        matcher._read_data()
-        yield accumulate(matcher._data[0])  # stored as gaps
-        if matcher._lastblock:
-            return
-        matcher._next_block()
+    for gaps, _, _ in _blocks_data(matcher):
+        yield accumulate(gaps)  # stored as gaps
 
 
 def raw_term_matcher(reader: Any, fieldname: str, btext: bytes, format_: Any) -> Any:

@@ -42,10 +42,10 @@ from typing import Any
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.columns import VarBytesColumn
 from whoosh.reading import CorruptIndexError
-from whoosh.system import pack_int, pack_long, pack_ushort, unpack_int
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from ._whoosh import TERM_ENTRY, FieldWriter, HashFileWriter, PerDocReader, PerDocWriter, terms_index
+from ._whoosh import TERM_ENTRY, FieldWriter, HashFileWriter, PerDocReader, PerDocWriter, terms_index, w3_block
 
 #: Posting blocks and their heads: protocol 5 writes bytes as bytes (protocol
 #: 2 makes each positions value a call to ``_codecs.encode``) and memoizes each
@@ -403,20 +403,19 @@ class SegmentScan:
         if data[:4] != WHOOSH3_HEADER_MAGIC:
             raise CorruptIndexError(f"bad postings block tag at offset {offset} of segment {self._postings.name!r}")
         stream = io.BytesIO(data)
-        stream.seek(4)
+        position = len(WHOOSH3_HEADER_MAGIC)
         while True:
-            (size,) = unpack_int(stream.read(4))
-            end = stream.tell() + abs(size)
-            count, _, _, compression, _, _ = pickle.load(stream)
-            block = data[stream.tell() : end]
-            stream.seek(end)
-            deltas, weights, values = pickle.loads(zlib.decompress(block) if compression else block)
+            block = w3_block(stream, data, position)
+            if block is None:
+                raise CorruptIndexError(f"a postings block past its term's end at offset {offset} "
+                                        f"of segment {self._postings.name!r}")
+            position, last, count, (deltas, weights, values) = block
             if fixed_size == 0:
                 values = None
             elif fixed_size is not None and fixed_size > 0:
                 values = [values[at : at + fixed_size] for at in range(0, len(values), fixed_size)]
             yield list(accumulate(deltas)), _all_weights(weights, count), values
-            if size < 0:  # the last block
+            if last:
                 return
 
 

@@ -61,8 +61,9 @@ class CompactPositions(Positions):
     def positions_in_bulk(self, values: list[bytes]) -> tuple[Any, Any]:
         """The positions of many postings, as :meth:`decode_positions` gives
         them, in two numpy arrays: each position's posting (its number in
-        ``values``), and the position. The gaps of the postings of each
-        width are taken out together, then summed within each posting."""
+        ``values``), and the position, in the postings' order and each
+        posting's positions in order. The gaps of the postings of each width
+        are taken out together, then summed within each posting."""
         import numpy as np
 
         sizes = np.fromiter(map(len, values), np.int64, len(values))
@@ -81,6 +82,9 @@ class CompactPositions(Positions):
         if not gaps:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         all_gaps, all_gap_of = np.concatenate(gaps), np.concatenate(gap_of)
+        if len(gaps) > 1:  # back in the postings' order: a merge of the widths' runs
+            order = np.argsort(all_gap_of, kind="stable")
+            all_gaps, all_gap_of = all_gaps[order], all_gap_of[order]
         # Each posting's gaps lie together: their running sum, less its value before the posting's first.
         sums = np.cumsum(all_gaps)
         firsts = np.flatnonzero(np.r_[True, all_gap_of[1:] != all_gap_of[:-1]])

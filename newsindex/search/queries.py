@@ -377,18 +377,27 @@ def _adjacent_in_arrays(
 ) -> list[int]:
     """Which of ``docs`` hold ``words`` one after the other: each word's
     (article, position less the word's place in the phrase) as one number,
-    the phrase's starts being the numbers every word has."""
+    the phrase's starts being the numbers every word has. The numbers come
+    in order (positions_in_bulk), so they are intersected by binary search,
+    not sorted."""
     import numpy as np
 
     starts: Any = None
     for offset, word in enumerate(words):
         column = values[word]
         numbers, positions = format_.positions_in_bulk([column[doc] for doc in docs])
-        keys = (numbers << 32) + (positions + (len(words) - offset))  # kept above 0
-        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+        keys = (numbers << 32) + (positions + (len(words) - offset))  # kept above 0, in order
+        if starts is None:
+            starts = keys
+        elif len(keys):
+            at = np.minimum(np.searchsorted(keys, starts), len(keys) - 1)
+            starts = starts[keys[at] == starts]
+        else:
+            starts = keys
         if not len(starts):
             return []
-    return [docs[number] for number in np.unique(starts >> 32).tolist()]
+    holding = starts >> 32
+    return [docs[number] for number in holding[np.r_[True, holding[1:] != holding[:-1]]].tolist()]
 
 
 class FoundPhraseMatcher(WrappingMatcher):
