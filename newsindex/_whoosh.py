@@ -48,7 +48,7 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, chain
 from struct import Struct
 from typing import Any
 
@@ -119,11 +119,7 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float
             weights = array("f", [1.0]) * count
         elif isinstance(weights, float):
             weights = array("f", [weights]) * count
-        if fixed == 0:
-            values = (None,) * count
-        elif fixed is not None and fixed > 0:
-            values = tuple(values[i : i + fixed] for i in range(0, len(values), fixed))
-        yield list(accumulate(gaps)), weights, values
+        yield list(accumulate(gaps)), weights, _values(values, count, fixed)
 
 
 def posting_arrays(matcher: Any) -> tuple[Any, Any]:
@@ -139,23 +135,56 @@ def posting_arrays(matcher: Any) -> tuple[Any, Any]:
         weights = matcher._weights
         return ids, np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=np.float64)
     assert isinstance(matcher, W3LeafMatcher)
-    gaps, weights, sizes = array("q"), array("d"), array("q")
+    gaps: list[Sequence[int]] = []
+    weights: list[Sequence[float]] = []
     for block_gaps, block_weights, _ in _blocks_data(matcher):
-        gaps.extend(block_gaps)
-        sizes.append(len(block_gaps))
+        gaps.append(block_gaps)
         if block_weights is None:
-            weights.extend([1.0] * len(block_gaps))
+            weights.append([1.0] * len(block_gaps))
         elif isinstance(block_weights, float):  # the block's one weight, single precision as _read_weights makes it
-            weights.extend([float(np.float32(block_weights))] * len(block_gaps))
+            weights.append([float(np.float32(block_weights))] * len(block_gaps))
         else:
-            weights.extend(block_weights)
-    # Each block's first number is stored whole, the others as gaps: a
-    # running sum, less its value before each block.
-    all_gaps = np.frombuffer(gaps, np.int64)
+            weights.append(block_weights)
+    ids = _numbers(gaps)
+    return ids, np.fromiter(chain.from_iterable(weights), np.float64, len(ids))
+
+
+def posting_values(matcher: Any) -> tuple[Any, list[Any]]:
+    """A term's document numbers (a numpy array, as :func:`posting_arrays`
+    gives them) and values (a list, as :func:`posting_blocks` gives them)."""
+    if isinstance(matcher, ListMatcher):  # inlined in the term entry
+        import numpy as np
+
+        return np.asarray(matcher._ids, dtype=np.int64), list(matcher._values)
+    assert isinstance(matcher, W3LeafMatcher)
+    gaps: list[Sequence[int]] = []
+    values: list[Any] = []
+    for block_gaps, _, block_values in _blocks_data(matcher):
+        gaps.append(block_gaps)
+        values.extend(_values(block_values, len(block_gaps), matcher._fixedsize))
+    return _numbers(gaps), values
+
+
+def _numbers(gaps: list[Sequence[int]]) -> Any:
+    """The document numbers of a term's blocks of gaps, as a numpy array:
+    each block's first number is stored whole, the others as gaps, so a
+    running sum, less its value before each block."""
+    import numpy as np
+
+    counts = np.fromiter(map(len, gaps), np.int64, len(gaps))
+    all_gaps = np.fromiter(chain.from_iterable(gaps), np.int64, int(counts.sum()))
     sums = np.cumsum(all_gaps)
-    counts = np.frombuffer(sizes, np.int64)
     firsts = np.cumsum(counts) - counts
-    return sums - np.repeat(sums[firsts] - all_gaps[firsts], counts), np.frombuffer(weights, np.float64)
+    return sums - np.repeat(sums[firsts] - all_gaps[firsts], counts)
+
+
+def _values(values: Any, count: int, fixed: int | None) -> Sequence[Any]:
+    """A block's values de-minified, as W3LeafMatcher._read_values does."""
+    if fixed == 0:
+        return (None,) * count
+    if fixed is not None and fixed > 0:
+        return tuple(values[i : i + fixed] for i in range(0, len(values), fixed))
+    return values  # type: ignore[no-any-return]
 
 
 #: How much of a postings file is read at once when reading a term's blocks in turn.

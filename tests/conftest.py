@@ -37,6 +37,18 @@ def place_name_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def bbc_business(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of BBC News' business articles (510), read only: its common
+    words' postings fill several blocks."""
+    from newsindex import NewsIndex
+
+    path = tmp_path_factory.mktemp("bbc-business") / "index"
+    with NewsIndex(path) as ni:
+        ni.add([corpus("bbc") / "business"])
+    return path
+
+
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
     """A private copy of seeds/, safe to modify."""

@@ -221,3 +221,31 @@ def test_feedback_scores_in_bulk_are_whooshs(index, array_postings: int, monkeyp
         assert all(scores[doc] == pytest.approx(expected[doc], rel=1e-12) for doc in expected)
         counted = {offset + doc for docs, offset in matching_docs(searcher, query) for doc in docs}
         assert counted == set(expected)
+
+
+@pytest.mark.parametrize("phrase", ['"chief executive"', '"oil prices"', '"firm said"', '"would also"',
+                                    '"year earlier"', '"prices prices"', '"profits rose"'])
+def test_phrases_of_common_words_are_found_in_arrays_as_one_at_a_time(bbc_business, phrase: str, monkeypatch) -> None:
+    """A phrase of words in many articles (queries._phrase_in_arrays) finds
+    the articles that comparing positions an article at a time finds, and
+    Whoosh's own phrase matcher."""
+    from whoosh.query import Phrase
+
+    from newsindex.search import queries as matching
+    from newsindex.search.queries import phrase_postings
+    from newsindex.write.storage import open_index
+
+    words = phrase.strip('"').split()
+    with open_index(str(bbc_business)).searcher() as searcher:
+        reader = searcher.reader()
+        field = reader.schema["body"]
+        terms = [field.to_bytes(next(iter(field.process_text(w, mode="query")))) for w in words]
+        found = {}
+        for array_docs in (0, 10**9):
+            monkeypatch.setattr(matching, "ARRAY_PHRASE_DOCS", array_docs)
+            docs, values = phrase_postings(reader, "body", terms)
+            assert all(doc in values[term] for doc in docs for term in terms)
+            found[array_docs] = docs
+        whooshs = sorted(Phrase("body", [t.decode() for t in terms]).matcher(searcher).all_ids())
+        assert found[0] == found[10**9] == whooshs
+        assert whooshs or phrase == '"prices prices"'

@@ -134,32 +134,30 @@ def test_the_package_exports_every_result_type_and_error() -> None:
 
 @pytest.mark.parametrize("read_size", [_whoosh.POSTINGS_READ, 64])
 def test_posting_arrays_are_what_whooshs_matcher_steps_through(
-    tmp_path: Path, read_size: int, monkeypatch: pytest.MonkeyPatch
+    bbc_business: Path, read_size: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """_whoosh.posting_arrays parses W3's posting blocks itself: the same
-    documents and weights as the matcher gives one at a time, for words of
+    """_whoosh.posting_arrays and posting_values parse W3's posting blocks
+    themselves: the same documents, weights and values as the matcher gives
+    one at a time, for words of
     many blocks and of one, inlined or not, whether a block lies in the
     piece of the file read or runs past it (``read_size``)."""
     import random
 
-    from newsindex import NewsIndex
     from newsindex.write.storage import open_index
 
-    from .conftest import corpus
-
     monkeypatch.setattr(_whoosh, "POSTINGS_READ", read_size)
-    with NewsIndex(tmp_path / "index") as ni:
-        ni.add([corpus("bbc") / "business"])
-    with open_index(str(tmp_path / "index")).reader() as reader:
+    with open_index(str(bbc_business)).reader() as reader:
         terms = [term for term in reader.all_terms() if term[0] in ("body", "title")]
         common = sorted(terms, key=lambda term: -reader.doc_frequency(*term))[:30]
         for name, text in common + random.Random(7).sample(terms, 100):
             fmt = reader.schema[name].format
             ids, weights = _whoosh.posting_arrays(_whoosh.raw_term_matcher(reader, name, text, fmt))
+            same_ids, values = _whoosh.posting_values(_whoosh.raw_term_matcher(reader, name, text, fmt))
             matcher = _whoosh.raw_term_matcher(reader, name, text, fmt)
             expected = []
             while matcher.is_active():
-                expected.append((matcher.id(), matcher.weight()))
+                expected.append((matcher.id(), matcher.weight(), matcher.value()))
                 matcher.next()
-            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected, (name, text)
+            got = list(zip(ids.tolist(), weights.tolist(), values, strict=True))
+            assert got == expected and same_ids.tolist() == ids.tolist(), (name, text)
         assert reader.doc_frequency(*common[0]) > 300  # blocks of many postings (128 at most)

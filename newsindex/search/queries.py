@@ -34,7 +34,7 @@ from whoosh.query import Or, Phrase, Query, Term
 from whoosh.query.spans import Span
 from whoosh.util import make_binary_tree
 
-from .._whoosh import OrBase, SpanNearMatcherBase, posting_blocks, raw_term_matcher, words_context
+from .._whoosh import OrBase, SpanNearMatcherBase, posting_blocks, posting_values, raw_term_matcher, words_context
 from ..postings import CompactPositions
 
 
@@ -328,6 +328,8 @@ def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[li
     candidate's positions are compared as in AdjacentWordsMatcher."""
     format_ = reader.schema[fieldname].format
     order = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
+    if reader.doc_frequency(fieldname, order[0]) >= ARRAY_PHRASE_DOCS and isinstance(format_, CompactPositions):
+        return _phrase_in_arrays(reader, fieldname, words, order, format_)
     values: dict[bytes, dict[int, bytes]] = {}
     candidates: set[int] | None = None
     for word in order:
@@ -345,8 +347,6 @@ def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[li
     assert candidates is not None
     if reader.has_deletions():
         candidates -= reader.deleted_docs_set
-    if len(candidates) >= ARRAY_PHRASE_DOCS and isinstance(format_, CompactPositions):
-        return _adjacent_in_arrays(format_, sorted(candidates), words, values), values
     decode = format_.decode_positions
     first, rest = values[words[0]], [(values[word], offset) for offset, word in enumerate(words[1:], 1)]
     matched = []
@@ -367,37 +367,55 @@ def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[li
     return matched, values
 
 
-#: From this many articles holding every word of a phrase, their positions
-#: are compared in numpy arrays, not an article at a time.
+#: From this many articles holding a phrase's rarest word, the articles
+#: holding every word, and their positions, are compared in numpy arrays,
+#: not an article at a time.
 ARRAY_PHRASE_DOCS = 2_000
 
 
-def _adjacent_in_arrays(
-    format_: CompactPositions, docs: list[int], words: list[bytes], values: dict[bytes, dict[int, bytes]]
-) -> list[int]:
-    """Which of ``docs`` hold ``words`` one after the other: each word's
-    (article, position less the word's place in the phrase) as one number,
-    the phrase's starts being the numbers every word has. The numbers come
-    in order (positions_in_bulk), so they are intersected by binary search,
-    not sorted."""
+def _phrase_in_arrays(
+    reader: Any, fieldname: str, words: list[bytes], order: list[bytes], format_: CompactPositions
+) -> tuple[list[int], dict[bytes, dict[int, bytes]]]:
+    """:func:`phrase_postings` for words each in many articles: the articles
+    holding every word by binary search in the words' sorted document
+    numbers; then each word's (article, position less the word's place in
+    the phrase) as one number, the phrase's starts being the numbers every
+    word has (in order, as positions_in_bulk gives them: intersected by
+    binary search too, not sorted)."""
     import numpy as np
 
+    postings = {word: posting_values(raw_term_matcher(reader, fieldname, word, format_)) for word in order}
+    docs = postings[order[0]][0]
+    for word in order[1:]:
+        docs = docs[_found_in(postings[word][0], docs)]
+    if reader.has_deletions() and len(docs):
+        docs = docs[~np.isin(docs, np.fromiter(reader.deleted_docs_set, np.int64))]
+    if not len(docs):
+        return [], {}
+    columns = {}  # each word's values in the articles holding them all
+    for word, (ids, values) in postings.items():
+        columns[word] = [values[at] for at in np.searchsorted(ids, docs).tolist()]
     starts: Any = None
     for offset, word in enumerate(words):
-        column = values[word]
-        numbers, positions = format_.positions_in_bulk([column[doc] for doc in docs])
+        numbers, positions = format_.positions_in_bulk(columns[word])
         keys = (numbers << 32) + (positions + (len(words) - offset))  # kept above 0, in order
-        if starts is None:
-            starts = keys
-        elif len(keys):
-            at = np.minimum(np.searchsorted(keys, starts), len(keys) - 1)
-            starts = starts[keys[at] == starts]
-        else:
-            starts = keys
+        starts = keys if starts is None else starts[_found_in(keys, starts)]
         if not len(starts):
-            return []
+            return [], {}
     holding = starts >> 32
-    return [docs[number] for number in holding[np.r_[True, holding[1:] != holding[:-1]]].tolist()]
+    matched = holding[np.r_[True, holding[1:] != holding[:-1]]].tolist()
+    found = docs[matched].tolist()
+    return found, {word: dict(zip(found, [columns[word][m] for m in matched], strict=True)) for word in order}
+
+
+def _found_in(sorted_numbers: Any, numbers: Any) -> Any:
+    """Which of ``numbers`` are in ``sorted_numbers`` (both numpy arrays), by binary search."""
+    import numpy as np
+
+    if not len(sorted_numbers):
+        return np.zeros(len(numbers), bool)
+    at = np.minimum(np.searchsorted(sorted_numbers, numbers), len(sorted_numbers) - 1)
+    return sorted_numbers[at] == numbers
 
 
 class FoundPhraseMatcher(WrappingMatcher):
