@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from whoosh.query import And, AndMaybe, Every, Not, Or, Phrase, Query, Term
@@ -275,6 +276,11 @@ class _Arrays(_Algebra[_Dense]):
     def _empty(self) -> _Dense:
         return self.np.zeros(self.size), self.np.zeros(self.size, bool)
 
+    def _matches(self, children: list[_Dense]) -> list[_Dense]:
+        """The children that match anything (a word absent from a field matches nothing)."""
+        nothing = _nothing(self.size)
+        return [child for child in children if child is not nothing]
+
     def term(self, reader: Any, name: str, text: bytes, bm25: _BM25, boost: float) -> _Dense:
         np = self.np
         ids, weights = shared_read(
@@ -299,7 +305,7 @@ class _Arrays(_Algebra[_Dense]):
         return mask
 
     def given(self, docs: set[int]) -> _Dense:
-        return self.np.zeros(self.size), self._mask(docs)
+        return (self.np.zeros(self.size), self._mask(docs)) if docs else _nothing(self.size)
 
     def of(self, found: dict[int, float]) -> _Dense:
         np = self.np
@@ -313,8 +319,11 @@ class _Arrays(_Algebra[_Dense]):
         return found[0] * boost, found[1]
 
     def union(self, children: list[_Dense]) -> _Dense:
+        children = self._matches(children)
         if not children:
-            return self._empty()
+            return _nothing(self.size)
+        if len(children) == 1:
+            return children[0]
         # Added in _Dicts.union's order: the same sums.
         children = sorted(children, key=lambda child: int(child[1].sum()), reverse=True)
         total, present = children[0][0].copy(), children[0][1].copy()
@@ -324,6 +333,8 @@ class _Arrays(_Algebra[_Dense]):
         return total, present
 
     def intersection(self, children: list[_Dense], kept: list[set[int]], left_out: set[int]) -> _Dense:
+        if len(self._matches(children)) < len(children):
+            return _nothing(self.size)
         total, present = children[0][0].copy(), children[0][1].copy()
         for child_total, child_present in children[1:]:
             total += child_total
@@ -344,6 +355,8 @@ class _Arrays(_Algebra[_Dense]):
         count = np.zeros(self.size, np.int32)
         held = np.zeros(self.size) if weights is not None else None
         for number, (child_total, child_present) in enumerate(children):
+            if child_total is _nothing(self.size)[0]:
+                continue
             total += child_total
             count += child_present
             if held is not None and weights is not None:
@@ -359,7 +372,24 @@ class _Arrays(_Algebra[_Dense]):
         return docs, found[0][docs]
 
 
+@lru_cache(maxsize=16)
+def _nothing(size: int) -> _Dense:
+    """What matches nothing in a segment of ``size`` documents, read only:
+    shared by every word absent from a field, and left out of sums."""
+    import numpy as np
+
+    total, present = np.zeros(size), np.zeros(size, bool)
+    total.flags.writeable = present.flags.writeable = False
+    return total, present
+
+
 def _scores(query: Query, searcher: Searcher, algebra: _Algebra[S]) -> S:
+    if isinstance(algebra, _Arrays):  # kept for the search: its probe of the words held and its scoring ask alike
+        return shared_read(("scores", id(searcher.reader()), query), lambda: _scored(query, searcher, algebra))
+    return _scored(query, searcher, algebra)
+
+
+def _scored(query: Query, searcher: Searcher, algebra: _Algebra[S]) -> S:
     if query.boost == 0.0:  # a restriction joined to the query, unscored: it only filters
         return algebra.given(segment_docs(query, searcher))
     kind = type(query)
