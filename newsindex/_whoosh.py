@@ -7,9 +7,11 @@ no release promises to keep. Every such reach is in this module, so that a
 Whoosh upgrade is checked here and nowhere else:
 
 - the W3 term entry's fixed part (``W3TermInfo._struct``);
-- a W3 leaf matcher's block state (``_read_data``, ``_data``,
-  ``_read_weights``, ``_read_values``, ``_ids``, ``_weights``, ``_values``,
-  ``_lastblock``, ``_next_block``) and a ``ListMatcher``'s lists;
+- the W3 posting block's layout (:func:`w3_block`: its length, negative for
+  a term's last, a pickled header, its data) and ``whoosh.system._INT_SIZE``;
+  a W3 leaf matcher's postings file, first block and value size
+  (``_postfile``, ``_baseoffset``, ``_fixedsize``) and a ``ListMatcher``'s
+  lists;
 - a segment reader's terms and per-document readers (``_terms``,
   ``_perdoc``), a terms reader's index and field numbers (``_tindex``,
   ``_fieldmap``), and a per-document reader's column cache
