@@ -360,7 +360,7 @@ class _Arrays(_Algebra[_Dense]):
             total += child_total
             count += child_present
             if held is not None and weights is not None:
-                held[child_present] += weights[number]
+                held += weights[number] * child_present  # + 0.0 where absent: the sums of _Dicts.at_least
         present = count >= k
         if held is not None and weights is not None:
             share = held / sum(weights)
@@ -384,7 +384,10 @@ def _nothing(size: int) -> _Dense:
 
 
 def _scores(query: Query, searcher: Searcher, algebra: _Algebra[S]) -> S:
-    if isinstance(algebra, _Arrays):  # kept for the search: its probe of the words held and its scoring ask alike
+    if isinstance(algebra, _Arrays) and type(query) is not Term:
+        # Kept for the search: its probe of the words held and its scoring ask
+        # alike for each word. A field's word is not (its postings are), so
+        # that what is kept stays a few arrays a word.
         return shared_read(("scores", id(searcher.reader()), query), lambda: _scored(query, searcher, algebra))
     return _scored(query, searcher, algebra)
 
