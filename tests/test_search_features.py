@@ -306,3 +306,28 @@ def test_a_question_is_ranked_with_its_own_parameters(ni: NewsIndex, monkeypatch
         assert ratio == pytest.approx(parse.EXACT_WEIGHT_LONG / parse.EXACT_WEIGHT)
     else:
         assert "exact" not in in_question and "exact" in by_itself
+
+
+def test_stories_are_counted_alike_in_arrays_and_in_python(
+    bbc_business: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Copies folded and stories counted from numpy arrays (search/copies.py,
+    from ARRAY_STORIES documents on) give what counting in Python gives:
+    totals, folded counts, hits and each hit's copies."""
+    import shutil
+
+    from newsindex.search import copies
+
+    def searched(array_stories: int) -> list[tuple[object, ...]]:
+        monkeypatch.setattr(copies, "ARRAY_STORIES", array_stories)
+        index = tmp_path / f"index-{array_stories}"  # a copy, read afresh: counts are kept per reader
+        shutil.copytree(bbc_business, index)
+        with NewsIndex(index) as ni:
+            found = [ni.search(q, limit=20) for q in
+                     ("said", "oil prices", "interest rate", "post-quake gloom", "man utd offer", "nasdaq share sale")]
+        return [(r.total, r.folded, [(h.id, [c.id for c in h.copies], h.first_seen) for h in r.hits]) for r in found]
+
+    in_python = searched(10**9)
+    assert in_python == searched(0)
+    assert any(folded for _, folded, _ in in_python)  # copies were folded...
+    assert any(copied for _, _, hits in in_python for _, copied, _ in hits)  # ...and are shown

@@ -99,8 +99,7 @@ def stories_of(searcher: Searcher, docs: Sequence[int]) -> tuple[int, set[int]]:
 
 def split_stories(searcher: Searcher, keys: set[int]) -> tuple[int, set[int]]:
     """Stories given by cluster key, as :func:`stories_of` tells them."""
-    sizes = cluster_sizes(searcher)
-    shared = {key for key in keys if sizes[key] > 1}
+    shared = keys.intersection(cluster_sizes(searcher))
     return len(keys) - len(shared), shared
 
 
@@ -117,18 +116,32 @@ def _cluster_arrays(searcher: Searcher) -> tuple[Any, Any]:
     return cached_on(searcher.reader(), "cluster_arrays", make)
 
 
-def cluster_sizes(searcher: Searcher) -> Counter[int]:
-    """How many documents (deleted ones too) each cluster key has, counted once
-    per reader: most articles have no copy, and a lookup of the cluster's
-    documents for each hit shown cost more than the search."""
-    return cached_on(searcher.reader(), "cluster_sizes", lambda: Counter(cluster_numbers(searcher)))
+def cluster_sizes(searcher: Searcher) -> dict[int, int]:
+    """The cluster keys of more than one document (deleted ones too), with
+    how many each has, counted once per reader: a key missing here is a
+    story of one article, as most are; a lookup of the cluster's documents
+    for each hit shown cost more than the search. From ARRAY_STORIES
+    documents on, counted in numpy arrays: a count of every key would take
+    about 100 bytes an article."""
+
+    def count() -> dict[int, int]:
+        keys = cluster_numbers(searcher)
+        if len(keys) < ARRAY_STORIES:
+            return {key: size for key, size in Counter(keys).items() if size > 1}
+        import numpy as np
+
+        unique, sizes = np.unique(np.frombuffer(keys, dtype=np.uint64), return_counts=True)
+        several = sizes > 1
+        return dict(zip(unique[several].tolist(), sizes[several].tolist(), strict=True))
+
+    return cached_on(searcher.reader(), "cluster_sizes", count)
 
 
 def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool | None]:
     """The other articles of a cluster, and whether ``article_id`` is its
     first seen (the earliest dated): None when it has no copies, or when no
     article of the cluster is dated, so that nothing can be first."""
-    if cluster_sizes(searcher)[cluster_key(cluster)] < 2:  # alone: no need to look
+    if cluster_key(cluster) not in cluster_sizes(searcher):  # alone: no need to look
         return (), None
     members = [searcher.stored_fields(docnum) for docnum in searcher.docs_for_query(Term("cluster", cluster))]
     if len(members) < 2:
