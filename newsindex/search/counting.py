@@ -89,10 +89,11 @@ def _term_docs(reader: Any, fieldname: str, text: str | bytes) -> set[int]:
     return set(shared_read(("docs", id(reader), fieldname, btext), read))
 
 
-#: Within shared_postings(): what was read of each term's postings, by
-#: (what, segment reader, field, term): its documents as a set ("docs"), or
-#: as numpy arrays with their weights ("arrays", scoring.py).
-_SHARED: ContextVar[dict[tuple[str, int, str, bytes], Any] | None] = ContextVar("shared", default=None)
+#: Within shared_postings(): what was read for the search, by (what, segment
+#: reader, ...): a term's documents as a set ("docs", field, term), or as
+#: numpy arrays with their weights ("arrays", field, term), or a query's
+#: scores in arrays ("scores", query: scoring.py).
+_SHARED: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("shared", default=None)
 #: Within shared_postings(): the key of the search in progress, which its
 #: tasks on other processes' shards carry (search/scope.py).
 _SEARCH: ContextVar[tuple[int, int] | None] = ContextVar("search", default=None)
@@ -130,7 +131,7 @@ def search_key() -> tuple[int, int] | None:
     return _SEARCH.get()
 
 
-def shared_read(key: tuple[str, int, str, bytes], read: Callable[[], T]) -> T:
+def shared_read(key: tuple[Any, ...], read: Callable[[], T]) -> T:
     """``read()``, kept for the rest of the search (within shared_postings())."""
     shared = _SHARED.get()
     if shared is None:
