@@ -26,6 +26,7 @@ segment.
 from __future__ import annotations
 
 import heapq
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
@@ -149,39 +150,46 @@ def _postings(query: Query, reader: Any) -> int:
 S = TypeVar("S")
 
 
-class _Algebra(Generic[S]):
-    """Scores of a segment's documents, of type S, and what a query makes of them."""
+class _Algebra(ABC, Generic[S]):
+    """Scores of a segment's documents, of type S, and what a query makes of
+    them: :class:`_Dicts` or :class:`_Arrays`, the same sums either way."""
 
+    @abstractmethod
     def term(self, reader: Any, name: str, text: bytes, bm25: _BM25, boost: float) -> S:
-        raise NotImplementedError
+        """A word's BM25F score in each document of the field holding it."""
 
+    @abstractmethod
     def given(self, docs: set[int]) -> S:
         """Unscored documents (a restriction): score 0."""
-        raise NotImplementedError
 
+    @abstractmethod
     def of(self, found: dict[int, float]) -> S:
-        raise NotImplementedError
+        """Scores found elsewhere (a phrase's), in this form."""
 
+    @abstractmethod
     def boosted(self, found: S, boost: float) -> S:
-        raise NotImplementedError
+        """Each score times ``boost``."""
 
+    @abstractmethod
     def union(self, children: list[S]) -> S:
-        raise NotImplementedError
+        """The documents in any child, scores summed."""
 
+    @abstractmethod
     def intersection(self, children: list[S], kept: list[set[int]], left_out: set[int]) -> S:
         """The documents in every child (and every set of ``kept``, and not in ``left_out``), scores summed."""
-        raise NotImplementedError
 
+    @abstractmethod
     def with_extra(self, found: S, extra: S) -> S:
         """``found``, with ``extra``'s scores added where both match."""
-        raise NotImplementedError
 
+    @abstractmethod
     def at_least(self, children: list[S], k: int, weights: list[float] | None, coordination: float) -> S:
-        raise NotImplementedError
+        """The documents in ``k`` children or more, scores summed and
+        coordinated by the share of ``weights`` held (AtLeast.coordinated)."""
 
+    @abstractmethod
     def listed(self, found: S) -> tuple[Sequence[int], Sequence[float]]:
         """The documents matched and their scores."""
-        raise NotImplementedError
 
 
 class _Dicts(_Algebra[dict[int, float]]):
