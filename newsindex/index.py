@@ -816,11 +816,16 @@ class NewsIndex:
         first dated hit of any to the last of any), to compare them. Every
         query is parsed before any runs: a malformed one raises QueryError."""
         from .search.run import run_timelines
+        from .search.scope import StaleSearcher
 
-        return run_timelines(
-            self._current_searcher(), list(queries), by=by, mode=mode, filters=self._filters(filters),
-            normalize=normalize, stories=stories,
-        )
+        def timelines(scope: Scope) -> list[Timeline]:
+            return run_timelines(scope, list(queries), by=by, mode=mode, filters=self._filters(filters),
+                                 normalize=normalize, stories=stories)
+
+        try:
+            return timelines(self._scope())
+        except StaleSearcher:  # a shard committed meanwhile: once more, on the new commit
+            return timelines(self._scope())
 
     def lineage(self, ref: str) -> Lineage:
         """Where the story of the article ``ref`` names (id, prefix or path)

@@ -18,6 +18,8 @@ from newsindex.sharding import LAYOUT_FILE, read_layout
 
 from .conftest import Run, corpus
 
+MONTHS = ["", "January", "February", "March", "April", "May", "June"]
+
 QUERIES = [
     "oil prices",
     "mobile phone",
@@ -248,3 +250,36 @@ def test_closing_the_index_stops_its_shard_processes(bbc_pair: tuple[Path, Path]
         assert multiprocessing.active_children()
     assert multiprocessing.active_children() == []
     assert threading.active_count() == threads_before
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_timelines_of_a_sharded_index_are_one_indexs(tmp_path: Path, parallel: bool) -> None:
+    """Timelines, of articles and of stories (a story in the period of its
+    first copy, whichever shard holds it), raw and normalised, are found in
+    each shard and merged into one index's: over 3,000 dated HuffPost records."""
+    lines = (corpus("huffpost") / "News_Category_Dataset_v3.first10000.json").read_text(encoding="utf-8").splitlines()
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "records.jsonl").write_text("\n".join(lines[:3000]), encoding="utf-8")
+    story = ("The harbour authority closed the northern port after a fire spread through three warehouses "
+             "overnight, and ferries were sent to the southern terminal while investigators examined the site.")
+    for month in range(1, 7):  # one story, its copies months apart: its first copy's month counts it
+        dateline = f"{month + 2} {MONTHS[month]} 2021"
+        (folder / f"harbour-{month}.txt").write_text(f"Harbour fire closes port\n\n{dateline}\n\n{story}\n")
+    with NewsIndex(tmp_path / "one") as one, NewsIndex(tmp_path / "two", parallel=parallel) as two:
+        one.add([folder])
+        two.add([folder], shards=2)
+        layout = read_layout(str(tmp_path / "two"))
+        assert layout is not None
+        copies = two.search("harbour fire", all_copies=True).hits
+        assert len(copies) == 6 and len({layout.shard_of(hit.id) for hit in copies}) == 2  # in both shards
+        harbour = two.timeline("harbour fire", by="month", stories=True)
+        assert [p.count for p in harbour.periods if p.count] == [1] and harbour.periods[0].count == 1
+        queries = ["trump", "covid vaccine", '"white house"', "harbour fire", "*"]
+        for stories in (False, True):
+            for normalize in (False, True):
+                expected = one.timelines(queries, by="month", stories=stories, normalize=normalize)
+                assert two.timelines(queries, by="month", stories=stories, normalize=normalize) == expected
+                assert any(period.count for timeline in expected for period in timeline.periods)
+        assert two.timeline("trump", since="2022-06-01", outlet="huffpost") == one.timeline(
+            "trump", since="2022-06-01", outlet="huffpost")

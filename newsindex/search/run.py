@@ -513,7 +513,7 @@ def _better_query(
 
 
 def run_timelines(
-    searcher: Searcher,
+    scope: Scope,
     queries: list[str],
     *,
     by: str | None,
@@ -525,9 +525,12 @@ def run_timelines(
     """The timelines of ``queries`` over the same periods. ``stories`` counts
     each story (near-identical copies folded) once, in the period of its
     first matching copy; ``normalize`` gives each period the articles (or
-    stories) the archive holds in it under the same filters."""
+    stories) the archive holds in it under the same filters. Each shard
+    finds its matches' dates (:func:`_timeline_part`); a story's first date
+    is the earliest any shard gives it."""
     from .timeline import Series, build_timelines
 
+    searcher = scope.searcher
     if not queries:
         raise InvalidValueError("command line", "query", "give at least one query")
     parsed = [_parsed(searcher, query, mode, filters) for query in queries]  # every query checked before any runs
@@ -536,19 +539,38 @@ def run_timelines(
         return build_timelines(empty, by, indexed=[] if normalize else None, stories=stories)
     names = _filter_queries(searcher, filters)
     window = _date_filter(_date_window(filters))
-    clusters = cluster_numbers(searcher) if stories else None
     series = []
     for query, matching in parsed:
         dated = _and([matching, *names, window, Term("undated", "0")])
         assert dated is not None
-        if clusters is None:
-            series.append(Series(query, _dates(searcher, dated), _count_undated(searcher, matching, names)))
+        parts = scope.map(_timeline_part, dated, matching, names, stories)
+        if not stories:
+            series.append(Series(query, [date for dates, _ in parts for date in dates],
+                                 sum(undated for _, undated in parts)))
         else:
-            first = _story_dates(searcher, dated, clusters)
-            undated = _undated_stories(searcher, matching, names, clusters) - first.keys()
-            series.append(Series(query, list(first.values()), len(undated)))
+            first: dict[int, int] = {}
+            for story_dates, _ in parts:
+                for story, date in story_dates.items():
+                    if story not in first or date < first[story]:
+                        first[story] = date
+            undated_stories = set().union(*(undated for _, undated in parts)) - first.keys()
+            series.append(Series(query, list(first.values()), len(undated_stories)))
+    clusters = cluster_numbers(searcher) if stories else None
     indexed = _indexed_dates(searcher, filters, clusters) if normalize else None
     return build_timelines(series, by, indexed=indexed, stories=stories)
+
+
+def _timeline_part(
+    searcher: Searcher, dated: Query, matching: Query, names: list[Query], stories: bool
+) -> tuple[Any, Any]:
+    """What the segments ``searcher`` steps through (an index's, or a
+    shard's) give a timeline: the dates of the dated matches and how many
+    undated articles match; with ``stories``, each story's first date here
+    and the stories of the undated matches (cluster keys)."""
+    if not stories:
+        return _dates(searcher, dated), _count_undated(searcher, matching, names)
+    clusters = cluster_numbers(searcher)
+    return _story_dates(searcher, dated, clusters), _undated_stories(searcher, matching, names, clusters)
 
 
 def _indexed_dates(searcher: Searcher, filters: Filters, clusters: array | None) -> list[int]:
