@@ -325,7 +325,10 @@ def phrase_postings(reader: Any, fieldname: str, words: list[bytes]) -> tuple[li
     and each word's positions (as stored) in each of them, found from the
     words' postings read a block at a time: candidates are the articles
     holding every word (dictionary key sets intersected in C), and each
-    candidate's positions are compared as in AdjacentWordsMatcher."""
+    candidate's positions are compared as in AdjacentWordsMatcher. When even
+    the rarest word is in ARRAY_PHRASE_DOCS articles, both are done in numpy
+    arrays instead (:func:`_phrase_in_arrays`), and the positions returned
+    are those of the articles holding the phrase only."""
     format_ = reader.schema[fieldname].format
     order = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
     if reader.doc_frequency(fieldname, order[0]) >= ARRAY_PHRASE_DOCS and isinstance(format_, CompactPositions):

@@ -7,7 +7,7 @@ in five fields a block can seldom be skipped. For a query made of
 words (a word in a field, OR, AND, at least k of) an article's score is the
 sum of the BM25F scores of the words it holds, so here each word's postings
 are read a block at a time and scored by one expression per block, and the
-sums kept in a dictionary. Each word's score is computed as Whoosh's
+sums kept per document (in one of the two forms below). Each word's score is computed as Whoosh's
 ``bm25()`` computes it; sums may be taken in another order than Whoosh's
 matcher tree takes them, which moves a score by a few units in the last
 place (tested). A phrase scores as Whoosh scores it, the sum of its words'
