@@ -91,7 +91,7 @@ def stories_of(searcher: Searcher, docs: Sequence[int]) -> tuple[int, set[int]]:
         return split_stories(searcher, set(map(cluster_numbers(searcher).__getitem__, docs)))
     import numpy as np
 
-    keys, copied = _cluster_arrays(searcher)
+    keys, copied, _ = _cluster_arrays(searcher)
     numbers = np.asarray(docs, np.int64)
     with_copies = numbers[copied[numbers]]
     return len(numbers) - len(with_copies), set(np.unique(keys[with_copies]).tolist())
@@ -103,15 +103,18 @@ def split_stories(searcher: Searcher, keys: set[int]) -> tuple[int, set[int]]:
     return len(keys) - len(shared), shared
 
 
-def _cluster_arrays(searcher: Searcher) -> tuple[Any, Any]:
-    """Each document's cluster key, and whether its cluster has another document, as numpy arrays."""
+def _cluster_arrays(searcher: Searcher) -> tuple[Any, Any, dict[int, int]]:
+    """Each document's cluster key, and whether its cluster has another
+    document, as numpy arrays; and the clusters of several documents with
+    their sizes (:func:`cluster_sizes`): one count of the keys, once per reader."""
 
-    def make() -> tuple[Any, Any]:
+    def make() -> tuple[Any, Any, dict[int, int]]:
         import numpy as np
 
         keys = np.frombuffer(cluster_numbers(searcher), dtype=np.uint64)
-        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        return keys, counts[inverse] > 1
+        unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        several = counts > 1
+        return keys, several[inverse], dict(zip(unique[several].tolist(), counts[several].tolist(), strict=True))
 
     return cached_on(searcher.reader(), "cluster_arrays", make)
 
@@ -124,17 +127,11 @@ def cluster_sizes(searcher: Searcher) -> dict[int, int]:
     documents on, counted in numpy arrays: a count of every key would take
     about 100 bytes an article."""
 
-    def count() -> dict[int, int]:
-        keys = cluster_numbers(searcher)
-        if len(keys) < ARRAY_STORIES:
-            return {key: size for key, size in Counter(keys).items() if size > 1}
-        import numpy as np
-
-        unique, sizes = np.unique(np.frombuffer(keys, dtype=np.uint64), return_counts=True)
-        several = sizes > 1
-        return dict(zip(unique[several].tolist(), sizes[several].tolist(), strict=True))
-
-    return cached_on(searcher.reader(), "cluster_sizes", count)
+    keys = cluster_numbers(searcher)
+    if len(keys) >= ARRAY_STORIES:
+        return _cluster_arrays(searcher)[2]
+    return cached_on(searcher.reader(), "cluster_sizes",
+                     lambda: {key: size for key, size in Counter(keys).items() if size > 1})
 
 
 def cluster_copies(searcher: Searcher, cluster: str, article_id: str) -> tuple[tuple[Copy, ...], bool | None]:
