@@ -69,6 +69,17 @@ def _connect(address: str) -> Any:
         raise NewsIndexError(f"cannot reach the Dask cluster at {address}: {exc}") from None
 
 
+def start_actor(client: Any, number: int, cls: type, *args: Any) -> Any:
+    """A Dask actor ``cls(*args)`` for shard ``number``: the shards go round
+    the workers, so that each holds its share, and to a worker still up
+    when that one is gone."""
+    workers = sorted(client.scheduler_info()["workers"])
+    placed = [workers[number % len(workers)]] if workers else None
+    with client.as_current():  # the actor's handle calls through this client, not a default one
+        future = client.submit(cls, *args, actor=True, workers=placed, allow_other_workers=True, pure=False)
+        return future.result()
+
+
 def close(address: str) -> None:
     """Leave the cluster, once the last user of this process's client has; a
     local cluster ends with its client."""

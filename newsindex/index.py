@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from .search.scope import DaskShards, Scope, ShardProcesses
     from .watches import WatchStore
     from .write.manifest import Entry, Manifest
+    from .write.on_cluster import ClusterWriting
     from .write.shards import ShardedManifest
 
 if TYPE_CHECKING:
@@ -99,8 +100,8 @@ class NewsIndex:
     process. With ``cluster``
     (cluster.py: "local:N", or "tcp://host:port" of a Dask scheduler whose
     workers see the same files), :meth:`add` reads the articles on the
-    cluster's workers, and a sharded index is searched by one Dask actor per
-    shard there.
+    cluster's workers, a sharded index's shards are written there by one
+    Dask actor per shard (write/on_cluster.py), and searched by another.
     """
 
     def __init__(
@@ -260,6 +261,15 @@ class NewsIndex:
             self._client = connect(self.cluster)
         return self._client
 
+    def _cluster_writing(self, ix: whoosh_index.Index | ShardSet) -> ClusterWriting | None:
+        """On a cluster, the shards of a sharded index are written by its
+        workers (write/on_cluster.py); an index of one shard by this process."""
+        if self.cluster is None or not isinstance(ix, ShardSet):
+            return None
+        from .write.on_cluster import ClusterWriting
+
+        return ClusterWriting(self._cluster_client(), ix)
+
     def _is_current(self, searcher: Searcher) -> bool:
         ix = self._open()
         return ix.is_current(searcher) if isinstance(ix, ShardSet) else searcher.up_to_date()
@@ -388,7 +398,8 @@ class NewsIndex:
             manifest = self._manifest(ix)
             try:
                 total = count_inputs(inputs, selection)
-                batch = Batch(ix, manifest, batch_size, emit)
+                writing = self._cluster_writing(ix)
+                batch = Batch(ix, manifest, batch_size, emit, writing and writing.writer)
                 try:
                     files_done = 0
 
@@ -423,6 +434,9 @@ class NewsIndex:
                 except BaseException:
                     batch.cancel()
                     raise
+                finally:
+                    if writing is not None:
+                        writing.close()
             finally:
                 manifest.close()
         report.seconds = time.perf_counter() - started

@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("distributed", reason="the cluster tests need Dask: pip install '.[test]'")
 
 from newsindex import NewsIndex, cluster  # noqa: E402
+from newsindex.write import on_cluster, segments  # noqa: E402
 
 from .conftest import Run, corpus  # noqa: E402
 from .test_shards import _same_ranking  # noqa: E402
@@ -48,26 +49,41 @@ def _kill_a_worker(client: object, which: int = 0) -> None:
     os.kill(pids[sorted(pids)[which]], signal.SIGKILL)
 
 
-def test_an_add_and_searches_on_a_cluster_give_what_one_index_gives(workers: object, archive: Path) -> None:
+def test_an_add_and_searches_on_a_cluster_give_what_one_index_gives(
+    workers: object, archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def here(*_: object, **__: object) -> None:
+        raise AssertionError("a shard written by the add's process, not by its worker")
+
     with NewsIndex(archive / "one") as one, NewsIndex(archive / "two", cluster=ADDRESS) as two:
-        report = two.add([archive / "articles"], shards=2)
+        with monkeypatch.context() as patched:  # in this process only: the workers are processes of their own
+            patched.setattr(segments.SegmentBuilder, "__init__", here)
+            report = two.add([archive / "articles"], shards=2)
         assert len(report.added) == one.stats().articles
         for query in QUERIES:
             _same_ranking(one.search(query, facets=True), two.search(query, facets=True))
         assert two.check().ok
 
 
-def test_a_worker_killed_during_an_add_loses_nothing(workers: object, archive: Path, tmp_path: Path) -> None:
+def test_a_worker_killed_during_an_add_loses_nothing(
+    workers: object, archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed once the first batch has committed: the worker holds a shard's
+    actor (write/on_cluster.py), whose batch in progress is given to another."""
     killed = threading.Event()
+    given_again = []
+    again = on_cluster.RemoteShardWriter._again
+    monkeypatch.setattr(on_cluster.RemoteShardWriter, "_again",
+                        lambda writer, *lost: given_again.append(writer.number) or again(writer, *lost))
 
     def progress(done: int, total: int) -> None:
-        if done > total // 4 and not killed.is_set():
+        if done > total // 2 and not killed.is_set():
             killed.set()
             _kill_a_worker(workers)
 
     with NewsIndex(tmp_path / "index", cluster=ADDRESS) as ni:
-        report = ni.add([archive / "articles"], shards=2, progress=progress)
-        assert killed.is_set()
+        report = ni.add([archive / "articles"], shards=2, progress=progress, batch_size=300)
+        assert killed.is_set() and given_again
         with NewsIndex(archive / "one") as one:
             assert len(report.added) == ni.stats().articles == one.stats().articles
         assert ni.check().ok

@@ -292,12 +292,9 @@ class DaskShards:
 
     def _actor(self, number: int) -> Any:
         if self._actors[number] is None:
-            workers = sorted(self.client.scheduler_info()["workers"])
-            placed = [workers[number % len(workers)]] if workers else None
-            with self.client.as_current():  # the actor's handle calls through this client, not a default one
-                future = self.client.submit(ShardActor, self.path, number, actor=True, workers=placed,
-                                            allow_other_workers=True, pure=False)
-                self._actors[number] = future.result()
+            from ..cluster import start_actor
+
+            self._actors[number] = start_actor(self.client, number, ShardActor, self.path, number)
         return self._actors[number]
 
     def close(self) -> None:

@@ -54,9 +54,6 @@ class ShardedWriter:
     def postings(self) -> int:
         return sum(writer.postings for writer in self.writers)
 
-    def doc_count(self) -> int:
-        return sum(writer.doc_count() for writer in self.writers)
-
     @property
     def generation(self) -> tuple[int, ...]:
         return tuple(writer.generation for writer in self.writers)
