@@ -5,10 +5,10 @@
 Writes ``--articles`` synthetic articles (benchmarks/synthetic.py: real
 sentences, marked synthetic) under WORK/articles, once; builds them into
 WORK/one (an index of one shard) and WORK/two (``--shards 2 --cluster
-local:2``: read by two Dask workers), each once, each by ``newsindex add`` in
+local:2``: read and written by two Dask workers), each once, each by ``newsindex add`` in
 a process of its own timed from outside (peak memory by GNU time: the
-largest process of the add's tree, which does not see into the Dask
-workers, started apart); then, for each index, runs benchmarks.latency's
+largest process of the add's tree; and read from /proc each second for the
+add's own process and each Dask worker); then, for each index, runs benchmarks.latency's
 queries in a process of its own, warm, and reads the peak memory (VmHWM) of
 that process and of every shard process it started. Steps whose output
 exists are not run again; ``--fresh`` runs them all.
@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from benchmarks.speed import folder_bytes, run
@@ -32,10 +33,59 @@ def _build(articles: Path, index: Path, shards: int) -> dict[str, float]:
         return json.loads((index / "build.json").read_text())
     shutil.rmtree(index, ignore_errors=True)
     cmd = [sys.executable, "-m", "newsindex", "add", str(articles), "--index", str(index)]
-    measured = run(cmd + (["--shards", str(shards), "--cluster", f"local:{shards}"] if shards > 1 else []))
-    figures = {"add_seconds": measured.seconds, "add_peak_mb": measured.peak_mb, "index_bytes": folder_bytes(index)}
+    peaks = _Peaks()
+    peaks.start()
+    try:
+        measured = run(cmd + (["--shards", str(shards), "--cluster", f"local:{shards}"] if shards > 1 else []))
+    finally:
+        peaks.stopped.set()
+    figures = {"add_seconds": measured.seconds, "add_peak_mb": measured.peak_mb, "index_bytes": folder_bytes(index),
+               "add_process_peak_mb": peaks.add_mb(),
+               "worker_peak_mb": max(peaks.workers.values(), default=float("nan"))}
     (index / "build.json").write_text(json.dumps(figures))
     return figures
+
+
+class _Peaks(threading.Thread):
+    """The peak memory (VmHWM) of the add's process and of each Dask worker
+    under this one, sampled every second while an add runs: GNU time gives
+    the largest process of the tree, and sees a worker only once the add
+    has waited for it. A process's last second is not seen; VmHWM only grows."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.stopped = threading.Event()
+        self.adds: dict[tuple[int, int], float] = {}  # (depth below this process, pid)
+        self.workers: dict[int, float] = {}
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            for proc in Path("/proc").iterdir():
+                try:
+                    if not proc.name.isdigit() or (depth := _depth_below(int(proc.name), os.getpid())) is None:
+                        continue
+                    pid, command = int(proc.name), (proc / "cmdline").read_bytes()
+                    if b"spawn_main" in command:
+                        self.workers[pid] = _peak_mb(pid)
+                    elif command.startswith(sys.executable.encode() + b"\0-m\0newsindex\0add"):  # not GNU time
+                        self.adds[(depth, pid)] = _peak_mb(pid)
+                except (OSError, ValueError, IndexError):  # ended meanwhile
+                    continue
+
+    def add_mb(self) -> float:
+        """The add's own process: the highest of those running ``newsindex add``
+        (the add's forked readers run it too, below it)."""
+        return self.adds[min(self.adds)] if self.adds else float("nan")
+
+
+def _depth_below(pid: int, ancestor: int) -> int | None:
+    depth = 0
+    while pid > 1:
+        status = Path(f"/proc/{pid}/status").read_text()
+        pid, depth = int(status.split("PPid:", 1)[1].split()[0]), depth + 1
+        if pid == ancestor:
+            return depth
+    return None
 
 
 def _latency(articles: Path, index: Path, seed: int) -> dict[str, float]:
@@ -107,6 +157,8 @@ def main() -> None:
     figures = [
         ("add", "add_seconds", "{:,.0f} s"),
         ("add: peak memory (largest process)", "add_peak_mb", "{:,.0f} MB"),
+        ("add: peak memory, add's process", "add_process_peak_mb", "{:,.0f} MB"),
+        ("add: peak memory, each Dask worker", "worker_peak_mb", "{:,.0f} MB"),
         ("index size / text", "index_bytes", None),
         ("warm p50, no snippets", "plain_p50_ms", "{:.1f} ms"),
         ("warm p95, no snippets", "plain_p95_ms", "{:.1f} ms"),
@@ -119,7 +171,7 @@ def main() -> None:
     for label, key, shape in figures:
         cells = []
         for row in rows.values():
-            value = row[key]
+            value = row.get(key, float("nan"))
             cells.append(f"{value / written['bytes']:.2f}x" if shape is None else
                          "-" if value != value else shape.format(value))
         print(f"{label:42} " + " ".join(f"{cell:>12}" for cell in cells))
