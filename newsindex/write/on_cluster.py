@@ -8,8 +8,8 @@ each shard has a :class:`ShardWriterActor` on a worker (shards go round the
 workers), which holds that shard's Whoosh write lock and writer from its
 batch's first article to its commit. The add's process sends each shard's
 articles to its actor a few hundred at a time, one call in flight per
-actor (an actor's calls may overtake each other), and keeps them until the
-commit. It then asks every shard to commit at once and records the
+actor (an actor's calls may overtake each other), and keeps them, pickled
+as sent, until the commit. It then asks every shard to commit at once and records the
 manifest as before, once all have (shards.py: a manifest lagging a shard's
 commit is rebuilt by the next add).
 
@@ -27,6 +27,8 @@ full disk raises too, and only a lost worker's are given again.
 
 from __future__ import annotations
 
+import itertools
+import pickle
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -70,10 +72,11 @@ class ShardWriterActor:
         self.shard_path = shard_path
         self.writer: Any = None
 
-    def write(self, changes: list[tuple[str, Any]]) -> Answer:
-        """Apply ``changes`` in order: ("add" | "update", fields) or ("delete", id).
-        Answers the postings the writer holds."""
-        return _answer(self._write, changes)
+    def write(self, sent: list[bytes]) -> Answer:
+        """Apply the changes of each of ``sent`` (pickled lists) in order:
+        ("add" | "update", fields) or ("delete", id). Answers the postings
+        the writer holds."""
+        return _answer(self._write, sent)
 
     def commit(self, options: dict[str, Any]) -> Answer:
         """Commit the batch (a writer that got no change commits an empty one,
@@ -104,9 +107,9 @@ class ShardWriterActor:
                 ) from None
         return self.writer
 
-    def _write(self, changes: list[tuple[str, Any]]) -> int:
+    def _write(self, sent: list[bytes]) -> int:
         writer = self._writer()
-        for kind, change in changes:
+        for kind, change in itertools.chain.from_iterable(map(pickle.loads, sent)):
             if kind == "add":
                 writer.add_document(**change)
             elif kind == "update":
@@ -196,8 +199,10 @@ class RemoteShardWriter:
         #: The shard's generation as the batch began: a lost actor's batch is
         #: given again only while it is the shard's latest.
         self.began = writing.shards.indexes[number].latest_generation()
-        self.changes: list[tuple[str, Any]] = []
-        self.sent = 0
+        self.unsent: list[tuple[str, Any]] = []
+        #: The changes sent in this batch, as sent: pickled, which holds
+        #: them in a fraction of the memory their objects take.
+        self.sent: list[bytes] = []
         self.pending: tuple[str, Any] | None = None  # the call in flight: ("write" | "commit", its future)
         self.options: dict[str, Any] = {}
         self.replaced = False
@@ -233,18 +238,18 @@ class RemoteShardWriter:
         self.writing.cancel(self.number)
 
     def _change(self, kind: str, change: Any) -> None:
-        self.changes.append((kind, change))
-        if len(self.changes) - self.sent >= SEND_CHANGES:
+        self.unsent.append((kind, change))
+        if len(self.unsent) >= SEND_CHANGES:
             self._send()
 
     def _send(self) -> None:
         """The changes not yet sent, in one call, after the call in flight has ended."""
-        if self.sent == len(self.changes):
+        if not self.unsent:
             return
         self._settle()
-        unsent = self.changes[self.sent :]
-        self.sent = len(self.changes)
-        self._start("write", unsent)
+        self.sent.append(pickle.dumps(self.unsent, pickle.HIGHEST_PROTOCOL))
+        self.unsent = []
+        self._start("write", self.sent[-1:])
 
     def _start(self, kind: str, argument: Any) -> None:
         """Call the actor's ``kind`` (its answer is waited for by :meth:`_settle`)."""
@@ -276,7 +281,7 @@ class RemoteShardWriter:
             ) from None
         self.replaced = True
         try:
-            answer = _called(self.writing.actor, self.number, "write", self.changes[: self.sent])()
+            answer = _called(self.writing.actor, self.number, "write", self.sent)()
             if kind == "commit" and answer[0]:
                 answer = _called(self.writing.actor, self.number, "commit", self.options)()
         except Exception as exc:
