@@ -9,9 +9,9 @@ workers), which holds that shard's Whoosh write lock and writer from its
 batch's first article to its commit. The add's process sends each shard's
 articles to its actor a few hundred at a time, one call in flight per
 actor (an actor's calls may overtake each other), and keeps them, pickled
-as sent, until the commit. It then asks every shard to commit at once and records the
-manifest as before, once all have (shards.py: a manifest lagging a shard's
-commit is rebuilt by the next add).
+as sent, until the commit. It then asks every shard to commit at once, and
+records the manifest as before once all have (shards.py: a manifest
+lagging a shard's commit is rebuilt by the next add).
 
 A worker lost before its shard's commit loses that shard's batch in
 progress and nothing else: the add gives the batch again to a new actor on
@@ -171,11 +171,18 @@ class ShardsOnCluster(ShardedWriter):
 
     def commit(self, **options: Any) -> None:
         """Every shard's commit at once; the first failure is raised once all
-        have ended (the shards that committed keep the batch: shards.py)."""
-        for writer in self.writers:
-            writer.start_commit(options)
+        have ended (the shards that committed keep the batch: shards.py).
+        A shard that fails before its commit starts is cancelled."""
         failure: BaseException | None = None
+        started = []
         for writer in self.writers:
+            try:
+                writer.start_commit(options)
+                started.append(writer)
+            except BaseException as exc:
+                failure = failure or exc
+                writer.cancel()
+        for writer in started:
             try:
                 writer.finish_commit()
             except BaseException as exc:
@@ -188,10 +195,10 @@ class ShardsOnCluster(ShardedWriter):
 
 class RemoteShardWriter:
     """The add's handle on one shard's actor for one batch: what the shard's
-    writer is in one process (add_document, update_document,
-    delete_by_term, postings, cancel; the commit is in two halves), its changes sent in calls of
-    ``SEND_CHANGES`` and kept until the commit, to be given again to a new
-    actor if the worker is lost."""
+    writer is in one process (add_document, update_document, delete_by_term,
+    postings, cancel; the commit in two halves), its changes sent in calls
+    of ``SEND_CHANGES`` and kept until the commit, to be given again to a
+    new actor if the worker is lost."""
 
     def __init__(self, writing: ClusterWriting, number: int) -> None:
         self.writing = writing
@@ -234,7 +241,10 @@ class RemoteShardWriter:
         self._settle()
 
     def cancel(self) -> None:
-        self.pending = None
+        pending, self.pending = self.pending, None
+        if pending is not None:  # ended first: a cancel could overtake it, and a write open a writer after
+            with suppress(Exception):
+                pending[1]()
         self.writing.cancel(self.number)
 
     def _change(self, kind: str, change: Any) -> None:
