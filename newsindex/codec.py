@@ -166,16 +166,27 @@ class NewsPerDocWriter(PerDocWriter):
                 continue
             values = source.column_reader(name, column)
             writer = self.column_writer(name, column)
-            total = 0
             for new, old in enumerate(alive, start):
-                value = values[old]
-                writer.add(new, value)
-                if column is LENGTHS_COLUMN and value:
-                    total += byte_to_length(value)
+                writer.add(new, values[old])
             if column is LENGTHS_COLUMN:
-                # As Whoosh's merge counts it: the sum of the lengths as stored (a byte each).
-                self.add_field_length(name[1 : -len("_len")], total)
+                self.add_field_length(name[1 : -len("_len")], _merged_length(source, name, values, alive))
         self.doc_count += len(alive)
+
+
+def _merged_length(source: Any, column: str, lengths: Any, alive: Sequence[int]) -> int:
+    """The total length of a field over the ``alive`` documents of a merged
+    segment: the segment's own total (the lengths counted as its articles
+    were written), less the stored lengths (a byte each, approximate) of
+    its deleted ones. Whoosh's merge sums the stored lengths instead, so
+    its totals, and BM25's average lengths with them, depended on which
+    articles had been through a merge: an archive's scores on how it was
+    batched. Without deletions, these are the totals of one commit."""
+    total = source.field_length(column[1 : -len("_len")])
+    if len(alive) < source.doc_count_all():
+        kept = set(alive)
+        total -= sum(byte_to_length(lengths[doc]) for doc in range(source.doc_count_all())
+                     if doc not in kept and lengths[doc])
+    return max(0, int(total))
 
 
 class NewsPerDocReader(PerDocReader):

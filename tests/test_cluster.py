@@ -58,7 +58,7 @@ def test_an_add_and_searches_on_a_cluster_give_what_one_index_gives(
     with NewsIndex(archive / "one") as one, NewsIndex(archive / "two", cluster=ADDRESS) as two:
         with monkeypatch.context() as patched:  # in this process only: the workers are processes of their own
             patched.setattr(segments.SegmentBuilder, "__init__", here)
-            report = two.add([archive / "articles"], shards=2)
+            report = two.add([archive / "articles"], shards=2, batch_size=300)  # one was added in one batch
         assert len(report.added) == one.stats().articles
         for query in QUERIES:
             _same_ranking(one.search(query, facets=True), two.search(query, facets=True))
