@@ -5,13 +5,14 @@
 Writes ``--articles`` synthetic articles (benchmarks/synthetic.py: real
 sentences, marked synthetic) under WORK/articles, once; builds them into
 WORK/one (an index of one shard) and WORK/two (``--shards 2 --cluster
-local:2``: read and written by two Dask workers), each once, each by ``newsindex add`` in
-a process of its own timed from outside (peak memory by GNU time: the
-largest process of the add's tree; and read from /proc each second for the
-add's own process and each Dask worker); then, for each index, runs benchmarks.latency's
-queries in a process of its own, warm, and reads the peak memory (VmHWM) of
-that process and of every shard process it started. Steps whose output
-exists are not run again; ``--fresh`` runs them all.
+local:2``: read and written by two Dask workers), each once, each by
+``newsindex add`` in a process of its own timed from outside (peak memory by
+GNU time: the largest process of the add's tree; and read from /proc each
+second for the add's own process and each Dask worker); then, for each
+index, runs benchmarks.latency's queries in a process of its own, warm, and
+reads the peak memory (VmHWM) of that process and of every shard process it
+started. Steps whose output exists are not run again; ``--fresh`` runs them
+all.
 """
 
 from __future__ import annotations
