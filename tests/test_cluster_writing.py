@@ -105,7 +105,7 @@ def articles(tmp_path: Path) -> Path:
 def _on(monkeypatch: pytest.MonkeyPatch, lose: Callable[[int, str, int], str | None]) -> _Cluster:
     fake = _Cluster(lose)
     monkeypatch.setattr(cluster, "connect", lambda address: fake)
-    monkeypatch.setattr(cluster, "close", lambda address: None)
+    monkeypatch.setattr(cluster, "close", lambda address: fake.executor.shutdown())
     monkeypatch.setattr(cluster, "start_actor", fake.start_actor)
     return fake
 
