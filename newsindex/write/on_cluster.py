@@ -51,19 +51,6 @@ def _answer(call: Callable[..., Any], *args: Any) -> Answer:
         return False, exc
 
 
-def _called(actor: Callable[[int], Any], number: int, method: str, argument: Any) -> Callable[[], Answer]:
-    """Call ``method`` of shard ``number``'s actor; what waits for its answer.
-    The handle of an actor whose worker Dask knows is lost raises at once,
-    and starting an actor can fail: the wait raises that, as a call lost."""
-    try:
-        return getattr(actor(number), method)(argument).result  # type: ignore[no-any-return]
-    except Exception as exc:
-        def lost(failure: Exception = exc) -> Answer:
-            raise failure
-
-        return lost
-
-
 class ShardWriterActor:
     """On a Dask worker: one shard's writer (segments.py), open from its
     batch's first change to its commit, with the shard's write lock."""
@@ -263,7 +250,19 @@ class RemoteShardWriter:
 
     def _start(self, kind: str, argument: Any) -> None:
         """Call the actor's ``kind`` (its answer is waited for by :meth:`_settle`)."""
-        self.pending = (kind, _called(self.writing.actor, self.number, kind, argument))
+        self.pending = (kind, self._call(kind, argument))
+
+    def _call(self, method: str, argument: Any) -> Callable[[], Answer]:
+        """Call the actor's ``method``; what waits for its answer. The handle
+        of an actor whose worker Dask knows is lost raises at once, and
+        starting an actor can fail: the wait raises that, as a call lost."""
+        try:
+            return getattr(self.writing.actor(self.number), method)(argument).result  # type: ignore[no-any-return]
+        except Exception as exc:
+            def lost(failure: Exception = exc) -> Answer:
+                raise failure
+
+            return lost
 
     def _settle(self) -> None:
         """Wait for the call in flight and take its answer."""
@@ -291,9 +290,9 @@ class RemoteShardWriter:
             ) from None
         self.replaced = True
         try:
-            answer = _called(self.writing.actor, self.number, "write", self.sent)()
+            answer = self._call("write", self.sent)()
             if kind == "commit" and answer[0]:
-                answer = _called(self.writing.actor, self.number, "commit", self.options)()
+                answer = self._call("commit", self.options)()
         except Exception as exc:
             return self._again(kind, exc)
         return answer
