@@ -161,6 +161,8 @@ class NewsPerDocWriter(PerDocWriter):
                         VarBytesColumn.Writer.add(writer, new, data)
                     else:
                         writer.add(new, pickle.loads(zlib.decompress(data)))
+        count = source.doc_count_all()
+        dropped = sorted(set(range(count)).difference(alive)) if len(alive) < count else []  # deleted
         for name, column in columns.items():
             if not source.has_column(name):
                 continue
@@ -169,24 +171,20 @@ class NewsPerDocWriter(PerDocWriter):
             for new, old in enumerate(alive, start):
                 writer.add(new, values[old])
             if column is LENGTHS_COLUMN:
-                self.add_field_length(name[1 : -len("_len")], _merged_length(source, name, values, alive))
+                field = name[1 : -len("_len")]
+                self.add_field_length(field, _merged_length(source.field_length(field), values, dropped))
         self.doc_count += len(alive)
 
 
-def _merged_length(source: Any, column: str, lengths: Any, alive: Sequence[int]) -> int:
-    """The total length of a field over the ``alive`` documents of a merged
-    segment: the segment's own total (the lengths counted as its articles
-    were written), less the stored lengths (a byte each, approximate) of
-    its deleted ones. Whoosh's merge sums the stored lengths instead, so
-    its totals, and BM25's average lengths with them, depended on which
-    articles had been through a merge: an archive's scores on how it was
-    batched. Without deletions, these are the totals of one commit."""
-    total = source.field_length(column[1 : -len("_len")])
-    if len(alive) < source.doc_count_all():
-        kept = set(alive)
-        total -= sum(byte_to_length(lengths[doc]) for doc in range(source.doc_count_all())
-                     if doc not in kept and lengths[doc])
-    return max(0, int(total))
+def _merged_length(total: int, lengths: Any, dropped: Sequence[int]) -> int:
+    """The length of a field over the documents a merge keeps of a segment:
+    the segment's own ``total`` (the lengths counted as its articles were
+    written), less the stored ``lengths`` (a byte each, approximate) of the
+    ``dropped`` ones, deleted. Whoosh's merge sums the stored lengths
+    instead, so its totals, and BM25's average lengths with them, depended
+    on which articles had been through a merge: an archive's scores on how
+    it was batched. Without deletions, these are the totals of one commit."""
+    return max(0, int(total) - sum(byte_to_length(lengths[doc]) for doc in dropped if lengths[doc]))
 
 
 class NewsPerDocReader(PerDocReader):
