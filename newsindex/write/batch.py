@@ -50,12 +50,12 @@ class Batch:
 
     def __init__(
         self, ix: Index | ShardSet, manifest: Manifest | ShardedManifest, batch_size: int,
-        emit: Callable[[FileOutcome], None], writer: Callable[[], Any] | None = None,
+        emit: Callable[[FileOutcome], None], new_writer: Callable[[], Any] | None = None,
     ) -> None:
         self.ix = ix
         #: Opens each batch's writer: the index's (storage.open_writer), or
         #: the shards' on a cluster's workers (on_cluster.py).
-        self.open_writer = writer or (lambda: open_writer(ix))
+        self.new_writer = new_writer or (lambda: open_writer(ix))
         self.emit = emit
         self.held: list[FileOutcome] = []
         self.manifest = manifest
@@ -216,7 +216,7 @@ class Batch:
         if self.writer is None:
             # Room for a whole batch's postings in memory: spilling them to
             # temporary files and merging those back doubles the cost of a commit.
-            self.writer = self.open_writer()
+            self.writer = self.new_writer()
         return self.writer
 
     def _changed(self) -> None:
